@@ -1,0 +1,53 @@
+package io.llmgatling.engine;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One fully resolved request (no Gatling expressions left).
+ *
+ * @param task      task name written into the record
+ * @param api       wire API
+ * @param operation chat | generate | completion | embed
+ * @param baseUrl   server root as its docs give it, e.g. http://localhost:11434 (OpenAI paths go under /v1)
+ * @param apiKey    bearer token or null; never written anywhere
+ * @param model     model name
+ * @param messages  chat messages (CHAT), else empty
+ * @param prompt    prompt text (GENERATE / COMPLETION), else null
+ * @param input     texts to embed (EMBED), else empty
+ * @param stream    stream the answer (ignored for EMBED)
+ * @param maxTokens output cap or null for the server's default
+ * @param options   extra options merged into the body (ollama: into "options"; others: top level)
+ * @param timeouts  client-side limits
+ */
+public record LlmRequest(
+    String task,
+    ApiFlavor api,
+    Operation operation,
+    URI baseUrl,
+    String apiKey,
+    String model,
+    List<Message> messages,
+    String prompt,
+    List<String> input,
+    boolean stream,
+    Integer maxTokens,
+    Map<String, Object> options,
+    Timeouts timeouts) {
+
+  public LlmRequest {
+    messages = messages == null ? List.of() : List.copyOf(messages);
+    input = input == null ? List.of() : List.copyOf(input);
+    options = options == null ? Map.of() : Map.copyOf(options);
+    timeouts = timeouts == null ? Timeouts.DEFAULT : timeouts;
+  }
+
+  @Override
+  public String toString() {
+    // the API key must never reach a log line
+    return "LlmRequest[task=" + task + ", api=" + api.id() + ", operation=" + operation.id() + ", baseUrl="
+        + baseUrl + ", model=" + model + ", stream=" + stream + ", maxTokens=" + maxTokens
+        + (apiKey == null ? "" : ", apiKey=***") + "]";
+  }
+}
