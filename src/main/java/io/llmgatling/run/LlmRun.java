@@ -77,7 +77,7 @@ public final class LlmRun implements RecordSink {
     this.startEpochMs = System.currentTimeMillis();
     this.startNanos = System.nanoTime();
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    String shardSuffix = "1/1".equals(settings.shard()) ? "" : "-shard" + settings.shard().replace('/', 'of');
+    String shardSuffix = "1/1".equals(settings.shard()) ? "" : "-shard" + settings.shard().replace("/", "of");
     String base = settings.simulation().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-" + stamp
         + shardSuffix;
     Path candidate = settings.resultsRoot().resolve(base);
