@@ -37,6 +37,13 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class LlmAction implements Action {
 
+  /**
+   * Session attribute (a {@code Long}, System.nanoTime) holding when the user's next request was meant to
+   * start: set by open-model simulations to the planned arrival, so that a late injector shows as client delay
+   * instead of vanishing (no coordinated omission). Consumed by the first LLM action that sees it.
+   */
+  public static final String INTENDED_START_KEY = "llm.intendedStartNanos";
+
   /** Suffix of the group that carries TTFT in Gatling's report. */
   public static final String TTFT_GROUP_SUFFIX = " · TTFT";
 
@@ -75,6 +82,11 @@ public final class LlmAction implements Action {
     // The moment the user reached this action is when the request was meant to start: any wait from here to
     // "sent" (connection set-up, injector saturation) shows as clientDelayMs instead of being hidden.
     long intendedNanos = System.nanoTime();
+    Object planned = session.attributes().get(INTENDED_START_KEY).getOrElse(() -> null);
+    if (planned instanceof Long plannedNanos) {
+      intendedNanos = Math.min(plannedNanos, intendedNanos);
+      session = session.remove(INTENDED_START_KEY);
+    }
     LlmRequest request;
     try {
       request = RequestResolver.resolve(spec, components.protocol(), new io.gatling.javaapi.core.Session(session));
@@ -85,7 +97,8 @@ public final class LlmAction implements Action {
       next.$bang(session.markAsFailed());
       return;
     }
-    components.client().send(request, intendedNanos, result -> complete(session, request, result));
+    Session current = session;
+    components.client().send(request, intendedNanos, result -> complete(current, request, result));
   }
 
   private void complete(Session session, LlmRequest request, LlmResult result) {
