@@ -53,6 +53,15 @@ class WorkloadConfigTest {
   }
 
   @Test
+  void should_ship_a_workload_file_that_keeps_the_defaults() {
+    WorkloadConfig shipped = WorkloadConfig.load(Map.of(), Path.of("user-files"));
+
+    assertThat(shipped.workloadFile()).isEqualTo(Path.of("user-files", "workload.properties"));
+    assertThat(shipped.profile()).isEqualTo(load().profile());
+    assertThat(shipped.models()).isEqualTo(load().models());
+  }
+
+  @Test
   void should_resolve_each_targets_api_and_base_url() {
     assertThat(load("llm.target", "ollama")).extracting(WorkloadConfig::api, WorkloadConfig::baseUrl)
         .containsExactly(ApiFlavor.OLLAMA, URI.create("http://localhost:11434"));
