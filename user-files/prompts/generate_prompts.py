@@ -540,8 +540,8 @@ article_templates = [
     "Clean {p} with a soft, dry cloth. Do not use solvents or put it under running water.",
     "{P} can be shared with family members: open the app, choose the device, then Invite and enter their "
     "e-mail address.",
-    "When the battery of {p} is low, the indicator turns orange. A full charge takes about three hours with "
-    "the supplied charger.",
+    "If the status light of {p} turns orange, the device needs attention: open the app to see the message, "
+    "or restart the device if the app cannot reach it.",
     "To return {p}, start a return request within 30 days in your account. We send a prepaid shipping label "
     "by e-mail.",
     "{P} works with the main voice assistants. Link your account in the assistant's app and say the device's "
