@@ -105,7 +105,9 @@ public final class SlotScheduler {
       grant(s, waiter, now, 0);
       return Admission.ACCEPTED;
     }
-    if (waiting >= config.maxQueue()) {
+    boolean triggersLoad = s.phase == Phase.UNLOADED && s.queue.isEmpty();
+    if (waiting >= config.maxQueue() && !triggersLoad) {
+      // the request that starts a cold load always gets in, else maxQueue 0 could never load a model
       return Admission.QUEUE_FULL;
     }
     applyKeepAlive(s, keepAliveNanos);
