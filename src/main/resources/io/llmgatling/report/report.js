@@ -86,7 +86,7 @@
         width: 1.6,
         dash: l.dash,
         spanGaps: true,
-        points: { show: x.length < 40 },
+        points: { show: !opts.stepped && x.length < 40 },
         paths: opts.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
         value: function (u, v) { return isNum(v) ? num(v) : '–'; }
       });
