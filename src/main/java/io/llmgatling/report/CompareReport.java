@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -187,12 +186,5 @@ public final class CompareReport {
   }
 
   record ComparePage(String kind, List<CompareRun> runs, List<Row> rows, List<String> warnings) {
-  }
-
-  /** For tests: the rows as label → values. */
-  static Map<String, List<Double>> valuesByLabel(List<Row> rows) {
-    Map<String, List<Double>> map = new LinkedHashMap<>();
-    rows.forEach(r -> map.put(r.label(), r.values()));
-    return map;
   }
 }
