@@ -1,0 +1,94 @@
+import static io.gatling.javaapi.core.CoreDsl.*;
+import static io.llmgatling.javaapi.LlmDsl.*;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.gatling.javaapi.core.Session;
+import io.llmgatling.engine.Message;
+import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.gatling.LlmAction;
+import io.llmgatling.javaapi.LlmActionBuilder;
+import io.llmgatling.javaapi.LlmInjection;
+import io.llmgatling.javaapi.LlmSimulation;
+import io.llmgatling.run.ArrivalClock;
+import io.llmgatling.workload.LoadProfile;
+import io.llmgatling.workload.PromptSet;
+import io.llmgatling.workload.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The main job ({@code mvn gatling:test}): every task of {@code llm.mix} is a scenario of its own, with its
+ * share of the arrivals, its prompt set, its models and its SLOs. With no {@code llm.target} it loads the
+ * embedded simulator.
+ */
+public class MultiTaskSimulation extends LlmSimulation {
+
+  {
+    List<PopulationBuilder> populations = new ArrayList<>();
+    List<TaskSpec> tasks = workload().tasks();
+    for (int i = 0; i < tasks.size(); i++) {
+      TaskSpec task = tasks.get(i);
+      double share = workload().mix().fraction(task.name());
+      ScenarioBuilder scenario = scenario(task.name())
+          .feed(workload().promptSet(task).feeder(workload().seed() + i))
+          .exec(pickModel(workload().modelsFor(task)));
+      LoadProfile profile = workload().injectedProfile();
+      if (profile instanceof LoadProfile.Closed closed) {
+        populations.add(scenario.exec(requests(task)).injectClosed(LlmInjection.closed(closed, share)));
+      } else {
+        double[] arrivals = LlmInjection.arrivalOffsets(profile, share, i);
+        if (arrivals.length == 0) {
+          continue; // this task's share of a small load rounds to no request at all
+        }
+        ArrivalClock clock = new ArrivalClock(arrivals);
+        populations.add(scenario
+            .exec(session -> session.set(LlmAction.INTENDED_START_KEY, clock.plannedStart(System.nanoTime())))
+            .exec(requests(task))
+            .injectOpen(LlmInjection.open(arrivals)));
+      }
+    }
+    setUp(populations).protocols(llmProtocol());
+  }
+
+  /** The requests of one visit: one request, or a multi-turn conversation for chat. */
+  private ChainBuilder requests(TaskSpec task) {
+    Operation operation = workload().operationFor(task);
+    switch (operation) {
+      case EMBED -> {
+        return exec(llm(task.name()).embed().task(task.name()).model("#{model}").inputsFrom("#{inputs}")
+            .check(embeddings().gte(1)));
+      }
+      case GENERATE, COMPLETION -> {
+        LlmActionBuilder action = operation == Operation.GENERATE ? llm(task.name()).generate()
+            : llm(task.name()).completion();
+        return exec(tuned(action.task(task.name()).model("#{model}").prompt("#{prompt}"), task));
+      }
+      default -> {
+        LlmActionBuilder opening = tuned(llm(task.name()).chat().task(task.name()).model("#{model}")
+            .messages(MultiTaskSimulation::messages).conversation("history"), task);
+        LlmActionBuilder followUp = tuned(llm(task.name()).chat().task(task.name()).model("#{model}")
+            .user("#{turn}").conversation("history"), task);
+        return exec(opening).exitHereIfFailed().foreach("#{turns}", "turn").on(exec(followUp).exitHereIfFailed());
+      }
+    }
+  }
+
+  private LlmActionBuilder tuned(LlmActionBuilder action, TaskSpec task) {
+    LlmActionBuilder tuned = action.stream(workload().streamFor(task)).check(outputTokens().gte(1));
+    Integer maxTokens = workload().maxTokensFor(task);
+    return maxTokens == null || maxTokens <= 0 ? tuned : tuned.maxTokens(maxTokens);
+  }
+
+  private static List<Message> messages(Session session) {
+    return session.getList(PromptSet.MESSAGES);
+  }
+
+  /** Spreads a task's visits over its models in turn, so that several models load and swap as they would. */
+  private static ChainBuilder pickModel(List<String> models) {
+    AtomicLong next = new AtomicLong();
+    return exec(session -> session.set("model", models.get((int) (next.getAndIncrement() % models.size()))));
+  }
+}

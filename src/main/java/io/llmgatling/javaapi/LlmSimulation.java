@@ -1,0 +1,169 @@
+package io.llmgatling.javaapi;
+
+import io.gatling.javaapi.core.Simulation;
+import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.run.LlmRun;
+import io.llmgatling.run.PlannedStep;
+import io.llmgatling.run.ServerPreflight;
+import io.llmgatling.simulator.LlmSimulator;
+import io.llmgatling.simulator.SimulatorConfig;
+import io.llmgatling.workload.ConfigException;
+import io.llmgatling.workload.LoadStep;
+import io.llmgatling.workload.Slo;
+import io.llmgatling.workload.WorkloadConfig;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Base class of simulations driven by the {@code llm.*} run properties (SPEC "Run properties"): it reads the
+ * workload, starts the embedded simulator when no target is given (or checks the real server, failing fast with
+ * one line when it is down or lacks a model), opens the run's results folder, and at the end writes the summary
+ * and the LLM report and applies the SLOs.
+ *
+ * <pre>{@code
+ * public class MyChat extends LlmSimulation {
+ *   {
+ *     setUp(scenario("chat").exec(llm("chat").chat().user("Hello"))
+ *         .injectOpen(constantUsersPerSec(1).during(30)))
+ *       .protocols(llmProtocol());
+ *   }
+ * }
+ * }</pre>
+ */
+public abstract class LlmSimulation extends Simulation {
+
+  /** Run properties read here besides the workload's own keys. */
+  public static final String RESULTS_DIR = "llm.results";
+  public static final String PROGRESS_SECONDS = "llm.progress";
+  public static final String SIM_CONFIG = "llm.sim.config";
+  public static final String FAIL_BUILD_ON_SLO = "llm.failBuildOnSlo";
+
+  private final WorkloadConfig workload;
+  private final LlmSimulator simulator;
+  private final URI baseUrl;
+  private LlmRun run;
+
+  protected LlmSimulation() {
+    Path userFiles = Path.of(System.getProperty("llm.userFiles", "user-files"));
+    this.workload = orExit(() -> WorkloadConfig.load(llmProperties(), userFiles,
+        Set.of(RESULTS_DIR, PROGRESS_SECONDS, SIM_CONFIG, FAIL_BUILD_ON_SLO, "llm.userFiles")));
+    if (workload.embeddedSimulator()) {
+      this.simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles)));
+      this.baseUrl = simulator.baseUrl();
+      System.out.println("llm-gatling: embedded simulator (" + workload.api().id() + " API) on " + baseUrl);
+    } else {
+      this.simulator = null;
+      this.baseUrl = workload.baseUrl();
+    }
+    orExit(() -> ServerPreflight.check(workload.api(), baseUrl, workload.apiKey(), workload.models(),
+        workload.insecureTls()));
+  }
+
+  /**
+   * The workload this run was configured with (workload file, then {@code -Dllm.*}).
+   *
+   * @return the resolved workload
+   */
+  protected WorkloadConfig workload() {
+    return workload;
+  }
+
+  /**
+   * The protocol pointing at the target: base URL (the embedded simulator's when there is no target), API
+   * flavour, key, models, timeouts and TLS opt-in from the workload.
+   *
+   * @return a protocol builder to refine or pass to {@code protocols(...)}
+   */
+  protected LlmProtocolBuilder llmProtocol() {
+    LlmProtocolBuilder protocol = LlmDsl.llm.baseUrl(baseUrl.toString()).api(workload.api().id())
+        .apiKey(workload.apiKey()).models(workload.models())
+        .connectTimeout(workload.timeouts().connect()).firstTokenTimeout(workload.timeouts().firstToken())
+        .idleTimeout(workload.timeouts().idle()).totalTimeout(workload.timeouts().total());
+    return workload.insecureTls() ? protocol.insecureTls() : protocol;
+  }
+
+  /**
+   * Opens the run (results folder, journal, progress). Called by Gatling before the injection.
+   */
+  @Override
+  public void before() {
+    startRun(getClass().getSimpleName());
+  }
+
+  /** Writes summary.json and the LLM report, prints the LLM summary and applies the SLOs. */
+  @Override
+  public void after() {
+    if (run != null) {
+      run.finish();
+    }
+    if (simulator != null) {
+      simulator.close();
+    }
+  }
+
+  private void startRun(String simulationName) {
+    List<PlannedStep> steps = new ArrayList<>();
+    for (LoadStep s : workload.injectedProfile().loadSteps()) {
+      boolean rate = s.kind() == LoadStep.Kind.RATE;
+      steps.add(new PlannedStep(s.start().toMillis() / 1000.0, s.end().toMillis() / 1000.0,
+          rate ? (s.from() + s.to()) / 2 : Double.NaN, rate ? 0 : (int) Math.round(s.to())));
+    }
+    Map<String, Object> settings = new LinkedHashMap<>(workload.describe());
+    List<Slo> slos = workload.slos();
+    run = LlmRun.start(new LlmRun.Settings(simulationName, workload.api().id(), redact(baseUrl),
+        workload.models(), slos, workload.injectedProfile().name(), steps,
+        workload.shard().index() + "/" + workload.shard().count(), settings,
+        Path.of(System.getProperty(RESULTS_DIR, "results"))), Integer.getInteger(PROGRESS_SECONDS, 5));
+  }
+
+  private SimulatorConfig simulatorConfig(Path userFiles) {
+    String configured = System.getProperty(SIM_CONFIG);
+    Path file = configured != null ? userFiles.resolve(configured) : userFiles.resolve("simulator.json");
+    if (configured != null && !Files.isRegularFile(file)) {
+      throw new ConfigException(SIM_CONFIG + ": file not found: " + file);
+    }
+    // one simulator serves every API family; its model names follow Ollama's unless a file says otherwise
+    SimulatorConfig base = Files.isRegularFile(file) ? SimulatorConfig.fromFile(file, "ollama")
+        : SimulatorConfig.forProfile("ollama");
+    return base.toBuilder().host("127.0.0.1").port(0).truthLimit(0)
+        .llamacppTimings(workload.api() == ApiFlavor.LLAMACPP).seed(workload.seed()).build();
+  }
+
+  private static String redact(URI uri) {
+    return uri.getUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getUserInfo() + "@", "***@");
+  }
+
+  private static Map<String, String> llmProperties() {
+    Map<String, String> props = new LinkedHashMap<>();
+    System.getProperties().forEach((k, v) -> {
+      if (k.toString().startsWith("llm.")) {
+        props.put(k.toString(), v.toString());
+      }
+    });
+    return props;
+  }
+
+  /**
+   * Runs a set-up step; a user mistake (bad property, dead server, missing model) ends the JVM with one line on
+   * stderr and exit code 1, before any load, instead of a stack trace.
+   */
+  private static <T> T orExit(java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (ConfigException | ServerPreflight.PreflightException | IllegalArgumentException e) {
+      System.err.println("llm-gatling: " + e.getMessage());
+      System.err.flush();
+      if (Boolean.getBoolean("llm.throwOnConfigError")) {
+        throw e;
+      }
+      System.exit(1);
+      return null;
+    }
+  }
+}
