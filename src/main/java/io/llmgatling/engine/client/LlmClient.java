@@ -199,6 +199,8 @@ public final class LlmClient implements AutoCloseable {
       String message = cause.getMessage();
       int address = message.indexOf(": /");
       why = address > 0 ? message.substring(0, address) : message;
+      // epoll says "finishConnect(..) failed with error(-111): Connection refused": keep the reason
+      why = why.replaceFirst("^.*failed with error\\(-?\\d+\\): ", "");
     } else {
       why = Exchange.describe(cause);
     }
