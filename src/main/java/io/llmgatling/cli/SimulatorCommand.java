@@ -1,18 +1,208 @@
 package io.llmgatling.cli;
 
+import io.llmgatling.simulator.Faults;
+import io.llmgatling.simulator.LlmSimulator;
+import io.llmgatling.simulator.SimulatorConfig;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder: replaced by the simulator subcommand. */
-@Command(name = "simulator", mixinStandardHelpOptions = true, description = "(not yet implemented)")
+/**
+ * {@code simulator}: serves the simulated Ollama / LM Studio / llama-server APIs on one port until Ctrl-C.
+ * Flags override the profile's defaults and the config file.
+ */
+@Command(name = "simulator", mixinStandardHelpOptions = true,
+    description = "Serve a simulated Ollama / LM Studio / llama-server (all API families on one port) until "
+        + "stopped.",
+    sortOptions = false)
 public final class SimulatorCommand implements Callable<Integer> {
+  private static volatile boolean serving;
+
+  @Option(names = "--port", description = "TCP port (0 = any free port). Default: the profile's (11434, 1234, "
+      + "8080).")
+  Integer port;
+
+  @Option(names = "--host", description = "Address to bind. Default: 127.0.0.1.")
+  String host;
+
+  @Option(names = "--profile", description = "Server to play: ollama, lmstudio, llamacpp. Default: ollama.")
+  String profile;
+
+  @Option(names = "--config", description = "JSON file of SimulatorConfig keys (e.g. user-files/simulator.json).")
+  Path config;
+
+  @Option(names = "--seed", description = "Seed of every random draw.")
+  Long seed;
+
+  @Option(names = "--slots", description = "Parallel slots per model; 0 = no limit.")
+  Integer slots;
+
+  @Option(names = "--max-queue", description = "Requests allowed to wait for a slot; past it: 503.")
+  Integer maxQueue;
+
+  @Option(names = "--max-loaded-models", description = "Models loaded at once (LRU eviction).")
+  Integer maxLoadedModels;
+
+  @Option(names = "--load-time-ms", description = "Cold load time of a model.")
+  Long loadTimeMs;
+
+  @Option(names = "--keep-alive-ms", description = "Idle time before a model unloads; -1 = never.")
+  Long keepAliveMs;
+
+  @Option(names = "--prefill-rate", description = "Prompt tokens/s of every chat model.")
+  Double prefillRate;
+
+  @Option(names = "--decode-rate", description = "Single-stream output tokens/s of every chat model.")
+  Double decodeRate;
+
+  @Option(names = "--batch-slowdown", description = "Per extra concurrent stream, fractional decode slowdown.")
+  Double batchSlowdown;
+
+  @Option(names = "--output-tokens", description = "Fixed answer length (tokens) unless the request caps it.")
+  Integer outputTokens;
+
+  @Option(names = "--jitter", description = "Relative spread of every duration, in [0, 1).")
+  Double jitter;
+
+  @Option(names = "--zero-latency", description = "No delays at all (request-rate benchmarks).")
+  boolean zeroLatency;
+
+  @Option(names = "--io-threads", description = "Event-loop threads (0 = Netty's default).")
+  Integer ioThreads;
+
+  @Option(names = "--error-rate", description = "Fault: share of requests answered 500.")
+  Double errorRate;
+
+  @Option(names = "--busy-rate", description = "Fault: share of requests answered 503.")
+  Double busyRate;
+
+  @Option(names = "--disconnect-rate", description = "Fault: share of streams cut mid-way.")
+  Double disconnectRate;
+
+  @Option(names = "--error-line-rate", description = "Fault: share of streams ending with an error line.")
+  Double errorLineRate;
+
+  @Option(names = "--malformed-rate", description = "Fault: share of streams with one malformed chunk.")
+  Double malformedRate;
+
+  @Option(names = "--stall-rate", description = "Fault: share of streams stalling for --stall-ms.")
+  Double stallRate;
+
+  @Option(names = "--stall-ms", description = "Fault: length of a stall.")
+  Long stallMs;
+
+  @Option(names = "--slow-headers-rate", description = "Fault: share of requests delayed --slow-headers-ms.")
+  Double slowHeadersRate;
+
+  @Option(names = "--slow-headers-ms", description = "Fault: delay before a slow request starts.")
+  Long slowHeadersMs;
+
   /** True while a standalone simulator keeps the JVM alive. */
   static boolean isServing() {
-    return false;
+    return serving;
   }
+
   @Override
-  public Integer call() {
-    System.err.println("simulator: not yet implemented");
-    return 2;
+  public Integer call() throws InterruptedException {
+    SimulatorConfig cfg;
+    try {
+      cfg = buildConfig();
+    } catch (IllegalArgumentException e) {
+      System.err.println("simulator: " + e.getMessage());
+      return 2;
+    }
+    LlmSimulator sim;
+    try {
+      sim = LlmSimulator.start(cfg);
+    } catch (IllegalStateException e) {
+      System.err.println("simulator: " + e.getMessage());
+      return 2;
+    }
+    serving = true;
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      sim.close();
+      stopped.countDown();
+    }, "llm-sim-stop"));
+    System.out.println("LLM simulator (" + cfg.profile() + ") listening on " + sim.baseUrl()
+        + "  models: " + String.join(", ", cfg.models().stream().map(m -> m.name()).toList())
+        + "  (Ctrl-C to stop)");
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /** Profile defaults, then the config file, then the flags. */
+  SimulatorConfig buildConfig() {
+    SimulatorConfig base = config != null
+        ? SimulatorConfig.fromFile(config, profile)
+        : SimulatorConfig.forProfile(profile == null ? "ollama" : profile);
+    if (config != null && profile != null && !profile.equalsIgnoreCase(base.profile())) {
+      throw new IllegalArgumentException("--profile " + profile + " disagrees with the config file's profile "
+          + base.profile());
+    }
+    SimulatorConfig.Builder b = base.toBuilder();
+    if (port != null) {
+      b.port(port);
+    }
+    if (host != null) {
+      b.host(host);
+    }
+    if (seed != null) {
+      b.seed(seed);
+    }
+    if (slots != null) {
+      b.slots(slots);
+    }
+    if (maxQueue != null) {
+      b.maxQueue(maxQueue);
+    }
+    if (maxLoadedModels != null) {
+      b.maxLoadedModels(maxLoadedModels);
+    }
+    if (loadTimeMs != null) {
+      b.loadTimeMs(loadTimeMs);
+    }
+    if (keepAliveMs != null) {
+      b.keepAliveMs(keepAliveMs);
+    }
+    if (prefillRate != null || decodeRate != null || batchSlowdown != null) {
+      if ((prefillRate != null && prefillRate <= 0) || (decodeRate != null && decodeRate <= 0)
+          || (batchSlowdown != null && batchSlowdown < 0)) {
+        throw new IllegalArgumentException("rates must be > 0 and --batch-slowdown >= 0");
+      }
+      b.rates(prefillRate == null ? 0 : prefillRate, decodeRate == null ? 0 : decodeRate,
+          batchSlowdown == null ? -1 : batchSlowdown);
+    }
+    if (outputTokens != null) {
+      b.outputTokens(outputTokens);
+    }
+    if (jitter != null) {
+      b.jitter(jitter);
+    }
+    if (zeroLatency) {
+      b.zeroLatency(true);
+    }
+    if (ioThreads != null) {
+      b.ioThreads(ioThreads);
+    }
+    Faults f = base.faults();
+    if (errorRate != null || busyRate != null || disconnectRate != null || errorLineRate != null
+        || malformedRate != null || stallRate != null || stallMs != null || slowHeadersRate != null
+        || slowHeadersMs != null) {
+      b.faults(new Faults(
+          or(errorRate, f.errorRate()), or(busyRate, f.busyRate()),
+          or(slowHeadersRate, f.slowHeadersRate()), slowHeadersMs == null ? f.slowHeadersMs() : slowHeadersMs,
+          or(stallRate, f.stallRate()), stallMs == null ? f.stallMs() : stallMs,
+          or(disconnectRate, f.disconnectRate()), or(errorLineRate, f.errorLineRate()),
+          or(malformedRate, f.malformedRate())));
+    }
+    return b.build();
+  }
+
+  private static double or(Double v, double fallback) {
+    return v == null ? fallback : v;
   }
 }

@@ -1,0 +1,58 @@
+package io.llmgatling.engine.gatling;
+
+import io.gatling.javaapi.core.Session;
+import io.llmgatling.engine.LlmRequest;
+import io.llmgatling.engine.Message;
+import io.llmgatling.engine.Operation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns an action's spec plus a user's session into one concrete request. */
+final class RequestResolver {
+  private RequestResolver() {
+  }
+
+  static LlmRequest resolve(LlmActionSpec spec, LlmProtocol protocol, Session session) {
+    String model = spec.model() != null ? spec.model().apply(session) : null;
+    if (model == null || model.isBlank()) {
+      if (protocol.models().isEmpty()) {
+        throw new IllegalArgumentException("no model: set one on the protocol (llm.model(...)) or the action");
+      }
+      model = protocol.models().get(0);
+    }
+    List<Message> messages = new ArrayList<>();
+    if (spec.conversation() != null && session.contains(spec.conversation())) {
+      List<Message> history = session.getList(spec.conversation());
+      messages.addAll(history);
+    }
+    for (LlmActionSpec.MessageTemplate template : spec.messages()) {
+      messages.add(new Message(template.role(), template.content().apply(session)));
+    }
+    if (spec.messagesFn() != null) {
+      messages.addAll(spec.messagesFn().apply(session));
+    }
+    String prompt = spec.prompt() == null ? null : spec.prompt().apply(session);
+    List<String> inputs = spec.inputs() == null ? List.of() : spec.inputs().apply(session);
+    switch (spec.operation()) {
+      case CHAT -> require(!messages.isEmpty(), "a chat needs at least one message");
+      case GENERATE, COMPLETION -> require(prompt != null, "a " + spec.operation().id() + " needs a prompt");
+      case EMBED -> require(!inputs.isEmpty(), "an embedding request needs at least one input");
+      default -> { }
+    }
+    boolean stream = spec.operation() != Operation.EMBED
+        && (spec.stream() != null ? spec.stream() : protocol.stream() == null || protocol.stream());
+    Integer maxTokens = spec.maxTokens() != null ? spec.maxTokens() : protocol.maxTokens();
+    Map<String, Object> options = new LinkedHashMap<>(protocol.options());
+    options.putAll(spec.options());
+    return new LlmRequest(spec.task(), protocol.api(), spec.operation(), protocol.baseUrl(), protocol.apiKey(),
+        model, messages, prompt, inputs, stream, maxTokens, options, protocol.timeouts());
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.llmgatling.javaapi;
+
+import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
+import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
+import static io.gatling.javaapi.core.CoreDsl.rampConcurrentUsers;
+
+import io.gatling.javaapi.core.ClosedInjectionStep;
+import io.gatling.javaapi.core.OpenInjectionStep;
+import io.llmgatling.workload.LoadProfile;
+import io.llmgatling.workload.LoadStep;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Maps a workload's {@link LoadProfile} onto Gatling injection steps.
+ *
+ * <p>Open profiles are injected as an explicit arrival schedule (the users due in each millisecond), computed
+ * here rather than by Gatling, for two reasons: Poisson arrivals need exponential gaps Gatling does not draw,
+ * and knowing every planned arrival lets each request be timed from when it was due ({@link #arrivalOffsets}).
+ */
+public final class LlmInjection {
+  private LlmInjection() {
+  }
+
+  /**
+   * Planned arrival offsets (seconds from the injection start) of the share {@code fraction} of an open profile.
+   * Deterministic profiles place the k-th arrival where the integrated rate reaches k; Poisson draws
+   * exponential gaps at {@code rate × fraction} with a seed of its own per share.
+   *
+   * @param profile    an open profile (constant, ramp, poisson, stairs, capacity)
+   * @param fraction   share of the load, in (0, 1]
+   * @param shareIndex distinguishes the shares' random streams
+   * @return ascending offsets
+   */
+  public static double[] arrivalOffsets(LoadProfile profile, double fraction, int shareIndex) {
+    if (profile instanceof LoadProfile.Poisson p) {
+      long seed = p.seed() ^ (0x2545F4914F6CDD1DL * (shareIndex + 1));
+      return new LoadProfile.Poisson(p.rate() * fraction, p.duration(), seed).arrivalOffsetsSeconds();
+    }
+    if (profile instanceof LoadProfile.Closed) {
+      throw new IllegalArgumentException("a closed profile has no arrival schedule");
+    }
+    List<Double> offsets = new ArrayList<>();
+    double arrivals = 0; // integrated rate so far
+    long next = 0;       // index of the next arrival
+    for (LoadStep step : profile.loadSteps()) {
+      double t0 = seconds(step.start());
+      double length = seconds(step.duration());
+      double a = step.from() * fraction;
+      double b = step.to() * fraction;
+      double area = (a + b) / 2 * length;
+      while (next < arrivals + area - 1e-9) {
+        double need = next - arrivals; // area still needed inside this step
+        offsets.add(t0 + solve(a, b, length, need));
+        next++;
+      }
+      arrivals += area;
+    }
+    return offsets.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** Time τ in [0, length] where a·τ + (b − a)·τ²/(2·length) = need. */
+  private static double solve(double a, double b, double length, double need) {
+    double slope = (b - a) / length;
+    if (Math.abs(slope) < 1e-12) {
+      return need / a;
+    }
+    double disc = Math.max(0, a * a + 2 * slope * need);
+    return (-a + Math.sqrt(disc)) / slope;
+  }
+
+  /**
+   * Gatling steps injecting exactly the given arrivals, to the millisecond (no cumulative drift: gaps are taken
+   * between rounded absolute times).
+   *
+   * @param offsetsSec ascending arrival offsets in seconds
+   * @return open injection steps
+   */
+  public static List<OpenInjectionStep> open(double[] offsetsSec) {
+    List<OpenInjectionStep> steps = new ArrayList<>();
+    long previousMs = 0;
+    int i = 0;
+    while (i < offsetsSec.length) {
+      long atMs = Math.round(offsetsSec[i] * 1000);
+      int users = 0;
+      while (i < offsetsSec.length && Math.round(offsetsSec[i] * 1000) == atMs) {
+        users++;
+        i++;
+      }
+      if (atMs > previousMs) {
+        steps.add(nothingFor(Duration.ofMillis(atMs - previousMs)));
+      }
+      steps.add(atOnceUsers(users));
+      previousMs = atMs;
+    }
+    return steps;
+  }
+
+  /**
+   * Gatling steps for the share {@code fraction} of a closed profile: a ramp to the users, then that many
+   * concurrent users for the duration.
+   *
+   * @param closed   the closed profile
+   * @param fraction share of the users (at least one user per share)
+   * @return closed injection steps
+   */
+  public static List<ClosedInjectionStep> closed(LoadProfile.Closed closed, double fraction) {
+    int users = Math.max(1, (int) Math.round(closed.users() * fraction));
+    List<ClosedInjectionStep> steps = new ArrayList<>();
+    if (!closed.rampUp().isZero()) {
+      steps.add(rampConcurrentUsers(0).to(users).during(closed.rampUp()));
+    }
+    steps.add(constantConcurrentUsers(users).during(closed.duration()));
+    return steps;
+  }
+
+  private static double seconds(Duration d) {
+    return d.toNanos() / 1e9;
+  }
+}

@@ -1,0 +1,231 @@
+package io.llmgatling.javaapi;
+
+import io.gatling.core.protocol.Protocol;
+import io.gatling.javaapi.core.ProtocolBuilder;
+import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.gatling.LlmProtocol;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Settings shared by all LLM requests of a scenario: server, API flavour, key, default models, timeouts and
+ * options. Immutable: every method returns a new builder. Start from {@link LlmDsl#llm}.
+ */
+public final class LlmProtocolBuilder implements ProtocolBuilder {
+  private final LlmProtocol wrapped;
+
+  LlmProtocolBuilder(LlmProtocol wrapped) {
+    this.wrapped = wrapped;
+  }
+
+  /**
+   * The server root as its own docs give it, e.g. {@code http://localhost:11434} (Ollama),
+   * {@code http://localhost:1234} (LM Studio), {@code http://localhost:8080} (llama-server).
+   * OpenAI-style paths go under {@code /v1} beneath it.
+   *
+   * @param baseUrl http or https URL
+   * @return a new builder
+   */
+  public LlmProtocolBuilder baseUrl(String baseUrl) {
+    URI uri;
+    try {
+      uri = new URI(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+    } catch (URISyntaxException | NullPointerException e) {
+      throw new IllegalArgumentException("invalid base URL '" + baseUrl + "'");
+    }
+    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+      throw new IllegalArgumentException("invalid base URL '" + baseUrl + "': expected http(s)://host[:port]");
+    }
+    return new LlmProtocolBuilder(wrapped.withBaseUrl(uri));
+  }
+
+  /**
+   * The API flavour.
+   *
+   * @param api ollama, openai, lmstudio or llamacpp
+   * @return a new builder
+   */
+  public LlmProtocolBuilder api(String api) {
+    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.fromId(api)));
+  }
+
+  /**
+   * Ollama's native API ({@code /api/chat}, NDJSON streams).
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder ollama() {
+    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.OLLAMA));
+  }
+
+  /**
+   * Any OpenAI-compatible server ({@code /v1/...}, SSE streams).
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder openai() {
+    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.OPENAI));
+  }
+
+  /**
+   * LM Studio's REST API ({@code /api/v0/...} with its stats).
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder lmstudio() {
+    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.LMSTUDIO));
+  }
+
+  /**
+   * llama.cpp's llama-server ({@code /v1/...} with its timings).
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder llamacpp() {
+    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.LLAMACPP));
+  }
+
+  /**
+   * A bearer token sent as {@code Authorization: Bearer ...}; never written to any output.
+   *
+   * @param apiKey the key
+   * @return a new builder
+   */
+  public LlmProtocolBuilder apiKey(String apiKey) {
+    return new LlmProtocolBuilder(wrapped.withApiKey(apiKey == null || apiKey.isBlank() ? null : apiKey));
+  }
+
+  /**
+   * Default models; actions without a model use the first.
+   *
+   * @param models one or more model names
+   * @return a new builder
+   */
+  public LlmProtocolBuilder model(String... models) {
+    return new LlmProtocolBuilder(wrapped.withModels(Arrays.asList(models)));
+  }
+
+  /**
+   * Default models; actions without a model use the first.
+   *
+   * @param models model names
+   * @return a new builder
+   */
+  public LlmProtocolBuilder models(List<String> models) {
+    return new LlmProtocolBuilder(wrapped.withModels(models));
+  }
+
+  /**
+   * TCP/TLS connect timeout (default 10 s).
+   *
+   * @param timeout the limit
+   * @return a new builder
+   */
+  public LlmProtocolBuilder connectTimeout(Duration timeout) {
+    return new LlmProtocolBuilder(wrapped.withConnectTimeout(timeout));
+  }
+
+  /**
+   * Longest wait from sent to the first token, or to the whole body when not streamed (default 60 s).
+   *
+   * @param timeout the limit
+   * @return a new builder
+   */
+  public LlmProtocolBuilder firstTokenTimeout(Duration timeout) {
+    return new LlmProtocolBuilder(wrapped.withFirstTokenTimeout(timeout));
+  }
+
+  /**
+   * Longest silence between two chunks of a started stream (default 30 s).
+   *
+   * @param timeout the limit
+   * @return a new builder
+   */
+  public LlmProtocolBuilder idleTimeout(Duration timeout) {
+    return new LlmProtocolBuilder(wrapped.withIdleTimeout(timeout));
+  }
+
+  /**
+   * Longest request, sent to last byte (default 5 min).
+   *
+   * @param timeout the limit
+   * @return a new builder
+   */
+  public LlmProtocolBuilder totalTimeout(Duration timeout) {
+    return new LlmProtocolBuilder(wrapped.withTotalTimeout(timeout));
+  }
+
+  /**
+   * A default request option for every action ({@code temperature}, {@code seed}, {@code num_ctx}, ...).
+   *
+   * @param key   option name as the server's API spells it
+   * @param value option value
+   * @return a new builder
+   */
+  public LlmProtocolBuilder option(String key, Object value) {
+    return new LlmProtocolBuilder(wrapped.withOption(key, value));
+  }
+
+  /**
+   * Default request options.
+   *
+   * @param options names and values
+   * @return a new builder
+   */
+  public LlmProtocolBuilder options(Map<String, Object> options) {
+    LlmProtocol next = wrapped;
+    for (Map.Entry<String, Object> e : options.entrySet()) {
+      next = next.withOption(e.getKey(), e.getValue());
+    }
+    return new LlmProtocolBuilder(next);
+  }
+
+  /**
+   * Whether actions stream by default (default true).
+   *
+   * @param stream true to stream
+   * @return a new builder
+   */
+  public LlmProtocolBuilder stream(boolean stream) {
+    return new LlmProtocolBuilder(wrapped.withStream(stream));
+  }
+
+  /**
+   * Default output cap per request.
+   *
+   * @param maxTokens the cap
+   * @return a new builder
+   */
+  public LlmProtocolBuilder maxTokens(int maxTokens) {
+    return new LlmProtocolBuilder(wrapped.withMaxTokens(maxTokens));
+  }
+
+  /**
+   * Accepts self-signed or otherwise untrusted TLS certificates. Off by default; opt in only for a server you
+   * run yourself.
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder insecureTls() {
+    return new LlmProtocolBuilder(wrapped.withInsecureTls(true));
+  }
+
+  /**
+   * Largest response body accepted (default 64 MiB); a larger one is a KO with cause {@code malformed}.
+   *
+   * @param bytes the limit
+   * @return a new builder
+   */
+  public LlmProtocolBuilder maxResponseBytes(long bytes) {
+    return new LlmProtocolBuilder(wrapped.withMaxResponseBytes(bytes));
+  }
+
+  @Override
+  public Protocol protocol() {
+    return wrapped;
+  }
+}

@@ -1,0 +1,145 @@
+package io.llmgatling.report;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code results/<run>/summary.json}: the schema of the SPEC ("summary.json"), times in milliseconds,
+ * rates per second. {@code partial}, {@code capacity} and {@code resources} appear only when they apply.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({"schema", "partial", "run", "target", "all", "tasks", "models", "slo", "passed", "capacity",
+    "resources"})
+public record Summary(int schema, Boolean partial, Run run, Target target, Stats all, Map<String, Stats> tasks,
+                      Map<String, Stats> models, List<SloResult> slo, boolean passed, Capacity capacity,
+                      Resources resources) {
+
+  /** The schema version written by this code. */
+  public static final int SCHEMA = 1;
+  /** The file name inside a run folder. */
+  public static final String FILE_NAME = "summary.json";
+
+  /**
+   * @param start       ISO-8601 instant
+   * @param end         ISO-8601 instant
+   * @param durationSec end − start, seconds
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"id", "simulation", "start", "end", "durationSec", "shard"})
+  public record Run(String id, String simulation, String start, String end, double durationSec, String shard) {
+  }
+
+  /** The server under test; {@code baseUrl} never carries credentials. */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"api", "baseUrl", "models"})
+  public record Target(String api, String baseUrl, List<String> models) {
+  }
+
+  /** One SLO verdict; {@code actual} is null when nothing was measured (then it passes: nothing breached it). */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"expr", "actual", "passed"})
+  public record SloResult(String expr, Double actual, boolean passed) {
+  }
+
+  /**
+   * The outcome of a capacity run.
+   *
+   * @param maxRatePerSec          achieved throughput of the highest step that met every run-wide SLO (null if none did)
+   * @param limitedBy              the SLO that failed first above it, or null when no step failed
+   * @param predictedMaxRatePerSec where the limiting SLO's value crosses its threshold, interpolated linearly
+   *                               between the last passing and the first failing step; null when not computable
+   * @param steps                  every step's figures
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"maxRatePerSec", "limitedBy", "predictedMaxRatePerSec", "steps"})
+  public record Capacity(Double maxRatePerSec, String limitedBy, Double predictedMaxRatePerSec,
+                         List<StepStats> steps) {
+  }
+
+  /**
+   * Figures of one load step (requests that were meant to start within it).
+   *
+   * @param ratePerSec offered rate, or null for a closed-model step
+   * @param users      concurrency, or 0 for an open-model step
+   * @param passed     whether the step met every run-wide SLO
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"start", "end", "ratePerSec", "users", "requests", "requestsPerSec", "errorRate",
+      "outputTokensPerSec", "ttftP50Ms", "ttftP95Ms", "itlP95Ms", "e2eP50Ms", "e2eP95Ms", "passed", "failed"})
+  public record StepStats(String start, String end, Double ratePerSec, int users, long requests,
+                          double requestsPerSec, Double errorRate, double outputTokensPerSec, Double ttftP50Ms,
+                          Double ttftP95Ms, Double itlP95Ms, Double e2eP50Ms, Double e2eP95Ms, boolean passed,
+                          List<String> failed) {
+  }
+
+  /**
+   * Resource samples of a monitored process: {@code samples} plus one PCT per sampled quantity
+   * (e.g. {@code cpuPercent}, {@code rssMb}), read from {@code resources.jsonl}.
+   */
+  public static final class Resources {
+    private final long samples;
+    private final Map<String, Pct> quantities;
+
+    public Resources(long samples, Map<String, Pct> quantities) {
+      this.samples = samples;
+      this.quantities = new LinkedHashMap<>(quantities);
+    }
+
+    /** How many samples were taken. */
+    public long getSamples() {
+      return samples;
+    }
+
+    /** One PCT per sampled quantity, in sampling order. */
+    public Map<String, Pct> quantities() {
+      return quantities;
+    }
+
+    @JsonValue
+    Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("samples", samples);
+      json.putAll(quantities);
+      return json;
+    }
+
+    @JsonCreator
+    static Resources fromJson(Map<String, JsonNode> json) {
+      Map<String, Pct> quantities = new LinkedHashMap<>();
+      json.forEach((name, node) -> {
+        if (node.isObject()) {
+          quantities.put(name, Json.MAPPER.convertValue(node, Pct.class));
+        }
+      });
+      JsonNode samples = json.get("samples");
+      return new Resources(samples == null ? 0 : samples.asLong(), quantities);
+    }
+  }
+
+  /** Reads a summary.json file, or {@code dir/summary.json} when given a folder. */
+  public static Summary read(Path fileOrRunDir) throws IOException {
+    Path file = Files.isDirectory(fileOrRunDir) ? fileOrRunDir.resolve(FILE_NAME) : fileOrRunDir;
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "no summary.json");
+    }
+    return Json.MAPPER.readValue(file.toFile(), Summary.class);
+  }
+
+  /** Writes {@code runDir/summary.json} (pretty-printed). */
+  public void write(Path runDir) throws IOException {
+    Files.createDirectories(runDir);
+    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve(FILE_NAME).toFile(), this);
+  }
+}

@@ -1,0 +1,74 @@
+package io.llmgatling.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+
+/** The short LLM summary printed at the end of a run, read from summary.json so it shows what was written. */
+final class ConsoleSummary {
+  private static final String RULE = "=".repeat(96);
+
+  private ConsoleSummary() {
+  }
+
+  static void print(PrintStream out, JsonNode summary, Path dir) {
+    JsonNode all = summary.path("all");
+    out.println(RULE);
+    out.println("LLM summary" + (summary.path("partial").asBoolean(false) ? " (PARTIAL: run interrupted)" : ""));
+    out.println(RULE);
+    out.printf("%-14s %8s %6s %6s %8s %10s %12s %12s %12s%n", "scope", "requests", "KO", "req/s", "out tok/s",
+        "goodput/s", "TTFT p50/p95", "ITL p50/p95", "E2E p50/p95");
+    line(out, "all", all);
+    Iterator<Map.Entry<String, JsonNode>> tasks = summary.path("tasks").fields();
+    while (tasks.hasNext()) {
+      Map.Entry<String, JsonNode> e = tasks.next();
+      line(out, "task " + e.getKey(), e.getValue());
+    }
+    Iterator<Map.Entry<String, JsonNode>> models = summary.path("models").fields();
+    while (models.hasNext()) {
+      Map.Entry<String, JsonNode> e = models.next();
+      line(out, "model " + e.getKey(), e.getValue());
+    }
+    JsonNode errors = all.path("errors");
+    if (errors.size() > 0) {
+      StringBuilder sb = new StringBuilder("errors by cause:");
+      errors.fields().forEachRemaining(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue()));
+      out.println(sb);
+    }
+    JsonNode slo = summary.path("slo");
+    for (JsonNode s : slo) {
+      boolean ok = s.path("passed").asBoolean(false);
+      out.printf("SLO %-4s %-32s actual %s%n", ok ? "OK" : "FAIL", s.path("expr").asText(),
+          s.path("actual").isNull() || s.path("actual").isMissingNode() ? "n/a" : fmt(s.path("actual").asDouble()));
+    }
+    out.println(summary.path("passed").asBoolean(false) ? "All SLOs met." : "SLO BREACHED: the run fails.");
+    out.println("LLM report: " + dir.resolve("index.html").toAbsolutePath());
+    out.println(RULE);
+  }
+
+  private static void line(PrintStream out, String scope, JsonNode s) {
+    out.printf("%-14s %8d %6d %6s %8s %10s %12s %12s %12s%n", abbreviate(scope), s.path("requests").asLong(),
+        s.path("ko").asLong(), fmt(s.path("requestsPerSec").asDouble()), fmt(s.path("outputTokensPerSec").asDouble()),
+        fmt(s.path("goodputPerSec").asDouble()), pair(s.path("ttftMs")), pair(s.path("itlMs")), pair(s.path("e2eMs")));
+  }
+
+  private static String pair(JsonNode pct) {
+    if (pct.path("p50").isNull() || pct.path("p50").isMissingNode()) {
+      return "-";
+    }
+    return fmt(pct.path("p50").asDouble()) + "/" + fmt(pct.path("p95").asDouble());
+  }
+
+  private static String fmt(double v) {
+    if (v >= 100) {
+      return String.format("%.0f", v);
+    }
+    return v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 14 ? s : s.substring(0, 13) + "…";
+  }
+}

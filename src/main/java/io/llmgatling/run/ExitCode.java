@@ -1,0 +1,15 @@
+package io.llmgatling.run;
+
+/** Knows whether this JVM is Gatling's own launcher (as forked by the Maven plugin), where the exit code matters. */
+final class ExitCode {
+  private ExitCode() {
+  }
+
+  static boolean isGatlingLauncher() {
+    if (Boolean.parseBoolean(System.getProperty("llm.failBuildOnSlo", "true"))) {
+      String command = System.getProperty("sun.java.command", "");
+      return command.startsWith("io.gatling.app.Gatling") || command.contains("io.gatling.plugin.util.ForkMain");
+    }
+    return false;
+  }
+}

@@ -1,0 +1,220 @@
+package io.llmgatling.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.llmgatling.engine.gatling.RecordSinks;
+import io.llmgatling.engine.record.RecordSink;
+import io.llmgatling.engine.record.RequestJournal;
+import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.report.LlmReport;
+import io.llmgatling.report.LoadStep;
+import io.llmgatling.report.RunMeta;
+import io.llmgatling.workload.Slo;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The lifecycle of one load-test run in this JVM: the {@code results/<run-id>/} folder, the request journal
+ * written as the run goes, live progress on the console, and at the end {@code run.json}, {@code summary.json},
+ * the LLM report, the console summary, the SLO verdicts and a copy of Gatling's own report.
+ *
+ * <p>The end is reached either through {@link #finish()} (a simulation's {@code after()}) or, when the JVM is
+ * stopped early (Ctrl-C, SIGTERM), through a shutdown hook that marks the results partial: whatever was recorded
+ * up to that moment is kept.
+ */
+public final class LlmRun implements RecordSink {
+
+  /**
+   * What the run needs to know up front.
+   *
+   * @param simulation  simulation name
+   * @param api         API flavour id
+   * @param baseUrl     target root (without credentials)
+   * @param models      models used
+   * @param slos        SLOs to evaluate at the end (run-wide and task-scoped)
+   * @param profile     load profile name
+   * @param steps       planned steps (may be empty)
+   * @param shard       "i/n"
+   * @param workload    resolved settings, for compare warnings (no secrets)
+   * @param resultsRoot usually {@code results}
+   */
+  public record Settings(String simulation, String api, String baseUrl, List<String> models, List<Slo> slos,
+                         String profile, List<PlannedStep> steps, String shard, Map<String, Object> workload,
+                         Path resultsRoot) {
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static volatile LlmRun current;
+
+  private final Settings settings;
+  private final String id;
+  private final Path dir;
+  private final RequestJournal journal;
+  private final LiveStats live = new LiveStats();
+  private final long startEpochMs;
+  private final long startNanos;
+  private final ScheduledExecutorService progress;
+  private final PrintStream console;
+  private volatile boolean finished;
+  private volatile Boolean passed;
+  private volatile String gatlingResultsDir;
+
+  private LlmRun(Settings settings, PrintStream console) {
+    this.settings = settings;
+    this.console = console;
+    this.startEpochMs = System.currentTimeMillis();
+    this.startNanos = System.nanoTime();
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String shardSuffix = "1/1".equals(settings.shard()) ? "" : "-shard" + settings.shard().replace("/", "of");
+    String base = settings.simulation().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-" + stamp
+        + shardSuffix;
+    Path candidate = settings.resultsRoot().resolve(base);
+    for (int i = 2; Files.exists(candidate); i++) {
+      candidate = settings.resultsRoot().resolve(base + "-" + i);
+    }
+    this.id = candidate.getFileName().toString();
+    this.dir = candidate;
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create results folder " + dir + ": " + e.getMessage(), e);
+    }
+    this.journal = RequestJournal.open(dir.resolve("requests.jsonl"));
+    this.progress = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "llm-progress");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /**
+   * Starts the run: creates its folder, routes every LLM action's records into it and prints progress every
+   * {@code progressSeconds} (0 = never).
+   *
+   * @param settings        what the run is
+   * @param progressSeconds interval of the console progress line
+   * @return the run, also reachable through {@link #current()}
+   */
+  public static synchronized LlmRun start(Settings settings, int progressSeconds) {
+    LlmRun run = new LlmRun(settings, System.out);
+    current = run;
+    RecordSinks.install(() -> run);
+    if (progressSeconds > 0) {
+      run.progress.scheduleAtFixedRate(
+          () -> run.console.println(run.live.progressLine((System.nanoTime() - run.startNanos) / 1_000_000_000L)),
+          progressSeconds, progressSeconds, TimeUnit.SECONDS);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(run::atJvmExit, "llm-run-end"));
+    run.console.println("llm-gatling: run " + run.id + " -> " + run.dir.toAbsolutePath());
+    return run;
+  }
+
+  /** The run of this JVM, or null. */
+  public static LlmRun current() {
+    return current;
+  }
+
+  @Override
+  public void accept(RequestRecord record) {
+    journal.append(record);
+    live.record(record);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Whether every SLO held; null before the end. */
+  public Boolean passed() {
+    return passed;
+  }
+
+  /**
+   * Ends the run normally: writes run.json, summary.json and index.html and prints the LLM summary.
+   *
+   * @return the summary as written to summary.json
+   */
+  public JsonNode finish() {
+    return finish(false);
+  }
+
+  private synchronized JsonNode finish(boolean partial) {
+    if (finished) {
+      return readSummary();
+    }
+    finished = true;
+    progress.shutdownNow();
+    RecordSinks.closeAll();
+    journal.close();
+    long endEpochMs = System.currentTimeMillis();
+    RunMeta meta = new RunMeta(id, settings.simulation(), startEpochMs, endEpochMs, settings.shard(),
+        settings.api(), settings.baseUrl(), settings.models(), settings.slos().stream().map(Slo::expr).toList(),
+        settings.profile(), steps(), partial, "gatling/index.html", settings.workload());
+    try {
+      JSON.writeValue(dir.resolve("run.json").toFile(), meta);
+      LlmReport.generate(dir, meta, settings.slos());
+      JsonNode summary = readSummary();
+      passed = summary.path("passed").asBoolean(false);
+      ConsoleSummary.print(console, summary, dir);
+      return summary;
+    } catch (IOException | RuntimeException e) {
+      passed = false;
+      console.println("llm-gatling: could not write the report in " + dir + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  private List<LoadStep> steps() {
+    return settings.steps().stream().map(s -> new LoadStep(startEpochMs + Math.round(s.startSec() * 1000),
+        startEpochMs + Math.round(s.endSec() * 1000), s.rate(), s.users())).toList();
+  }
+
+  private JsonNode readSummary() {
+    try {
+      return JSON.readTree(dir.resolve("summary.json").toFile());
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Remembers where Gatling writes its report (its {@code -rf} folder) so that the JVM-exit step can copy it.
+   *
+   * @param resultsDir Gatling's results folder, usually {@code target/gatling}
+   */
+  public void gatlingResultsDir(String resultsDir) {
+    this.gatlingResultsDir = resultsDir;
+  }
+
+  private void atJvmExit() {
+    boolean interrupted = !finished;
+    if (interrupted) {
+      console.println("llm-gatling: run interrupted; writing partial results");
+      finish(true);
+    }
+    GatlingReportCopy.copyNewest(Path.of(gatlingResultsDir == null ? "target/gatling" : gatlingResultsDir),
+        startEpochMs, dir.resolve("gatling"));
+    if (Boolean.FALSE.equals(passed) && !interrupted && ExitCode.isGatlingLauncher()) {
+      // Gatling's launcher exits 0 when its own assertions pass; the plugin reads 2 as "assertions failed",
+      // which is what a broken LLM SLO is. halt: we are the last word on this JVM's status.
+      console.flush();
+      Runtime.getRuntime().halt(2);
+    }
+  }
+}

@@ -1,0 +1,538 @@
+package io.llmgatling.simulator;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One generating (or embedding) request from admission to its last byte. Lives on its channel's event loop:
+ * each token is a write on a timer of that loop (no thread per stream); tokens that fall due together go
+ * out in one flush.
+ */
+final class Generation {
+  private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final LlmSimulator sim;
+  private final SimulatorConfig config;
+  private final ChannelHandlerContext ctx;
+  private final EventLoop loop;
+  private final Job job;
+  private final SplittableRandom jitterRandom;
+  private final SplittableRandom textRandom;
+  private final Runnable emitTask = this::emit;
+  private final long[] tokenNanos;
+  private final int faultAt;
+
+  private byte[] chunkPrefix;
+  private byte[] chunkMiddle;
+  private byte[] chunkSuffix;
+  private StringBuilder text;
+
+  private boolean headersSent;
+  private boolean finished;
+  private boolean slotHeld;
+  private int status;
+  private long slotNanos = -1;
+  private long loadNanos;
+  private long promptEvalEndNanos;
+  private long firstTokenNanos = -1;
+  private long nextDueNanos;
+  private int emitted;
+  private ScheduledFuture<?> pending;
+
+  Generation(LlmSimulator sim, ChannelHandlerContext ctx, Job job) {
+    this.sim = sim;
+    this.config = sim.config();
+    this.ctx = ctx;
+    this.loop = ctx.channel().eventLoop();
+    this.job = job;
+    this.jitterRandom = new SplittableRandom(job.jitterSeed);
+    this.textRandom = new SplittableRandom(job.textSeed);
+    this.tokenNanos = new long[job.outputTokens];
+    this.faultAt = Math.max(1, job.outputTokens / 2);
+  }
+
+  /** Applies the request-level faults, then asks the scheduler for a slot. */
+  void start() {
+    ctx.channel().closeFuture().addListener(f -> onClosed());
+    if (Faults.ERROR.equals(job.fault)) {
+      failEarly(500, "llama runner process has terminated: exit status 2 (simulated fault)");
+      return;
+    }
+    if (Faults.BUSY.equals(job.fault)) {
+      failEarly(503, SimulatorHandler.BUSY_MESSAGE);
+      return;
+    }
+    if (Faults.SLOW_HEADERS.equals(job.fault) && config.faults().slowHeadersMs() > 0) {
+      pending = loop.schedule(this::submit, config.faults().slowHeadersMs(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    submit();
+  }
+
+  private void submit() {
+    if (finished) {
+      return;
+    }
+    SlotScheduler.Admission admission = sim.scheduler().submit(job.model, job.arrivalNanos, job.keepAliveNanos,
+        (slot, load) -> loop.execute(() -> onSlot(slot, load)));
+    if (admission == SlotScheduler.Admission.QUEUE_FULL) {
+      failEarly(503, SimulatorHandler.BUSY_MESSAGE);
+      return;
+    }
+    if (job.stream && !config.headersOnFirstToken() && job.endpoint.kind != Endpoint.Kind.EMBED) {
+      sendStreamHeaders();
+      ctx.flush();
+    }
+  }
+
+  private void onSlot(long slot, long load) {
+    slotHeld = true;
+    if (finished) {
+      // the client left while queued: give the slot straight back
+      release();
+      return;
+    }
+    slotNanos = slot;
+    loadNanos = load;
+    sim.decoding(job.model).incrementAndGet();
+    long prefill = PerformanceModel.jittered(
+        PerformanceModel.prefillNanos(job.model, job.promptTokens, config.zeroLatency()),
+        config.jitter(), jitterRandom.nextDouble());
+    promptEvalEndNanos = slot + prefill;
+    if (job.endpoint.kind == Endpoint.Kind.EMBED || job.outputTokens == 0) {
+      nextDueNanos = promptEvalEndNanos;
+    } else {
+      if (job.stream) {
+        prepareChunkTemplates();
+      } else {
+        text = new StringBuilder(job.outputTokens * 6);
+      }
+      nextDueNanos = promptEvalEndNanos + nextInterval();
+    }
+    scheduleEmit();
+  }
+
+  private long nextInterval() {
+    long interval = PerformanceModel.decodeIntervalNanos(job.model, sim.decoding(job.model).get(),
+        config.zeroLatency());
+    return PerformanceModel.jittered(interval, config.jitter(), jitterRandom.nextDouble());
+  }
+
+  private void scheduleEmit() {
+    long delay = nextDueNanos - System.nanoTime();
+    if (delay <= 0) {
+      loop.execute(emitTask);
+    } else {
+      pending = loop.schedule(emitTask, delay, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /** Emits every token that is due (several when the loop was late), flushes once, re-arms the timer. */
+  private void emit() {
+    pending = null;
+    if (finished) {
+      return;
+    }
+    long now = System.nanoTime();
+    boolean wrote = false;
+    while (emitted < job.outputTokens && nextDueNanos <= now) {
+      byte[] token = TextSource.token(textRandom, emitted);
+      if (job.stream) {
+        if (!headersSent) {
+          sendStreamHeaders();
+        }
+        writeChunk(token);
+        wrote = true;
+      } else {
+        text.append(new String(token, StandardCharsets.US_ASCII));
+      }
+      long at = System.nanoTime();
+      tokenNanos[emitted] = at;
+      if (emitted == 0) {
+        firstTokenNanos = at;
+      }
+      emitted++;
+      if (emitted == faultAt && job.fault != null && applyStreamFault()) {
+        return;
+      }
+      if (emitted < job.outputTokens) {
+        nextDueNanos += nextInterval();
+      }
+    }
+    if (wrote) {
+      ctx.flush();
+    }
+    if (emitted >= job.outputTokens && nextDueNanos <= System.nanoTime()) {
+      finish();
+    } else {
+      scheduleEmit();
+    }
+  }
+
+  /** @return true when the fault ended the request */
+  private boolean applyStreamFault() {
+    switch (job.fault) {
+      case Faults.STALL -> nextDueNanos += config.faults().stallMs() * 1_000_000L;
+      case Faults.MALFORMED -> {
+        if (job.stream) {
+          byte[] junk = job.endpoint.openAiShaped()
+              ? "data: {\"id\":\"chatcmpl-\n\n".getBytes(StandardCharsets.US_ASCII)
+              : "{\"model\":\"x\",\"created_at\":\n".getBytes(StandardCharsets.US_ASCII);
+          ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(junk)), ctx.voidPromise());
+        }
+      }
+      case Faults.DISCONNECT -> {
+        ctx.flush();
+        endAbandoned();
+        ctx.close();
+        return true;
+      }
+      case Faults.ERROR_LINE -> {
+        String message = "an error was encountered while running the model: unexpected EOF (simulated fault)";
+        if (job.stream) {
+          byte[] line = job.endpoint.openAiShaped()
+              ? ("data: " + SimulatorHandler.errorBody(job.endpoint.family, config, 500, message) + "\n\n")
+                  .getBytes(StandardCharsets.UTF_8)
+              : (SimulatorHandler.errorBody(job.endpoint.family, config, 500, message) + "\n")
+                  .getBytes(StandardCharsets.UTF_8);
+          ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(line)), ctx.voidPromise());
+          endStream(true);
+        } else {
+          finished = true;
+          release();
+          respondError(500, message);
+        }
+        return true;
+      }
+      default -> {
+        // faults applied before the stream began
+      }
+    }
+    return false;
+  }
+
+  private void prepareChunkTemplates() {
+    String model = SimulatorHandler.quote(job.modelName);
+    String created = Long.toString(System.currentTimeMillis() / 1000);
+    String fingerprint = SimulatorHandler.quote(SimulatorHandler.fingerprint(config, job.model));
+    switch (job.endpoint) {
+      case OLLAMA_CHAT -> {
+        chunkPrefix = ascii("{\"model\":" + model + ",\"created_at\":\"");
+        chunkMiddle = ascii("\",\"message\":{\"role\":\"assistant\",\"content\":\"");
+        chunkSuffix = ascii("\"},\"done\":false}\n");
+      }
+      case OLLAMA_GENERATE -> {
+        chunkPrefix = ascii("{\"model\":" + model + ",\"created_at\":\"");
+        chunkMiddle = ascii("\",\"response\":\"");
+        chunkSuffix = ascii("\",\"done\":false}\n");
+      }
+      case OPENAI_CHAT, LMSTUDIO_CHAT -> {
+        chunkPrefix = ascii("data: {\"id\":\"" + openAiId() + "\",\"object\":\"chat.completion.chunk\",\"created\":"
+            + created + ",\"model\":" + model + ",\"system_fingerprint\":" + fingerprint
+            + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"");
+        chunkSuffix = ascii("\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+      }
+      default -> {
+        chunkPrefix = ascii("data: {\"id\":\"" + openAiId() + "\",\"object\":\"text_completion\",\"created\":"
+            + created + ",\"model\":" + model + ",\"system_fingerprint\":" + fingerprint
+            + ",\"choices\":[{\"index\":0,\"text\":\"");
+        chunkSuffix = ascii("\",\"logprobs\":null,\"finish_reason\":null}]}\n\n");
+      }
+    }
+  }
+
+  private void writeChunk(byte[] token) {
+    byte[] stamp = chunkMiddle == null ? null : Timestamps.nowBytes();
+    int size = chunkPrefix.length + token.length + chunkSuffix.length
+        + (stamp == null ? 0 : stamp.length + chunkMiddle.length);
+    ByteBuf buf = ctx.alloc().ioBuffer(size);
+    buf.writeBytes(chunkPrefix);
+    if (stamp != null) {
+      buf.writeBytes(stamp);
+      buf.writeBytes(chunkMiddle);
+    }
+    buf.writeBytes(token);
+    buf.writeBytes(chunkSuffix);
+    ctx.write(new DefaultHttpContent(buf), ctx.voidPromise());
+  }
+
+  private void sendStreamHeaders() {
+    headersSent = true;
+    status = 200;
+    HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    if (job.endpoint.openAiShaped()) {
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+          .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+    } else {
+      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
+    }
+    HttpUtil.setTransferEncodingChunked(response, true);
+    if (!job.keepConnection) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    ctx.write(response, ctx.voidPromise());
+  }
+
+  /** All tokens are out: final chunk(s) or the whole body. */
+  private void finish() {
+    finished = true;
+    long end = System.nanoTime();
+    release();
+    Timings t = new Timings(end - job.arrivalNanos, loadNanos, promptEvalEndNanos - slotNanos,
+        Math.max(0, end - promptEvalEndNanos));
+    if (job.endpoint.kind == Endpoint.Kind.EMBED) {
+      respond(200, SimulatorHandler.embeddingBody(job, config, t));
+      return;
+    }
+    if (!job.stream) {
+      if (Faults.DISCONNECT.equals(job.fault)) {
+        endAbandoned();
+        ctx.close();
+        return;
+      }
+      String body = finalBody(t, text == null ? "" : text.toString(), false);
+      if (Faults.MALFORMED.equals(job.fault)) {
+        body = body.substring(0, body.length() / 2);
+      }
+      respond(200, body);
+      return;
+    }
+    if (!headersSent) {
+      sendStreamHeaders();
+    }
+    if (job.endpoint.openAiShaped()) {
+      writeRaw("data: " + finalBody(t, "", true) + "\n\n");
+      if (job.includeUsage) {
+        writeRaw("data: " + usageChunk() + "\n\n");
+      }
+      ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(DONE)), ctx.voidPromise());
+    } else {
+      writeRaw(finalBody(t, "", true) + "\n");
+    }
+    endStream(false);
+  }
+
+  private void writeRaw(String s) {
+    ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8))),
+        ctx.voidPromise());
+  }
+
+  private void endStream(boolean errorLine) {
+    finished = true;
+    if (errorLine) {
+      release();
+    }
+    long end = System.nanoTime();
+    if (job.keepConnection) {
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
+    } else {
+      ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+    }
+    record(end);
+  }
+
+  private void respond(int code, String body) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
+        Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+    HttpUtil.setContentLength(response, response.content().readableBytes());
+    status = code;
+    if (job.keepConnection) {
+      ctx.writeAndFlush(response, ctx.voidPromise());
+    } else {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+    record(System.nanoTime());
+  }
+
+  private void respondError(int code, String message) {
+    respond(code, SimulatorHandler.errorBody(job.endpoint.family, config, code, message));
+  }
+
+  private void failEarly(int code, String message) {
+    finished = true;
+    respondError(code, message);
+  }
+
+  /** The connection was closed by the peer (or a fault). */
+  private void onClosed() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (pending != null) {
+      pending.cancel(false);
+    }
+    release();
+    record(System.nanoTime());
+  }
+
+  private void endAbandoned() {
+    finished = true;
+    release();
+    record(System.nanoTime());
+  }
+
+  /** Gives the slot back (once), and the decode share it held. */
+  private void release() {
+    if (slotHeld) {
+      slotHeld = false;
+      if (slotNanos >= 0) {
+        sim.decoding(job.model).decrementAndGet();
+      }
+      sim.scheduler().release(job.model);
+    }
+  }
+
+  private boolean recorded;
+
+  private void record(long end) {
+    if (recorded) {
+      return;
+    }
+    recorded = true;
+    String api = switch (job.endpoint.family) {
+      case OLLAMA -> "ollama";
+      case LMSTUDIO -> "lmstudio";
+      case OPENAI -> config.llamacppTimings() ? "llamacpp" : "openai";
+    };
+    sim.record(new RequestTruth(job.requestId, job.method, job.path, job.modelName, api, job.stream, status,
+        job.arrivalNanos, slotNanos, firstTokenNanos, Arrays.copyOf(tokenNanos, emitted), end, job.promptTokens,
+        emitted, job.fault));
+  }
+
+  // ---- bodies built once per request (Jackson) ----
+
+  /** Server-side durations of one request, in nanoseconds. */
+  record Timings(long total, long load, long promptEval, long eval) {
+  }
+
+  private String openAiId() {
+    return (job.endpoint.kind == Endpoint.Kind.CHAT ? "chatcmpl-" : "cmpl-") + job.sequence;
+  }
+
+  private String finalBody(Timings t, String content, boolean streamEnd) {
+    ObjectNode root = SimulatorHandler.JSON.createObjectNode();
+    if (job.endpoint.family == Endpoint.Family.OLLAMA) {
+      root.put("model", job.modelName);
+      root.put("created_at", Timestamps.now());
+      if (job.endpoint.kind == Endpoint.Kind.CHAT) {
+        ObjectNode message = root.putObject("message");
+        message.put("role", "assistant");
+        message.put("content", content);
+        root.put("done_reason", job.doneReason);
+        root.put("done", true);
+      } else {
+        root.put("response", content);
+        root.put("done", true);
+        root.put("done_reason", job.doneReason);
+        ArrayNode context = root.putArray("context");
+        for (int i = 0; i < Math.min(8, job.promptTokens + emitted); i++) {
+          context.add(128000 + i);
+        }
+      }
+      root.put("total_duration", t.total());
+      root.put("load_duration", t.load());
+      root.put("prompt_eval_count", job.promptTokens);
+      root.put("prompt_eval_duration", t.promptEval());
+      root.put("eval_count", emitted);
+      root.put("eval_duration", t.eval());
+      return root.toString();
+    }
+    boolean chat = job.endpoint.kind == Endpoint.Kind.CHAT;
+    root.put("id", openAiId());
+    root.put("object", chat ? (streamEnd ? "chat.completion.chunk" : "chat.completion") : "text_completion");
+    root.put("created", System.currentTimeMillis() / 1000);
+    root.put("model", job.modelName);
+    root.put("system_fingerprint", SimulatorHandler.fingerprint(config, job.model));
+    ObjectNode choice = root.putArray("choices").addObject();
+    choice.put("index", 0);
+    if (chat) {
+      ObjectNode message = choice.putObject(streamEnd ? "delta" : "message");
+      if (!streamEnd) {
+        message.put("role", "assistant");
+        message.put("content", content);
+        message.putNull("refusal");
+      }
+    } else {
+      choice.put("text", content);
+    }
+    choice.putNull("logprobs");
+    String finishReason = "length".equals(job.doneReason) ? "length" : "stop";
+    choice.put("finish_reason", finishReason);
+    if (!streamEnd) {
+      root.set("usage", usage());
+    }
+    if (config.llamacppTimings() && job.endpoint.family == Endpoint.Family.OPENAI) {
+      ObjectNode timings = root.putObject("timings");
+      double promptMs = t.promptEval() / 1e6;
+      double predictedMs = t.eval() / 1e6;
+      timings.put("cache_n", 0);
+      timings.put("prompt_n", job.promptTokens);
+      timings.put("prompt_ms", promptMs);
+      timings.put("prompt_per_token_ms", job.promptTokens == 0 ? 0 : promptMs / job.promptTokens);
+      timings.put("prompt_per_second", promptMs == 0 ? 0 : job.promptTokens * 1000 / promptMs);
+      timings.put("predicted_n", emitted);
+      timings.put("predicted_ms", predictedMs);
+      timings.put("predicted_per_token_ms", emitted == 0 ? 0 : predictedMs / emitted);
+      timings.put("predicted_per_second", predictedMs == 0 ? 0 : emitted * 1000 / predictedMs);
+    }
+    if (job.endpoint.family == Endpoint.Family.LMSTUDIO) {
+      double ttft = firstTokenNanos < 0 ? 0 : (firstTokenNanos - job.arrivalNanos) / 1e9;
+      double generation = firstTokenNanos < 0 ? 0 : (System.nanoTime() - firstTokenNanos) / 1e9;
+      ObjectNode stats = root.putObject("stats");
+      stats.put("tokens_per_second", t.eval() == 0 ? 0 : emitted / (t.eval() / 1e9));
+      stats.put("time_to_first_token", ttft);
+      stats.put("generation_time", generation);
+      stats.put("stop_reason", "length".equals(job.doneReason) ? "maxPredictedTokensReached" : "eosFound");
+      SimulatorHandler.lmStudioInfo(root, job.model);
+    }
+    return root.toString();
+  }
+
+  private ObjectNode usage() {
+    ObjectNode usage = SimulatorHandler.JSON.createObjectNode();
+    usage.put("prompt_tokens", job.promptTokens);
+    usage.put("completion_tokens", emitted);
+    usage.put("total_tokens", job.promptTokens + emitted);
+    return usage;
+  }
+
+  private String usageChunk() {
+    ObjectNode root = SimulatorHandler.JSON.createObjectNode();
+    root.put("id", openAiId());
+    root.put("object", job.endpoint.kind == Endpoint.Kind.CHAT ? "chat.completion.chunk" : "text_completion");
+    root.put("created", System.currentTimeMillis() / 1000);
+    root.put("model", job.modelName);
+    root.put("system_fingerprint", SimulatorHandler.fingerprint(config, job.model));
+    root.putArray("choices");
+    root.set("usage", usage());
+    return root.toString();
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

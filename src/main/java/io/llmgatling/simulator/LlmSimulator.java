@@ -1,0 +1,197 @@
+package io.llmgatling.simulator;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded simulator of Ollama, LM Studio and llama-server: one event-driven HTTP/1.1 server (Netty,
+ * keep-alive, no thread per stream) serving every API family on one port.
+ *
+ * <pre>{@code
+ * try (LlmSimulator sim = LlmSimulator.start(SimulatorConfig.defaults().toBuilder().port(0).build())) {
+ *   URI base = sim.baseUrl();          // http://127.0.0.1:PORT
+ *   ...
+ *   List<RequestTruth> truth = sim.truth();
+ * }
+ * }</pre>
+ */
+public final class LlmSimulator implements AutoCloseable {
+
+  private final SimulatorConfig config;
+  private final EventLoopGroup group;
+  private final Channel serverChannel;
+  private final ChannelGroup channels;
+  private final SlotScheduler scheduler;
+  private final Map<String, AtomicInteger> decoding = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<RequestTruth> truth = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger truthSize = new AtomicInteger();
+  private final AtomicLong sequence = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final long startedAtMillis = System.currentTimeMillis();
+  private final int port;
+
+  private LlmSimulator(SimulatorConfig config) {
+    this.config = config;
+    IoHandlerFactory io = NioIoHandler.newFactory();
+    Class<? extends ServerChannel> channelClass = NioServerSocketChannel.class;
+    if (epollAvailable()) {
+      try {
+        io = (IoHandlerFactory) Class.forName("io.netty.channel.epoll.EpollIoHandler")
+            .getMethod("newFactory").invoke(null);
+        channelClass = Class.forName("io.netty.channel.epoll.EpollServerSocketChannel")
+            .asSubclass(ServerChannel.class);
+      } catch (ReflectiveOperationException | LinkageError e) {
+        io = NioIoHandler.newFactory();
+        channelClass = NioServerSocketChannel.class;
+      }
+    }
+    this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
+        new DefaultThreadFactory("llm-sim", true), io);
+    this.channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    this.scheduler = new SlotScheduler(config,
+        (task, delay) -> group.next().schedule(task, delay, TimeUnit.NANOSECONDS), System::nanoTime);
+    for (ModelSpec m : config.models()) {
+      decoding.put(m.name(), new AtomicInteger());
+    }
+    try {
+      ServerBootstrap bootstrap = new ServerBootstrap()
+          .group(group)
+          .channel(channelClass)
+          .option(ChannelOption.SO_BACKLOG, 8192)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              channels.add(ch);
+              ch.pipeline()
+                  .addLast("codec", new HttpServerCodec())
+                  .addLast("aggregator", new HttpObjectAggregator(config.maxBodyBytes()))
+                  .addLast("handler", new SimulatorHandler(LlmSimulator.this));
+            }
+          });
+      this.serverChannel = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
+          + e.getMessage(), e);
+    }
+    this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /**
+   * Epoll is a runtime-only dependency (the native transport Gatling ships), so it is looked up by name;
+   * NIO is the fallback everywhere else.
+   */
+  private static boolean epollAvailable() {
+    try {
+      return (Boolean) Class.forName("io.netty.channel.epoll.Epoll").getMethod("isAvailable").invoke(null);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** Starts a simulator (port 0 picks a free port) and returns once it listens. */
+  public static LlmSimulator start(SimulatorConfig config) {
+    return new LlmSimulator(config);
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return port;
+  }
+
+  /** {@code http://HOST:PORT} (the server root; OpenAI paths are under /v1). */
+  public URI baseUrl() {
+    String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+    if ("0.0.0.0".equals(host)) {
+      host = "127.0.0.1";
+    }
+    return URI.create("http://" + host + ":" + port);
+  }
+
+  public SimulatorConfig config() {
+    return config;
+  }
+
+  /** Every finished request so far (oldest first, at most {@code truthLimit}). */
+  public List<RequestTruth> truth() {
+    return new ArrayList<>(truth);
+  }
+
+  /** Forgets the truth recorded so far. */
+  public void clearTruth() {
+    truth.clear();
+    truthSize.set(0);
+  }
+
+  /** Models loaded right now (what /api/ps shows). */
+  public List<SlotScheduler.LoadedModel> loadedModels() {
+    return scheduler.loaded();
+  }
+
+  /** Stops listening, closes every connection and the event loops. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    serverChannel.close().awaitUninterruptibly();
+    channels.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+  }
+
+  SlotScheduler scheduler() {
+    return scheduler;
+  }
+
+  AtomicInteger decoding(ModelSpec model) {
+    return decoding.get(model.name());
+  }
+
+  long nextSequence() {
+    return sequence.incrementAndGet();
+  }
+
+  long startedAtMillis() {
+    return startedAtMillis;
+  }
+
+  void record(RequestTruth t) {
+    if (config.truthLimit() <= 0) {
+      return;
+    }
+    truth.add(t);
+    if (truthSize.incrementAndGet() > config.truthLimit()) {
+      if (truth.poll() != null) {
+        truthSize.decrementAndGet();
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.llmgatling.simulator;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One simulated model: what the servers list about it and how fast it runs.
+ *
+ * @param name                 the name clients ask for, e.g. {@code llama3.2:3b}; a name without a tag also
+ *                             matches {@code name:latest} (Ollama's implicit tag)
+ * @param kind                 {@code llm} or {@code embedding}
+ * @param prefillTokensPerSec  prompt processing rate (tokens/s)
+ * @param decodeTokensPerSec   single-stream generation rate (tokens/s)
+ * @param batchSlowdown        continuous batching: each extra concurrent stream slows every stream's decode
+ *                             by this fraction (per-stream rate = decode / (1 + batchSlowdown × (n − 1)), so
+ *                             the aggregate grows sub-linearly towards decode / batchSlowdown)
+ * @param contextLength        the model's maximum context (tokens); prompts beyond it are refused
+ * @param embeddingDimensions  length of an embedding vector (embedding models; also reported for LLMs)
+ * @param family               architecture family as listed (llama, qwen2, nomic-bert)
+ * @param parameterSize        parameter count as listed, e.g. {@code 3.2B}
+ * @param quantization         quantization level as listed, e.g. {@code Q4_K_M}
+ * @param sizeBytes            file size as listed by /api/tags and /api/ps
+ * @param loadTimeMs           cold load time of this model, null for the config's {@code loadTimeMs}
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record ModelSpec(
+    String name,
+    String kind,
+    double prefillTokensPerSec,
+    double decodeTokensPerSec,
+    double batchSlowdown,
+    int contextLength,
+    int embeddingDimensions,
+    String family,
+    String parameterSize,
+    String quantization,
+    long sizeBytes,
+    Long loadTimeMs) {
+
+  /** Kind of a generating model. */
+  public static final String LLM = "llm";
+  /** Kind of an embedding model. */
+  public static final String EMBEDDING = "embedding";
+
+  public ModelSpec {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("a model needs a name");
+    }
+    kind = kind == null ? LLM : kind;
+    if (!kind.equals(LLM) && !kind.equals(EMBEDDING)) {
+      throw new IllegalArgumentException("model '" + name + "': kind must be llm or embedding, not '" + kind + "'");
+    }
+    if (prefillTokensPerSec <= 0 || (kind.equals(LLM) && decodeTokensPerSec <= 0)) {
+      throw new IllegalArgumentException("model '" + name + "': prefill and decode rates must be > 0");
+    }
+    if (batchSlowdown < 0) {
+      throw new IllegalArgumentException("model '" + name + "': batchSlowdown must be >= 0");
+    }
+    if (contextLength <= 0) {
+      throw new IllegalArgumentException("model '" + name + "': contextLength must be > 0");
+    }
+    family = family == null ? "llama" : family;
+    parameterSize = parameterSize == null ? "7B" : parameterSize;
+    quantization = quantization == null ? "Q4_K_M" : quantization;
+    embeddingDimensions = embeddingDimensions <= 0 ? 768 : embeddingDimensions;
+  }
+
+  /** A generating model with the usual consumer-GPU figures. */
+  public static ModelSpec llm(String name, String family, String parameterSize, long sizeBytes,
+      double decodeTokensPerSec, int contextLength, int embeddingDimensions) {
+    return new ModelSpec(name, LLM, 3000, decodeTokensPerSec, 0.08, contextLength, embeddingDimensions, family,
+        parameterSize, "Q4_K_M", sizeBytes, null);
+  }
+
+  /** An embedding model. */
+  public static ModelSpec embedding(String name, String family, String parameterSize, long sizeBytes,
+      int dimensions, int contextLength) {
+    return new ModelSpec(name, EMBEDDING, 8000, 1, 0, contextLength, dimensions, family, parameterSize, "F16",
+        sizeBytes, 600L);
+  }
+
+  public boolean isEmbedding() {
+    return EMBEDDING.equals(kind);
+  }
+
+  /** Whether a client's model name designates this model ({@code llama3.2} = {@code llama3.2:latest}). */
+  public boolean matches(String requested) {
+    if (requested == null) {
+      return false;
+    }
+    return canonical(name).equalsIgnoreCase(canonical(requested));
+  }
+
+  private static String canonical(String n) {
+    return n.indexOf(':') >= 0 ? n : n + ":latest";
+  }
+
+  /** The same spec with other rates (for the zero-latency mode and tests). */
+  public ModelSpec withRates(double prefill, double decode, double slowdown) {
+    return new ModelSpec(name, kind, prefill, decode, slowdown, contextLength, embeddingDimensions, family,
+        parameterSize, quantization, sizeBytes, loadTimeMs);
+  }
+
+  /** The same spec with another cold load time (null: the config's). */
+  public ModelSpec withLoadTimeMs(Long ms) {
+    return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
+        embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms);
+  }
+}

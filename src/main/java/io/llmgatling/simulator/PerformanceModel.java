@@ -1,0 +1,59 @@
+package io.llmgatling.simulator;
+
+/**
+ * The arithmetic of the simulated hardware: prompt size, prefill time, decode pace under batching.
+ * Pure functions so the model can be tested without a server.
+ */
+public final class PerformanceModel {
+  private static final double NANOS_PER_SECOND = 1e9;
+
+  private PerformanceModel() {
+  }
+
+  /** Tokens of a text, estimated as characters / charsPerToken (at least 1 for a non-empty text). */
+  public static int estimateTokens(CharSequence text, double charsPerToken) {
+    if (text == null || text.length() == 0) {
+      return 0;
+    }
+    return Math.max(1, (int) Math.ceil(text.length() / charsPerToken));
+  }
+
+  /** Time to process a prompt of {@code tokens} tokens. */
+  public static long prefillNanos(ModelSpec model, int tokens, boolean zeroLatency) {
+    if (zeroLatency || tokens <= 0) {
+      return 0;
+    }
+    return (long) (tokens * NANOS_PER_SECOND / model.prefillTokensPerSec());
+  }
+
+  /**
+   * Per-stream decode rate when {@code concurrentStreams} streams decode together on the model: continuous
+   * batching shares each forward pass, so each stream slows a little per extra stream and the aggregate
+   * ({@code n × rate}) grows sub-linearly.
+   */
+  public static double perStreamDecodeRate(ModelSpec model, int concurrentStreams) {
+    int n = Math.max(1, concurrentStreams);
+    return model.decodeTokensPerSec() / (1 + model.batchSlowdown() * (n - 1));
+  }
+
+  /** Time between two tokens of one stream when {@code concurrentStreams} streams decode together. */
+  public static long decodeIntervalNanos(ModelSpec model, int concurrentStreams, boolean zeroLatency) {
+    if (zeroLatency) {
+      return 0;
+    }
+    return (long) (NANOS_PER_SECOND / perStreamDecodeRate(model, concurrentStreams));
+  }
+
+  /** Aggregate decode throughput (tokens/s) of {@code concurrentStreams} streams. */
+  public static double aggregateDecodeRate(ModelSpec model, int concurrentStreams) {
+    return Math.max(1, concurrentStreams) * perStreamDecodeRate(model, concurrentStreams);
+  }
+
+  /** Scales a duration by a uniform draw in [1 − jitter, 1 + jitter] ({@code uniform} in [0, 1)). */
+  public static long jittered(long nanos, double jitter, double uniform) {
+    if (jitter == 0 || nanos == 0) {
+      return nanos;
+    }
+    return (long) (nanos * (1 + jitter * (2 * uniform - 1)));
+  }
+}

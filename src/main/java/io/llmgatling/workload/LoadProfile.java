@@ -1,0 +1,349 @@
+package io.llmgatling.workload;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * How load arrives over time. Open profiles ({@link Constant}, {@link Ramp}, {@link Poisson},
+ * {@link Stairs}, {@link Capacity}) start new users at a rate whatever the server's state; {@link Closed}
+ * keeps a fixed number of users busy. Rates are in users (requests) per second.
+ */
+public sealed interface LoadProfile {
+
+  /** Names accepted by {@code llm.profile}. */
+  List<String> NAMES = List.of("constant", "ramp", "poisson", "stairs", "closed", "capacity");
+
+  /** The profile's name as {@code llm.profile} spells it. */
+  String name();
+
+  /** The same profile scaled to a shard's 1/n share of the load. */
+  LoadProfile shard(int index, int count);
+
+  /** The same profile scaled to a shard's share. */
+  default LoadProfile shard(Shard shard) {
+    return shard(shard.index(), shard.count());
+  }
+
+  /** The profile's stretches, back to back from offset 0. */
+  List<LoadStep> loadSteps();
+
+  /** How long the injection lasts. */
+  default Duration totalDuration() {
+    List<LoadStep> steps = loadSteps();
+    return steps.isEmpty() ? Duration.ZERO : steps.get(steps.size() - 1).end();
+  }
+
+  /** One line for the console and the report, e.g. {@code constant 2/s for 30s}. */
+  String describe();
+
+  /** Every open-model request rate and run length must be positive; shards may bring a rate to zero. */
+  private static void requireRate(String what, double rate, boolean zeroAllowed) {
+    if (!(rate > 0 || (zeroAllowed && rate == 0)) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException(what + " must be " + (zeroAllowed ? ">= 0" : "> 0") + ", was " + rate);
+    }
+  }
+
+  private static void requirePositive(String what, Duration duration) {
+    if (duration == null || duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(what + " must be > 0, was " + duration);
+    }
+  }
+
+  private static String perSecond(double rate) {
+    return String.format(Locale.ROOT, "%.4g", rate).replaceAll("\\.?0+$", "") + "/s";
+  }
+
+  /**
+   * A steady arrival rate, users starting at regular intervals.
+   *
+   * @param rate     users per second
+   * @param duration how long
+   */
+  record Constant(double rate, Duration duration) implements LoadProfile {
+    public Constant {
+      requireRate("rate", rate, false);
+      requirePositive("duration", duration);
+    }
+
+    @Override
+    public String name() {
+      return "constant";
+    }
+
+    @Override
+    public Constant shard(int index, int count) {
+      new Shard(index, count);
+      return new Constant(rate / count, duration);
+    }
+
+    @Override
+    public List<LoadStep> loadSteps() {
+      return List.of(new LoadStep(Duration.ZERO, duration, LoadStep.Kind.RATE, rate, rate));
+    }
+
+    @Override
+    public String describe() {
+      return "constant " + perSecond(rate) + " for " + Durations.format(duration);
+    }
+  }
+
+  /**
+   * A rate rising (or falling) linearly.
+   *
+   * @param fromRate users per second at the start (may be 0)
+   * @param toRate   users per second at the end
+   * @param duration how long the ramp lasts
+   */
+  record Ramp(double fromRate, double toRate, Duration duration) implements LoadProfile {
+    public Ramp {
+      requireRate("fromRate", fromRate, true);
+      requireRate("toRate", toRate, false);
+      requirePositive("duration", duration);
+    }
+
+    @Override
+    public String name() {
+      return "ramp";
+    }
+
+    @Override
+    public Ramp shard(int index, int count) {
+      new Shard(index, count);
+      return new Ramp(fromRate / count, toRate / count, duration);
+    }
+
+    @Override
+    public List<LoadStep> loadSteps() {
+      return List.of(new LoadStep(Duration.ZERO, duration, LoadStep.Kind.RATE, fromRate, toRate));
+    }
+
+    @Override
+    public String describe() {
+      return "ramp " + perSecond(fromRate) + " to " + perSecond(toRate) + " over " + Durations.format(duration);
+    }
+  }
+
+  /**
+   * Random arrivals at an average rate: a Poisson process, i.e. exponential gaps between users, which
+   * is how independent clients arrive and what shows queueing that a regular rate hides.
+   *
+   * @param rate     average users per second
+   * @param duration how long
+   * @param seed     seed of the arrival times; the same seed gives the same run
+   */
+  record Poisson(double rate, Duration duration, long seed) implements LoadProfile {
+    public Poisson {
+      requireRate("rate", rate, false);
+      requirePositive("duration", duration);
+    }
+
+    @Override
+    public String name() {
+      return "poisson";
+    }
+
+    /**
+     * A 1/n thinning of the process: the rate divided by n with a seed of its own per shard, so that the
+     * shards together are again a Poisson process at the full rate (a sum of independent Poisson
+     * processes is one) instead of n copies of the same arrival times.
+     */
+    @Override
+    public Poisson shard(int index, int count) {
+      new Shard(index, count);
+      long shardSeed = count == 1 ? seed : seed ^ (0x9E3779B97F4A7C15L * index);
+      return new Poisson(rate / count, duration, shardSeed);
+    }
+
+    @Override
+    public List<LoadStep> loadSteps() {
+      return List.of(new LoadStep(Duration.ZERO, duration, LoadStep.Kind.RATE, rate, rate));
+    }
+
+    /**
+     * Start offsets of every user in seconds from the start of the injection, ascending and below the
+     * duration: cumulated exponential gaps with mean 1/rate drawn from the seed.
+     */
+    public double[] arrivalOffsetsSeconds() {
+      SplittableRandom random = new SplittableRandom(seed);
+      double end = Durations.seconds(duration);
+      double[] offsets = new double[(int) Math.min(Integer.MAX_VALUE - 8, Math.ceil(rate * end * 1.2) + 16)];
+      int count = 0;
+      double t = 0;
+      while (true) {
+        // inverse transform sampling; 1 - u lies in (0, 1], so the log is finite
+        t += -Math.log(1.0 - random.nextDouble()) / rate;
+        if (t >= end) {
+          break;
+        }
+        if (count == offsets.length) {
+          offsets = Arrays.copyOf(offsets, offsets.length * 2);
+        }
+        offsets[count++] = t;
+      }
+      return Arrays.copyOf(offsets, count);
+    }
+
+    @Override
+    public String describe() {
+      return "poisson " + perSecond(rate) + " on average for " + Durations.format(duration) + " (seed " + seed + ")";
+    }
+  }
+
+  /**
+   * A rate rising in flat steps: {@code startRate}, then {@code startRate + stepRate}, ... for
+   * {@code steps} levels of {@code stepDuration} each.
+   */
+  record Stairs(double startRate, double stepRate, int steps, Duration stepDuration) implements LoadProfile {
+    public Stairs {
+      requireRate("startRate", startRate, false);
+      requireRate("stepRate", stepRate, true);
+      if (steps < 1) {
+        throw new IllegalArgumentException("steps must be >= 1, was " + steps);
+      }
+      requirePositive("stepDuration", stepDuration);
+    }
+
+    @Override
+    public String name() {
+      return "stairs";
+    }
+
+    @Override
+    public Stairs shard(int index, int count) {
+      new Shard(index, count);
+      return new Stairs(startRate / count, stepRate / count, steps, stepDuration);
+    }
+
+    @Override
+    public List<LoadStep> loadSteps() {
+      return stairSteps(startRate, stepRate, steps, stepDuration);
+    }
+
+    /** The rate of level {@code i} (0-based). */
+    public double rateOfStep(int i) {
+      return startRate + i * stepRate;
+    }
+
+    @Override
+    public String describe() {
+      return "stairs " + perSecond(startRate) + " + " + perSecond(stepRate) + " x " + steps + " steps of "
+          + Durations.format(stepDuration);
+    }
+  }
+
+  /**
+   * A fixed number of concurrent users, reached over a ramp-up and held: each user sends its next
+   * request as soon as the previous one ends (the closed model, as chat UIs behave).
+   *
+   * @param users    concurrent users (0 only for a shard that gets none)
+   * @param rampUp   time to reach {@code users}, may be zero
+   * @param duration time at full concurrency after the ramp-up
+   */
+  record Closed(int users, Duration rampUp, Duration duration) implements LoadProfile {
+    public Closed {
+      if (users < 0) {
+        throw new IllegalArgumentException("users must be >= 1, was " + users);
+      }
+      if (rampUp == null || rampUp.isNegative()) {
+        throw new IllegalArgumentException("rampUp must be >= 0, was " + rampUp);
+      }
+      requirePositive("duration", duration);
+    }
+
+    @Override
+    public String name() {
+      return "closed";
+    }
+
+    /** An even split of the users; the first {@code users % count} shards take one more. */
+    @Override
+    public Closed shard(int index, int count) {
+      return new Closed(new Shard(index, count).partOf(users), rampUp, duration);
+    }
+
+    @Override
+    public List<LoadStep> loadSteps() {
+      List<LoadStep> steps = new ArrayList<>();
+      if (!rampUp.isZero()) {
+        steps.add(new LoadStep(Duration.ZERO, rampUp, LoadStep.Kind.USERS, 0, users));
+      }
+      steps.add(new LoadStep(rampUp, rampUp.plus(duration), LoadStep.Kind.USERS, users, users));
+      return List.copyOf(steps);
+    }
+
+    @Override
+    public String describe() {
+      return "closed " + users + " users" + (rampUp.isZero() ? "" : " after a " + Durations.format(rampUp)
+          + " ramp-up") + " for " + Durations.format(duration);
+    }
+  }
+
+  /**
+   * A capacity search: stairs that go up until the SLOs break. The injector plays the steps; the run
+   * stops at the first step that breaks one of {@code limits} and reports the last step that held as the
+   * capacity. With {@code maxSteps} reached the capacity is at least the top rate.
+   *
+   * @param startRate    rate of the first step
+   * @param stepRate     added at each step
+   * @param maxSteps     most steps played
+   * @param stepDuration length of each step; long enough to fill the server's queue (15 s or more)
+   * @param limits       the objectives a step must meet to count as sustained
+   */
+  record Capacity(double startRate, double stepRate, int maxSteps, Duration stepDuration, List<Slo> limits)
+      implements LoadProfile {
+    public Capacity {
+      requireRate("startRate", startRate, false);
+      requireRate("stepRate", stepRate, false);
+      if (maxSteps < 1) {
+        throw new IllegalArgumentException("maxSteps must be >= 1, was " + maxSteps);
+      }
+      requirePositive("stepDuration", stepDuration);
+      limits = List.copyOf(limits);
+    }
+
+    @Override
+    public String name() {
+      return "capacity";
+    }
+
+    /**
+     * Each shard plays its share of every step. Rate limits (requestsPerSec, ...) stay as they are: the
+     * verdict is taken on the merged run.
+     */
+    @Override
+    public Capacity shard(int index, int count) {
+      new Shard(index, count);
+      return new Capacity(startRate / count, stepRate / count, maxSteps, stepDuration, limits);
+    }
+
+    @Override
+    public List<LoadStep> loadSteps() {
+      return stairSteps(startRate, stepRate, maxSteps, stepDuration);
+    }
+
+    /** The rate of step {@code i} (0-based). */
+    public double rateOfStep(int i) {
+      return startRate + i * stepRate;
+    }
+
+    @Override
+    public String describe() {
+      return "capacity search from " + perSecond(startRate) + " by " + perSecond(stepRate) + " up to " + maxSteps
+          + " steps of " + Durations.format(stepDuration);
+    }
+  }
+
+  private static List<LoadStep> stairSteps(double startRate, double stepRate, int steps, Duration stepDuration) {
+    List<LoadStep> result = new ArrayList<>(steps);
+    for (int i = 0; i < steps; i++) {
+      double level = startRate + i * stepRate;
+      result.add(new LoadStep(stepDuration.multipliedBy(i), stepDuration.multipliedBy(i + 1L), LoadStep.Kind.RATE,
+          level, level));
+    }
+    return List.copyOf(result);
+  }
+}

@@ -1,0 +1,376 @@
+/* Renders the LLM report from the JSON blob in #report-data. All data-derived text goes through textContent. */
+(function () {
+  'use strict';
+  var PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
+    '#bcbd22', '#17becf'];
+  var PCT_COLORS = { P50: '#1f77b4', P95: '#ff7f0e', P99: '#d62728' };
+  var root = document.getElementById('report');
+  var expectedCharts = 0;
+  var readyCharts = 0;
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+  function add(parent, tag, className, text) {
+    var node = el(tag, className, text);
+    parent.appendChild(node);
+    return node;
+  }
+  function isNum(v) { return typeof v === 'number' && isFinite(v); }
+  function num(v, digits) {
+    if (!isNum(v)) { return '–'; }
+    if (digits === undefined) { digits = Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2; }
+    return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  }
+  function ms(v) {
+    if (!isNum(v)) { return '–'; }
+    return Math.abs(v) >= 10000 ? num(v / 1000, 2) + ' s' : num(v) + ' ms';
+  }
+  function pct(v) { return isNum(v) ? num(v, 2) + ' %' : '–'; }
+  function errorRate(stats) { return stats && stats.requests > 0 ? stats.ko * 100 / stats.requests : null; }
+  function section(title, id) {
+    var s = add(root, 'section', 'section');
+    if (id) { s.id = id; }
+    add(s, 'h2', null, title);
+    return s;
+  }
+  function card(parent, label, value, sub) {
+    var c = add(parent, 'div', 'card');
+    add(c, 'div', 'label', label);
+    add(c, 'div', 'value', value);
+    if (sub) { add(c, 'div', 'sub', sub); }
+    return c;
+  }
+  function table(parent, headers, rows, cellClass) {
+    var wrap = add(parent, 'div', 'table-scroll');
+    var t = add(wrap, 'table');
+    var tr = add(add(t, 'thead'), 'tr');
+    headers.forEach(function (h) { add(tr, 'th', null, h); });
+    var body = add(t, 'tbody');
+    rows.forEach(function (row, r) {
+      var line = add(body, 'tr');
+      row.forEach(function (cell, c) { add(line, 'td', cellClass ? cellClass(r, c) : null, cell); });
+    });
+    return t;
+  }
+
+  function markRendered() {
+    readyCharts++;
+    document.body.dataset.rendered = readyCharts + ' charts';
+    document.body.dataset.expectedCharts = String(expectedCharts);
+  }
+
+  /**
+   * One uPlot chart. lines: [{label, values, color, dash}], all over the same x.
+   * opts: xLabel, yLabel, logX, stepped, yMin0.
+   */
+  function chart(parent, title, x, lines, opts) {
+    opts = opts || {};
+    var box = add(parent, 'div', 'chart');
+    var present = lines.filter(function (l) { return l.values && l.values.some(isNum); });
+    if (!x || x.length === 0 || present.length === 0) {
+      add(box, 'div', 'muted', title);
+      add(box, 'div', 'empty', 'no data');
+      return;
+    }
+    expectedCharts++;
+    var width = Math.max(320, box.clientWidth - 14);
+    var series = [{ label: opts.xLabel || 'x', value: function (u, v) { return isNum(v) ? num(v) : '–'; } }];
+    present.forEach(function (l, i) {
+      series.push({
+        label: l.label,
+        stroke: l.color || PALETTE[i % PALETTE.length],
+        width: 1.6,
+        dash: l.dash,
+        spanGaps: true,
+        points: { show: !opts.stepped && x.length < 40 },
+        paths: opts.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
+        value: function (u, v) { return isNum(v) ? num(v) : '–'; }
+      });
+    });
+    var options = {
+      title: title,
+      width: width,
+      height: 260,
+      scales: { x: { time: false, distr: opts.logX ? 3 : 1 }, y: { range: function (u, min, max) {
+        var lo = opts.yMin0 === false ? min : Math.min(0, min);
+        return [lo, max > lo ? max * 1.05 : lo + 1];
+      } } },
+      axes: [{ label: opts.xLabel, size: 42 }, { label: opts.yLabel, size: 64 }],
+      series: series,
+      hooks: { ready: [markRendered] }
+    };
+    try {
+      new uPlot(options, [x].concat(present.map(function (l) { return l.values; })), box);
+    } catch (e) {
+      window.__reportError('chart "' + title + '": ' + e.message);
+    }
+  }
+
+  function statsRow(name, s) {
+    return [name, num(s.requests, 0), num(s.ok, 0), num(s.ko, 0), pct(errorRate(s)), num(s.requestsPerSec),
+      num(s.outputTokensPerSec), num(s.goodputPerSec), ms(s.ttftMs.p50), ms(s.ttftMs.p95), ms(s.ttftMs.p99),
+      ms(s.itlMs.p50), ms(s.itlMs.p95), ms(s.tpotMs.p50), ms(s.e2eMs.p50), ms(s.e2eMs.p95), ms(s.e2eMs.p99)];
+  }
+  var STATS_HEADERS = ['', 'requests', 'ok', 'ko', 'errors', 'req/s', 'out tok/s', 'goodput/s', 'TTFT p50',
+    'TTFT p95', 'TTFT p99', 'ITL p50', 'ITL p95', 'TPOT p50', 'E2E p50', 'E2E p95', 'E2E p99'];
+  function statsTable(parent, groups) {
+    var names = Object.keys(groups || {});
+    if (names.length === 0) { add(parent, 'p', 'muted', 'No requests.'); return; }
+    table(parent, STATS_HEADERS, names.map(function (n) { return statsRow(n, groups[n]); }));
+  }
+  function pctRow(name, samples, p) {
+    return [name, num(samples, 0), ms(p.p50), ms(p.p90), ms(p.p95), ms(p.p99), ms(p.max), ms(p.mean)];
+  }
+  var PCT_HEADERS = ['', 'samples', 'p50', 'p90', 'p95', 'p99', 'max', 'mean'];
+
+  function header(summary, extra) {
+    var run = summary.run || {};
+    var target = summary.target || {};
+    add(root, 'h1', null, 'LLM load test report — ' + (run.id || ''));
+    document.title = 'LLM report ' + (run.id || '');
+    add(root, 'div', 'muted', [run.simulation, (target.api || '') + ' @ ' + (target.baseUrl || ''),
+      'models: ' + (target.models || []).join(', ')].filter(Boolean).join(' · '));
+    add(root, 'div', 'muted', (run.start || '') + ' → ' + (run.end || '') + ' · ' + num(run.durationSec, 1) +
+      ' s · shard ' + (run.shard || '') + (extra ? ' · ' + extra : ''));
+  }
+
+  function headline(summary) {
+    var s = summary.all;
+    var h = section('Headline', 'headline');
+    if (summary.partial) {
+      add(h, 'div', 'banner partial', 'Partial run: it was interrupted; figures cover the requests recorded until then.');
+    }
+    var cards = add(h, 'div', 'cards');
+    card(cards, 'Requests', num(s.requests, 0), num(s.ok, 0) + ' ok · ' + num(s.ko, 0) + ' ko');
+    card(cards, 'Requests/s', num(s.requestsPerSec));
+    card(cards, 'Output tokens/s', num(s.outputTokensPerSec), num(s.outputTokens, 0) + ' tokens');
+    card(cards, 'Goodput/s', num(s.goodputPerSec));
+    card(cards, 'Error rate', pct(errorRate(s)));
+    card(cards, 'TTFT p95', ms(s.ttftMs.p95), 'p50 ' + ms(s.ttftMs.p50));
+    card(cards, 'ITL p95', ms(s.itlMs.p95), 'p50 ' + ms(s.itlMs.p50));
+    card(cards, 'E2E p95', ms(s.e2eMs.p95), 'p50 ' + ms(s.e2eMs.p50));
+    var slos = summary.slo || [];
+    var verdictLine = add(h, 'div');
+    add(verdictLine, 'span', 'verdict ' + (summary.passed ? 'pass' : 'fail'), summary.passed ? 'SLOs PASSED' : 'SLOs FAILED');
+    if (slos.length === 0) { add(verdictLine, 'span', 'muted', '  no SLO set'); }
+    var list = add(h, 'ul', 'slo-list');
+    slos.forEach(function (v) {
+      var li = add(list, 'li', v.passed ? 'pass' : 'fail');
+      add(li, 'span', 'mark', v.passed ? '✓' : '✗');
+      add(li, 'span', null, v.expr + ' — actual ' + (isNum(v.actual) ? num(v.actual) : 'n/a'));
+    });
+  }
+
+  function overTime(series, steps) {
+    var sec = section('Over time', 'over-time');
+    add(sec, 'p', 'muted', 'Buckets of ' + num(series.bucketSec, 0) + ' s; x = seconds since the run start.');
+    var grid = add(sec, 'div', 'charts');
+    var t = series.t;
+    var opts = { xLabel: 's' };
+    chart(grid, 'In flight (requests)', t, [{ label: 'in flight', values: series.inFlight }], opts);
+    chart(grid, 'Arrival vs completion rate (req/s)', t, [
+      { label: 'arrivals/s', values: series.arrivalsPerSec },
+      { label: 'completions/s', values: series.completionsPerSec }], opts);
+    ['ttft', 'itl', 'e2e'].forEach(function (m) {
+      chart(grid, m.toUpperCase() + ' over time (ms)', t, ['P50', 'P95', 'P99'].map(function (p) {
+        return { label: p.toLowerCase(), values: series.latencyMs[m + p], color: PCT_COLORS[p] };
+      }), opts);
+    });
+    chart(grid, 'Output tokens/s', t, [{ label: 'tokens/s', values: series.outputTokensPerSec }], opts);
+    var causes = Object.keys(series.errorsPerSec || {});
+    if (causes.length > 0) {
+      chart(grid, 'Errors by cause (/s)', t, causes.map(function (c) {
+        return { label: c, values: series.errorsPerSec[c] };
+      }), opts);
+    }
+  }
+
+  var DISTRIBUTIONS = [['ttftMs', 'TTFT (ms)'], ['chunkGapMs', 'Inter-chunk gaps (ms)'], ['e2eMs', 'E2E (ms)'],
+    ['outputTokens', 'Output tokens per request']];
+  function distributions(d) {
+    var sec = section('Distributions', 'distributions');
+    add(sec, 'p', 'muted', 'Share of samples (%) per logarithmic bin (20 per decade), OK requests.');
+    var grid = add(sec, 'div', 'charts');
+    DISTRIBUTIONS.forEach(function (pair) {
+      var dist = d[pair[0]] || { x: [], y: [], samples: 0 };
+      chart(grid, pair[1] + ' — ' + num(dist.samples, 0) + ' samples', dist.x,
+        [{ label: '% of samples', values: dist.y }], { xLabel: pair[1], logX: true, stepped: true });
+    });
+  }
+
+  function serverSide(server) {
+    var sec = section('Server side', 'server');
+    var names = Object.keys(server || {});
+    if (names.length === 0) {
+      add(sec, 'p', 'muted', 'The server reported no timings (queue, load, prefill, decode) for these requests.');
+      return;
+    }
+    var labels = { queueMs: 'queue', loadMs: 'load', promptEvalMs: 'prefill (prompt eval)', evalMs: 'decode (eval)',
+      serverTotalMs: 'server total' };
+    table(sec, PCT_HEADERS, names.map(function (n) { return pctRow(labels[n] || n, server[n].samples, server[n].pct); }));
+  }
+
+  function latencyVsLoad(steps, capacity) {
+    if (!steps || steps.length === 0) { return; }
+    var sec = section('Latency vs load', 'latency-vs-load');
+    if (capacity) {
+      var cards = add(sec, 'div', 'cards');
+      card(cards, 'Max rate (req/s)', num(capacity.maxRatePerSec), 'highest step meeting every run-wide SLO');
+      card(cards, 'Limited by', capacity.limitedBy || 'nothing (no step failed)');
+      card(cards, 'Predicted max (req/s)', num(capacity.predictedMaxRatePerSec), 'interpolated to the SLO threshold');
+    }
+    var open = steps.some(function (s) { return isNum(s.ratePerSec); });
+    var x = steps.map(function (s) { return open ? s.ratePerSec : s.users; });
+    var xLabel = open ? 'offered req/s' : 'users';
+    var sorted = x.every(function (v, i) { return i === 0 || v > x[i - 1]; });
+    var grid = add(sec, 'div', 'charts');
+    if (sorted) {
+      chart(grid, 'Latency vs load (ms)', x, [
+        { label: 'TTFT p50', values: steps.map(function (s) { return s.ttftP50Ms; }) },
+        { label: 'TTFT p95', values: steps.map(function (s) { return s.ttftP95Ms; }) },
+        { label: 'E2E p50', values: steps.map(function (s) { return s.e2eP50Ms; }) },
+        { label: 'E2E p95', values: steps.map(function (s) { return s.e2eP95Ms; }) }], { xLabel: xLabel });
+      chart(grid, 'Throughput vs load', x, [
+        { label: 'achieved req/s', values: steps.map(function (s) { return s.requestsPerSec; }) },
+        { label: 'error rate %', values: steps.map(function (s) { return s.errorRate; }) }], { xLabel: xLabel });
+    }
+    table(sec, ['step', xLabel, 'requests', 'req/s', 'errors', 'out tok/s', 'TTFT p50', 'TTFT p95', 'ITL p95',
+      'E2E p50', 'E2E p95', 'SLOs'], steps.map(function (s, i) {
+      return [String(i + 1), num(open ? s.ratePerSec : s.users), num(s.requests, 0), num(s.requestsPerSec),
+        pct(s.errorRate), num(s.outputTokensPerSec), ms(s.ttftP50Ms), ms(s.ttftP95Ms), ms(s.itlP95Ms),
+        ms(s.e2eP50Ms), ms(s.e2eP95Ms), s.passed ? 'pass' : 'fail: ' + s.failed.join(', ')];
+    }));
+  }
+
+  function renderRun(data) {
+    var summary = data.summary;
+    header(summary, 'profile ' + (data.profile || 'n/a'));
+    if (data.skippedLines > 0) {
+      add(root, 'div', 'banner warn', data.skippedLines + ' line(s) of requests.jsonl could not be read and were skipped.');
+    }
+    if (data.gatlingReport) {
+      var p = add(root, 'p');
+      var a = add(p, 'a', null, 'Gatling\'s HTTP report');
+      a.setAttribute('href', data.gatlingReport);
+    }
+    headline(summary);
+    overTime(data.series, data.steps);
+    distributions(data.distributions);
+    var tasks = section('Per task', 'tasks');
+    statsTable(tasks, summary.tasks);
+    var models = section('Per model', 'models');
+    statsTable(models, summary.models);
+    var errors = section('Errors by cause', 'errors');
+    var causes = Object.keys(summary.all.errors || {});
+    if (causes.length === 0) { add(errors, 'p', 'muted', 'No errors.'); } else {
+      table(errors, ['cause', 'requests', 'share of all requests'], causes.map(function (c) {
+        return [c, num(summary.all.errors[c], 0), pct(summary.all.errors[c] * 100 / summary.all.requests)];
+      }));
+    }
+    var client = section('Client side', 'client');
+    table(client, PCT_HEADERS, [pctRow('client delay (sent − intended)', summary.all.requests, summary.all.clientDelayMs)]);
+    serverSide(data.server);
+    latencyVsLoad(data.steps, summary.capacity);
+    if (summary.resources) {
+      var res = section('Resources of the monitored process', 'resources');
+      var names = Object.keys(summary.resources).filter(function (k) { return k !== 'samples'; });
+      table(res, ['', 'p50', 'p90', 'p95', 'p99', 'max', 'mean'], names.map(function (n) {
+        var p = summary.resources[n];
+        return [n, num(p.p50), num(p.p90), num(p.p95), num(p.p99), num(p.max), num(p.mean)];
+      }));
+      add(res, 'p', 'muted', num(summary.resources.samples, 0) + ' samples');
+    }
+  }
+
+  /* ---- compare ---- */
+  function overlay(grid, title, runs, pick, opts) {
+    var tables = [];
+    var lines = [];
+    runs.forEach(function (run, i) {
+      var xy = pick(run);
+      if (xy && xy[0] && xy[0].length > 0) {
+        tables.push(xy);
+        lines.push({ label: run.label, color: PALETTE[i % PALETTE.length] });
+      }
+    });
+    if (tables.length === 0) { chart(grid, title, [], [], opts); return; }
+    var joined = uPlot.join(tables);
+    lines.forEach(function (l, i) { l.values = joined[i + 1]; });
+    chart(grid, title, joined[0], lines, opts);
+  }
+
+  function renderCompare(data) {
+    add(root, 'h1', null, 'LLM load test comparison');
+    document.title = 'LLM comparison';
+    var runs = data.runs;
+    table(root, ['run', 'api @ baseUrl', 'models', 'profile', 'duration', 'start', 'SLOs'], runs.map(function (r) {
+      var s = r.summary;
+      return [r.label + (s.partial ? ' (partial)' : ''), (s.target.api || '') + ' @ ' + (s.target.baseUrl || ''),
+        (s.target.models || []).join(', '), r.profile || 'n/a', num(s.run.durationSec, 1) + ' s', s.run.start,
+        s.slo.length === 0 ? 'none' : s.passed ? 'passed' : 'failed'];
+    }));
+    (data.warnings || []).forEach(function (w) { add(root, 'div', 'banner warn', '⚠ ' + w); });
+
+    var sec = section('Side by side', 'compare-table');
+    add(sec, 'p', 'muted', 'Δ is relative to the first run; the better side is named per metric.');
+    var headers = ['metric'];
+    runs.forEach(function (r, i) { headers.push(r.label); if (i > 0) { headers.push('Δ'); } });
+    headers.push('better');
+    var classes = [];
+    var rows = data.rows.map(function (row, r) {
+      var cells = [row.label + (row.better === 'lower' ? ' ↓' : ' ↑')];
+      classes[r] = {};
+      row.values.forEach(function (v, i) {
+        if (i === row.best && row.values.length > 1) { classes[r][cells.length] = 'better'; }
+        cells.push(row.unit === 'ms' ? ms(v) : row.unit === '%' ? pct(v) : num(v));
+        if (i > 0) {
+          var d = row.deltasPct[i];
+          cells.push(isNum(d) ? (d > 0 ? '+' : '') + num(d, 1) + ' %' : '–');
+        }
+      });
+      cells.push(row.best === null || row.best === undefined ? '–' : runs[row.best].label);
+      return cells;
+    });
+    table(sec, headers, rows, function (r, c) { return classes[r][c] || null; });
+
+    var ot = section('Over time', 'over-time');
+    add(ot, 'p', 'muted', 'x = seconds since each run\'s start.');
+    var grid = add(ot, 'div', 'charts');
+    var o = { xLabel: 's' };
+    function ts(key) { return function (run) { return run.series ? [run.series.t, run.series[key]] : null; }; }
+    function lat(key) { return function (run) { return run.series ? [run.series.t, run.series.latencyMs[key]] : null; }; }
+    overlay(grid, 'Completions/s', runs, ts('completionsPerSec'), o);
+    overlay(grid, 'Output tokens/s', runs, ts('outputTokensPerSec'), o);
+    overlay(grid, 'In flight', runs, ts('inFlight'), o);
+    overlay(grid, 'TTFT p95 (ms)', runs, lat('ttftP95'), o);
+    overlay(grid, 'ITL p95 (ms)', runs, lat('itlP95'), o);
+    overlay(grid, 'E2E p95 (ms)', runs, lat('e2eP95'), o);
+
+    var ds = section('Distributions', 'distributions');
+    add(ds, 'p', 'muted', 'Share of samples (%) per logarithmic bin (20 per decade), OK requests.');
+    var dgrid = add(ds, 'div', 'charts');
+    DISTRIBUTIONS.forEach(function (pair) {
+      overlay(dgrid, pair[1], runs, function (run) {
+        var d = run.distributions && run.distributions[pair[0]];
+        return d ? [d.x, d.y] : null;
+      }, { xLabel: pair[1], logX: true, stepped: true });
+    });
+    var tasks = section('Per task', 'tasks');
+    runs.forEach(function (r) { add(tasks, 'h3', null, r.label); statsTable(tasks, r.summary.tasks); });
+    var models = section('Per model', 'models');
+    runs.forEach(function (r) { add(models, 'h3', null, r.label); statsTable(models, r.summary.models); });
+  }
+
+  try {
+    var data = JSON.parse(document.getElementById('report-data').textContent);
+    if (data.kind === 'compare') { renderCompare(data); } else { renderRun(data); }
+    root.appendChild(document.getElementById('definitions'));
+  } catch (e) {
+    window.__reportError('render: ' + e.message);
+  }
+  document.body.dataset.expectedCharts = String(expectedCharts);
+})();

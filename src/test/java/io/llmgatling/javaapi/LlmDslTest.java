@@ -1,0 +1,100 @@
+package io.llmgatling.javaapi;
+
+import static io.gatling.javaapi.core.CoreDsl.*;
+import static io.llmgatling.javaapi.LlmDsl.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.ScenarioBuilder;
+import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.Message;
+import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.gatling.LlmActionSpec;
+import io.llmgatling.engine.gatling.LlmProtocol;
+import io.llmgatling.engine.gatling.LlmRequestActionBuilder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Uses the whole DSL once (so that it keeps compiling) and checks what the builders hand to Gatling. */
+class LlmDslTest {
+
+  @Test
+  void should_build_every_part_of_the_dsl() {
+    LlmProtocolBuilder protocol = llm
+        .baseUrl("http://127.0.0.1:11434/")
+        .ollama().openai().lmstudio().llamacpp().api("ollama")
+        .apiKey("secret-key")
+        .model("llama3.2:3b", "qwen2.5:7b")
+        .models(List.of("llama3.2:3b"))
+        .connectTimeout(Duration.ofSeconds(2))
+        .firstTokenTimeout(Duration.ofSeconds(30))
+        .idleTimeout(Duration.ofSeconds(10))
+        .totalTimeout(Duration.ofMinutes(2))
+        .option("temperature", 0.2)
+        .options(Map.of("seed", 42))
+        .stream(true)
+        .maxTokens(256)
+        .insecureTls()
+        .maxResponseBytes(1 << 20);
+
+    ChainBuilder chat = exec(llm("chat").chat()
+        .task("chat")
+        .model("#{model}")
+        .model(session -> "llama3.2:3b")
+        .system("You are terse.")
+        .user("#{question}")
+        .user(session -> "and why?")
+        .message(assistant("ok"), user("go on"))
+        .messages(session -> List.of(Message.user("more")))
+        .conversation("history")
+        .stream(true)
+        .maxTokens(64)
+        .option("top_p", 0.9)
+        .options(Map.of("num_ctx", 4096))
+        .check(text().notEmpty().saveAs("answer"), text().contains("a"), text().matches("\\w+"),
+            finishReason().is("stop"), outputTokens().gte(1).lte(64)));
+    ChainBuilder generate = exec(llm("generate").generate().prompt("Write about #{topic}").prompt(s -> "x"));
+    ChainBuilder completion = exec(llm("completion").completion().prompt("def fib(n):").stream(false));
+    ChainBuilder embed = exec(llm("embed").embed().input("a", "#{b}").inputs(s -> List.of("c"))
+        .inputsFrom("#{inputs}").check(embeddings().is(1), dimensions().gte(1)));
+    ScenarioBuilder scenario = scenario("all").exec(chat, generate, completion, embed);
+
+    assertThat(scenario).isNotNull();
+    LlmProtocol built = (LlmProtocol) protocol.protocol();
+    assertThat(built.api()).isEqualTo(ApiFlavor.OLLAMA);
+    assertThat(built.baseUrl().toString()).isEqualTo("http://127.0.0.1:11434");
+    assertThat(built.models()).containsExactly("llama3.2:3b");
+    assertThat(built.timeouts().firstToken()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(built.options()).containsEntry("temperature", 0.2).containsEntry("seed", 42);
+    assertThat(built.insecureTls()).isTrue();
+    assertThat(built.toString()).doesNotContain("secret-key");
+  }
+
+  @Test
+  void should_hand_an_immutable_spec_to_gatling() {
+    LlmActionBuilder base = llm("chat").chat().user("hi");
+    LlmActionBuilder longer = base.maxTokens(10).check(text().notEmpty());
+
+    LlmActionSpec baseSpec = ((LlmRequestActionBuilder) base.asScala()).spec();
+    LlmActionSpec longerSpec = ((LlmRequestActionBuilder) longer.asScala()).spec();
+    assertThat(baseSpec.maxTokens()).isNull();
+    assertThat(baseSpec.checks()).isEmpty();
+    assertThat(longerSpec.maxTokens()).isEqualTo(10);
+    assertThat(longerSpec.checks()).hasSize(1);
+    assertThat(longerSpec.operation()).isEqualTo(Operation.CHAT);
+    assertThat(longerSpec.task()).isEqualTo("chat");
+  }
+
+  @Test
+  void should_reject_bad_input_with_a_clear_message() {
+    assertThatThrownBy(() -> llm.baseUrl("localhost:11434"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected http(s)://host");
+    assertThatThrownBy(() -> llm.api("tgi"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ollama, openai, lmstudio, llamacpp");
+    assertThatThrownBy(() -> llm("x").chat().maxTokens(0)).hasMessageContaining("maxTokens must be >= 1");
+    assertThatThrownBy(() -> llm(" ")).hasMessageContaining("non-empty name");
+  }
+}
