@@ -89,10 +89,23 @@ public final class LlmClient implements AutoCloseable {
     }
   }
 
+  /** The socket channel matching a caller's event loops (Gatling's are epoll, io_uring or NIO). */
+  @SuppressWarnings("unchecked")
   private static Class<? extends SocketChannel> channelTypeFor(EventLoopGroup group) {
     EventLoop loop = group.next();
-    if (loop instanceof IoEventLoop ioLoop && Epoll.isAvailable() && ioLoop.isIoType(EpollIoHandler.class)) {
-      return EpollSocketChannel.class;
+    if (loop instanceof IoEventLoop ioLoop) {
+      if (Epoll.isAvailable() && ioLoop.isIoType(EpollIoHandler.class)) {
+        return EpollSocketChannel.class;
+      }
+      try {
+        // by name: io_uring classes are only on the runtime classpath (through Gatling)
+        Class<?> uringHandler = Class.forName("io.netty.channel.uring.IoUringIoHandler");
+        if (ioLoop.isIoType((Class<? extends io.netty.channel.IoHandler>) uringHandler)) {
+          return (Class<? extends SocketChannel>) Class.forName("io.netty.channel.uring.IoUringSocketChannel");
+        }
+      } catch (ClassNotFoundException | LinkageError notThere) {
+        // no io_uring on the classpath: the loops cannot be io_uring ones either
+      }
     }
     return NioSocketChannel.class;
   }

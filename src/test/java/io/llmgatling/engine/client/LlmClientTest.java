@@ -346,4 +346,25 @@ class LlmClientTest {
     }
     assertThat(results.stream().map(f -> f.join().record().id()).distinct()).hasSize(n);
   }
+
+  @Test
+  void should_run_on_the_callers_nio_or_epoll_event_loops_without_shutting_them_down() throws Exception {
+    List<io.netty.channel.IoHandlerFactory> factories = new java.util.ArrayList<>();
+    factories.add(io.netty.channel.nio.NioIoHandler.newFactory());
+    if (io.netty.channel.epoll.Epoll.isAvailable()) {
+      factories.add(io.netty.channel.epoll.EpollIoHandler.newFactory());
+    }
+    for (io.netty.channel.IoHandlerFactory factory : factories) {
+      var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1, factory);
+      try {
+        try (LlmClient own = new LlmClient(ClientOptions.defaults().withEventLoopGroup(group))) {
+          RequestRecord r = call(own, request(ApiFlavor.OPENAI, "sse-ok", true, null)).record();
+          assertThat(r.ok()).as(r.message()).isTrue();
+        }
+        assertThat(group.isShuttingDown()).isFalse();
+      } finally {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      }
+    }
+  }
 }
