@@ -2,18 +2,297 @@ package io.llmgatling.engine.client;
 
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
+import io.llmgatling.engine.provider.Provider;
+import io.llmgatling.engine.record.ErrorCause;
+import io.llmgatling.engine.record.RequestIds;
+import io.llmgatling.engine.wire.Json;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.pool.AbstractChannelPoolHandler;
+import io.netty.channel.pool.ChannelHealthChecker;
+import io.netty.channel.pool.SimpleChannelPool;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
-/** STUB (replaced by the engine branch). */
+/**
+ * Non-blocking streaming HTTP/1.1 client for LLM servers, on Netty.
+ *
+ * <p>Each request gets its own connection for its whole duration (HTTP/1.1 cannot interleave
+ * streams), taken from an unbounded keep-alive pool per host; a connection goes back to the pool only
+ * after a complete, successful or cleanly-ended error response, and is closed after any failure.
+ * Every request carries {@code X-Request-Id: <record id>} and, when the request has an API key,
+ * {@code Authorization: Bearer <key>} (the key appears nowhere else).
+ *
+ * <p>Timing, all with {@link System#nanoTime()}: <b>sent</b> is when the request's write completed
+ * (the last byte handed to the kernel; for a new connection this is after connect and TLS, which
+ * therefore count as client delay, not TTFT); every response timestamp is taken when the socket's
+ * bytes are read, before TLS and HTTP decoding. Timeouts (connect, first token, idle, total) are
+ * event-loop scheduled tasks. See {@link io.llmgatling.engine.record.RequestRecord} for the figures.
+ */
 public final class LlmClient implements AutoCloseable {
+  private final ClientOptions options;
+  private final EventLoopGroup group;
+  private final boolean ownsGroup;
+  private final Class<? extends SocketChannel> channelType;
+  private final ConcurrentHashMap<PoolKey, SimpleChannelPool> pools = new ConcurrentHashMap<>();
+  private final ChannelGroup openChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private volatile SslContext sslContext;
+  private volatile boolean closed;
+
+  /** One pool per server and connect timeout (the timeout is a property of the pool's bootstrap). */
+  private record PoolKey(boolean tls, String host, int port, long connectTimeoutMs) {
+  }
+
   public LlmClient(ClientOptions options) {
+    this.options = options == null ? ClientOptions.defaults() : options;
+    if (this.options.eventLoopGroup() != null) {
+      this.group = this.options.eventLoopGroup();
+      this.ownsGroup = false;
+      this.channelType = channelTypeFor(group);
+    } else if (Epoll.isAvailable()) {
+      this.group = new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory());
+      this.ownsGroup = true;
+      this.channelType = EpollSocketChannel.class;
+    } else {
+      this.group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+      this.ownsGroup = true;
+      this.channelType = NioSocketChannel.class;
+    }
   }
 
+  /** The socket channel matching a caller's event loops (Gatling's are epoll, io_uring or NIO). */
+  @SuppressWarnings("unchecked")
+  private static Class<? extends SocketChannel> channelTypeFor(EventLoopGroup group) {
+    EventLoop loop = group.next();
+    if (loop instanceof IoEventLoop ioLoop) {
+      if (Epoll.isAvailable() && ioLoop.isIoType(EpollIoHandler.class)) {
+        return EpollSocketChannel.class;
+      }
+      try {
+        // by name: io_uring classes are only on the runtime classpath (through Gatling)
+        Class<?> uringHandler = Class.forName("io.netty.channel.uring.IoUringIoHandler");
+        if (ioLoop.isIoType((Class<? extends io.netty.channel.IoHandler>) uringHandler)) {
+          return (Class<? extends SocketChannel>) Class.forName("io.netty.channel.uring.IoUringSocketChannel");
+        }
+      } catch (ClassNotFoundException | LinkageError notThere) {
+        // no io_uring on the classpath: the loops cannot be io_uring ones either
+      }
+    }
+    return NioSocketChannel.class;
+  }
+
+  /** The event loops this client runs on. */
+  public EventLoopGroup eventLoopGroup() {
+    return group;
+  }
+
+  /**
+   * Sends the request. Calls {@code onDone} exactly once, on a Netty event-loop thread; never throws,
+   * never blocks.
+   *
+   * @param request       the request
+   * @param intendedNanos {@link System#nanoTime()} at which the request was meant to start (for
+   *                      {@code clientDelayMs})
+   * @param onDone        receives the result, successful or not
+   */
   public void send(LlmRequest request, long intendedNanos, Consumer<LlmResult> onDone) {
-    throw new UnsupportedOperationException();
+    long id = RequestIds.next();
+    Exchange exchange;
+    PoolKey key;
+    try {
+      URI base = request.baseUrl();
+      String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        throw new IllegalArgumentException("base URL must be http:// or https://, got " + base);
+      }
+      if (base.getHost() == null) {
+        throw new IllegalArgumentException("base URL has no host: " + base);
+      }
+      boolean tls = scheme.equals("https");
+      int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
+      Provider provider = Provider.of(request.api());
+      String path = joinPath(base.getRawPath(), provider.path(request));
+      String root = scheme + "://" + base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "");
+      String hostHeader = base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "");
+      byte[] body = Json.MAPPER.writeValueAsBytes(provider.body(request));
+      exchange = new Exchange(id, request, intendedNanos, onDone, provider, path, root + path, hostHeader,
+          body, options.maxResponseBytes());
+      key = new PoolKey(tls, base.getHost(), port, request.timeouts().connect() == null
+          ? 0 : request.timeouts().connect().toMillis());
+    } catch (Exception e) {
+      // a request that cannot even be built is reported like any failure, never thrown at the caller
+      Exchange broken = new Exchange(id, request, intendedNanos, onDone, Provider.of(request.api()), "", String
+          .valueOf(request.baseUrl()), "", new byte[0], options.maxResponseBytes());
+      group.next().execute(() -> broken.failWithoutConnection(ErrorCause.MALFORMED,
+          "cannot build the request: " + Exchange.describe(e)));
+      return;
+    }
+    if (closed) {
+      group.next().execute(() -> exchange.failWithoutConnection(ErrorCause.CONNECT, "client is closed"));
+      return;
+    }
+    SimpleChannelPool pool;
+    try {
+      pool = pools.computeIfAbsent(key, this::newPool);
+    } catch (RuntimeException e) {
+      group.next().execute(() -> exchange.failWithoutConnection(ErrorCause.CONNECT,
+          "cannot connect to " + exchange.url() + ": " + Exchange.describe(e)));
+      return;
+    }
+    Promise<Channel> acquired = group.next().newPromise();
+    pool.acquire(acquired).addListener(future -> {
+      if (!future.isSuccess()) {
+        exchange.failWithoutConnection(ErrorCause.CONNECT, connectMessage(exchange.url(), future.cause(), key));
+        return;
+      }
+      Channel channel = (Channel) future.getNow();
+      channel.eventLoop().execute(() -> beginAfterHandshake(exchange, channel, pool, key));
+    });
   }
 
+  private void beginAfterHandshake(Exchange exchange, Channel channel, SimpleChannelPool pool, PoolKey key) {
+    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+    if (ssl == null || ssl.handshakeFuture().isSuccess()) {
+      exchange.begin(channel, pool);
+      return;
+    }
+    ssl.handshakeFuture().addListener(handshake -> {
+      if (handshake.isSuccess()) {
+        exchange.begin(channel, pool);
+      } else {
+        channel.close().addListener(f -> pool.release(channel));
+        exchange.failWithoutConnection(ErrorCause.CONNECT,
+            "TLS handshake with " + exchange.url() + " failed: " + Exchange.describe(handshake.cause()));
+      }
+    });
+  }
+
+  private static String connectMessage(String url, Throwable cause, PoolKey key) {
+    String root = url;
+    int pathStart = url.indexOf('/', url.indexOf("://") + 3);
+    if (pathStart > 0) {
+      root = url.substring(0, pathStart);
+    }
+    String why;
+    if (cause instanceof ConnectTimeoutException) {
+      why = "connect timeout after " + key.connectTimeoutMs() + " ms";
+    } else if (cause instanceof UnknownHostException) {
+      why = "unknown host " + key.host();
+    } else if (cause instanceof ConnectException && cause.getMessage() != null) {
+      // Netty appends ": /127.0.0.1:1"; the URL already says where
+      String message = cause.getMessage();
+      int address = message.indexOf(": /");
+      why = address > 0 ? message.substring(0, address) : message;
+      // epoll says "finishConnect(..) failed with error(-111): Connection refused": keep the reason
+      why = why.replaceFirst("^.*failed with error\\(-?\\d+\\): ", "");
+    } else {
+      why = Exchange.describe(cause);
+    }
+    return "cannot connect to " + root + ": " + why;
+  }
+
+  private static String joinPath(String basePath, String apiPath) {
+    String base = basePath == null ? "" : basePath;
+    if (base.endsWith("/")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    return base + apiPath;
+  }
+
+  private SimpleChannelPool newPool(PoolKey key) {
+    Bootstrap bootstrap = new Bootstrap()
+        .group(group)
+        .channel(channelType)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .remoteAddress(InetSocketAddress.createUnresolved(key.host(), key.port()));
+    if (key.connectTimeoutMs() > 0) {
+      bootstrap.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, key.connectTimeoutMs()));
+    }
+    SslContext ssl = key.tls() ? sslContext() : null;
+    AbstractChannelPoolHandler handler = new AbstractChannelPoolHandler() {
+      @Override
+      public void channelCreated(Channel ch) {
+        openChannels.add(ch);
+        ChannelHandlers.ArrivalStamp stamp = new ChannelHandlers.ArrivalStamp();
+        ch.pipeline().addLast("arrival", stamp);
+        if (ssl != null) {
+          SslHandler sslHandler = ssl.newHandler(ch.alloc(), key.host(), key.port());
+          if (key.connectTimeoutMs() > 0) {
+            sslHandler.setHandshakeTimeoutMillis(key.connectTimeoutMs());
+          }
+          ch.pipeline().addLast("tls", sslHandler);
+        }
+        ch.pipeline().addLast("http", new HttpClientCodec());
+        ch.pipeline().addLast("exchange", new ChannelHandlers.ExchangeDispatcher(stamp));
+      }
+    };
+    // LIFO reuse (keeps few connections warm), health check = channel still active, on acquire and release
+    return new SimpleChannelPool(bootstrap, handler, ChannelHealthChecker.ACTIVE, true, true);
+  }
+
+  private SslContext sslContext() {
+    SslContext context = sslContext;
+    if (context == null) {
+      synchronized (this) {
+        if (sslContext == null) {
+          try {
+            SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(SslProvider.JDK);
+            if (options.insecureTls()) {
+              builder.trustManager(InsecureTrustManagerFactory.INSTANCE).endpointIdentificationAlgorithm(null);
+            }
+            sslContext = builder.build();
+          } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+          }
+        }
+        context = sslContext;
+      }
+    }
+    return context;
+  }
+
+  /** Closes every connection (in-flight requests end as {@code stream_dropped}) and owned event loops. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    pools.values().forEach(SimpleChannelPool::close);
+    pools.clear();
+    openChannels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    if (ownsGroup) {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
   }
 }

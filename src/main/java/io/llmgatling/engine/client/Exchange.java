@@ -1,0 +1,543 @@
+package io.llmgatling.engine.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgatling.engine.LlmRequest;
+import io.llmgatling.engine.LlmResult;
+import io.llmgatling.engine.provider.Provider;
+import io.llmgatling.engine.provider.ResponseAccumulator;
+import io.llmgatling.engine.provider.WireFormat;
+import io.llmgatling.engine.record.ErrorCause;
+import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.engine.record.RunClock;
+import io.llmgatling.engine.wire.Json;
+import io.llmgatling.engine.wire.JsonBody;
+import io.llmgatling.engine.wire.NdjsonParser;
+import io.llmgatling.engine.wire.SseEvent;
+import io.llmgatling.engine.wire.SseParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.channel.pool.ChannelPool;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One request/response on one connection: sends, times every arriving chunk, classifies the outcome
+ * and completes exactly once. After {@link #begin} every method runs on the connection's event loop,
+ * so the state needs no locking.
+ */
+final class Exchange {
+  private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
+  private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+  private static final int MAX_QUOTED_CHARS = 200;
+
+  private final long id;
+  private final LlmRequest request;
+  private final long intendedNanos;
+  private final long attemptNanos;
+  private final Consumer<LlmResult> onDone;
+  private final Provider provider;
+  private final String path;
+  private final String url;
+  private final String hostHeader;
+  private final byte[] body;
+  private final long maxResponseBytes;
+  private final ResponseAccumulator acc = new ResponseAccumulator();
+
+  private Channel channel;
+  private ChannelPool pool;
+  private ChannelHandlers.ExchangeDispatcher dispatcher;
+  private boolean finished;
+
+  private long sentNanos = -1;
+  private long headersNanos = -1;
+  private long lastByteNanos = -1;
+  private long[] tokenNanos = new long[32];
+  private int tokenCount;
+
+  private HttpResponse response;
+  private int status;
+  private WireFormat format;
+  private NdjsonParser ndjson;
+  private SseParser sse;
+  private JsonBody jsonBody;
+  private long responseBytes;
+  private long parsingArrivalNanos;
+
+  private ScheduledFuture<?> firstTokenTimer;
+  private ScheduledFuture<?> idleTimer;
+  private ScheduledFuture<?> totalTimer;
+
+  Exchange(long id, LlmRequest request, long intendedNanos, Consumer<LlmResult> onDone, Provider provider,
+      String path, String url, String hostHeader, byte[] body, long maxResponseBytes) {
+    this.id = id;
+    this.request = request;
+    this.intendedNanos = intendedNanos;
+    this.attemptNanos = System.nanoTime();
+    this.onDone = onDone;
+    this.provider = provider;
+    this.path = path;
+    this.url = url;
+    this.hostHeader = hostHeader;
+    this.body = body;
+    this.maxResponseBytes = maxResponseBytes;
+  }
+
+  long id() {
+    return id;
+  }
+
+  String url() {
+    return url;
+  }
+
+  /** Starts the exchange on an acquired connection; runs on the connection's event loop. */
+  void begin(Channel channel, ChannelPool pool) {
+    this.channel = channel;
+    this.pool = pool;
+    this.dispatcher = channel.pipeline().get(ChannelHandlers.ExchangeDispatcher.class);
+    if (!channel.isActive() || dispatcher == null) {
+      channel.close();
+      pool.release(channel);
+      this.channel = null;
+      failWithoutConnection(ErrorCause.STREAM_DROPPED, "connection to " + url + " closed before the request was sent");
+      return;
+    }
+    dispatcher.current = this;
+    FullHttpRequest httpRequest =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
+    httpRequest.headers()
+        .set(HttpHeaderNames.HOST, hostHeader)
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.ACCEPT, accept())
+        .set(HttpHeaderNames.USER_AGENT, "llm-gatling")
+        .set("X-Request-Id", Long.toString(id));
+    if (request.apiKey() != null && !request.apiKey().isEmpty()) {
+      httpRequest.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + request.apiKey());
+    }
+    // "sent" = when the write future completes, i.e. the last request byte was handed to the kernel. A
+    // small request on a writable socket completes inside writeAndFlush, on this thread, before any
+    // response byte can be read; a huge prompt completes when its last byte is written.
+    channel.writeAndFlush(httpRequest).addListener(future -> {
+      if (finished) {
+        return;
+      }
+      if (!future.isSuccess()) {
+        fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " failed while sending the request: "
+            + describe(future.cause()));
+        return;
+      }
+      if (sentNanos < 0) {
+        sentNanos = System.nanoTime();
+      }
+      startTimers();
+    });
+  }
+
+  private String accept() {
+    return switch (provider.responseFormat(request)) {
+      case SSE -> "text/event-stream";
+      case NDJSON -> "application/x-ndjson";
+      case JSON -> "application/json";
+    };
+  }
+
+  private void startTimers() {
+    EventLoop loop = channel.eventLoop();
+    var timeouts = request.timeouts();
+    if (timeouts.firstToken() != null) {
+      firstTokenTimer = loop.schedule(() -> fail(ErrorCause.TIMEOUT, request.stream()
+              ? "no first token within the first-token timeout of " + timeouts.firstToken().toMillis() + " ms"
+              : "no complete answer within the first-token timeout of " + timeouts.firstToken().toMillis() + " ms"),
+          timeouts.firstToken().toNanos(), TimeUnit.NANOSECONDS);
+    }
+    if (timeouts.total() != null) {
+      totalTimer = loop.schedule(() -> fail(ErrorCause.TIMEOUT,
+              "request exceeded the total timeout of " + timeouts.total().toMillis() + " ms"),
+          timeouts.total().toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  /**
+   * Idle timer in the style of Netty's IdleStateHandler: scheduled once, and when it fires early
+   * (bytes came meanwhile) re-armed for the remainder, so a busy stream costs no timer per chunk.
+   */
+  private void armIdleTimer(long delayNanos) {
+    if (request.timeouts().idle() == null) {
+      return;
+    }
+    idleTimer = channel.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkIdle() {
+    if (finished) {
+      return;
+    }
+    long limit = request.timeouts().idle().toNanos();
+    long silent = System.nanoTime() - lastByteNanos;
+    if (silent >= limit) {
+      fail(ErrorCause.TIMEOUT, "no data for " + (silent / 1_000_000) + " ms, over the idle timeout of "
+          + request.timeouts().idle().toMillis() + " ms between chunks (after " + acc.contentChunks()
+          + " content chunks)");
+    } else {
+      armIdleTimer(limit - silent);
+    }
+  }
+
+  void onHttpObject(HttpObject msg, long arrivalNanos) {
+    if (finished) {
+      return;
+    }
+    if (msg.decoderResult().isFailure()) {
+      fail(ErrorCause.MALFORMED, "invalid HTTP response from " + url + ": " + describe(msg.decoderResult().cause()));
+      return;
+    }
+    lastByteNanos = arrivalNanos;
+    if (msg instanceof HttpResponse httpResponse) {
+      onHeaders(httpResponse, arrivalNanos);
+    }
+    if (finished) {
+      return;
+    }
+    if (msg instanceof HttpContent content) {
+      onContent(content.content(), arrivalNanos);
+      if (!finished && msg instanceof LastHttpContent) {
+        onResponseEnd();
+      }
+    }
+  }
+
+  private void onHeaders(HttpResponse httpResponse, long arrivalNanos) {
+    if (sentNanos < 0) {
+      sentNanos = arrivalNanos; // cannot happen with a completed write; keeps the figures sane if it does
+    }
+    response = httpResponse;
+    headersNanos = arrivalNanos;
+    status = httpResponse.status().code();
+    if (isSuccess()) {
+      format = formatFor(httpResponse.headers().get(HttpHeaderNames.CONTENT_TYPE));
+      switch (format) {
+        case NDJSON -> ndjson = new NdjsonParser(new NdjsonParser.Listener() {
+          @Override
+          public void onJson(JsonNode value) {
+            onStreamChunk(value);
+          }
+
+          @Override
+          public void onMalformed(String line, String problem) {
+            fail(ErrorCause.MALFORMED, "unparseable NDJSON line " + quote(line) + ": " + problem);
+          }
+        });
+        case SSE -> sse = new SseParser(this::onSseEvent);
+        case JSON -> jsonBody = new JsonBody();
+      }
+    } else {
+      jsonBody = new JsonBody();
+    }
+    armIdleTimer(request.timeouts().idle() == null ? 0 : request.timeouts().idle().toNanos());
+  }
+
+  /** The server's Content-Type wins (a server may ignore "stream"); else what the API streams. */
+  private WireFormat formatFor(String contentType) {
+    String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
+    if (type.contains("event-stream")) {
+      return WireFormat.SSE;
+    }
+    if (type.contains("ndjson")) {
+      return WireFormat.NDJSON;
+    }
+    return provider.responseFormat(request);
+  }
+
+  private boolean isSuccess() {
+    return status >= 200 && status < 300;
+  }
+
+  private void onContent(ByteBuf bytes, long arrivalNanos) {
+    int length = bytes.readableBytes();
+    if (length == 0) {
+      return;
+    }
+    responseBytes += length;
+    if (responseBytes > maxResponseBytes) {
+      fail(ErrorCause.MALFORMED, "response from " + url + " exceeds the limit of " + maxResponseBytes
+          + " bytes (maxResponseBytes)");
+      return;
+    }
+    if (!isSuccess()) {
+      if (jsonBody.length() < MAX_ERROR_BODY_BYTES) {
+        jsonBody.feed(bytes.slice(bytes.readerIndex(), Math.min(length, MAX_ERROR_BODY_BYTES - jsonBody.length())));
+      }
+      return;
+    }
+    parsingArrivalNanos = arrivalNanos;
+    switch (format) {
+      case NDJSON -> ndjson.feed(bytes);
+      case SSE -> sse.feed(bytes);
+      case JSON -> jsonBody.feed(bytes);
+    }
+  }
+
+  private void onSseEvent(SseEvent event) {
+    if (finished) {
+      return;
+    }
+    JsonNode data = null;
+    if (!event.isDone()) {
+      try {
+        data = Json.MAPPER.readTree(event.data());
+      } catch (IOException e) {
+        if (!"error".equals(event.event())) {
+          fail(ErrorCause.MALFORMED, "unparseable SSE data " + quote(event.data()) + ": " + describe(e));
+          return;
+        }
+      }
+      if (data != null && !data.isObject() && !"error".equals(event.event())) {
+        fail(ErrorCause.MALFORMED, "SSE data is not a JSON object: " + quote(event.data()));
+        return;
+      }
+    }
+    int before = acc.contentChunks();
+    provider.readSseEvent(event, acc, data);
+    afterChunk(before);
+  }
+
+  private void onStreamChunk(JsonNode chunk) {
+    if (finished) {
+      return;
+    }
+    if (!chunk.isObject()) {
+      fail(ErrorCause.MALFORMED, "stream chunk is not a JSON object: " + quote(chunk.toString()));
+      return;
+    }
+    int before = acc.contentChunks();
+    provider.readStreamChunk(chunk, acc);
+    afterChunk(before);
+  }
+
+  private void afterChunk(int contentChunksBefore) {
+    if (acc.contentChunks() > contentChunksBefore) {
+      if (tokenCount == tokenNanos.length) {
+        tokenNanos = Arrays.copyOf(tokenNanos, tokenCount * 2);
+      }
+      tokenNanos[tokenCount++] = parsingArrivalNanos;
+      if (tokenCount == 1 && firstTokenTimer != null) {
+        firstTokenTimer.cancel(false);
+      }
+    }
+    if (acc.streamError() != null) {
+      fail(ErrorCause.STREAM_ERROR, "error inside the stream from " + url + ": " + acc.streamError());
+    }
+  }
+
+  private void onResponseEnd() {
+    if (!isSuccess()) {
+      String text = jsonBody.text().strip();
+      String serverMessage;
+      try {
+        serverMessage = Provider.errorMessage(jsonBody.parse(), quote(text));
+      } catch (IOException notJson) {
+        serverMessage = text.isEmpty() ? response.status().reasonPhrase() : quote(text);
+      }
+      complete(ErrorCause.http(status), "HTTP " + status + " from " + url + ": " + serverMessage, true);
+      return;
+    }
+    switch (format) {
+      case NDJSON -> ndjson.finish();
+      case SSE -> sse.finish();
+      case JSON -> {
+        try {
+          JsonNode parsed = jsonBody.parse();
+          if (!parsed.isObject()) {
+            fail(ErrorCause.MALFORMED, "response body is not a JSON object: " + quote(jsonBody.text()));
+            return;
+          }
+          provider.readBody(parsed, acc);
+        } catch (IOException e) {
+          fail(ErrorCause.MALFORMED, "unparseable response body " + quote(jsonBody.text()) + ": " + describe(e));
+          return;
+        }
+        if (acc.streamError() != null) {
+          fail(ErrorCause.STREAM_ERROR, "error in the answer from " + url + ": " + acc.streamError());
+          return;
+        }
+      }
+    }
+    if (finished) {
+      return;
+    }
+    if (!acc.ended()) {
+      fail(ErrorCause.STREAM_DROPPED, "response from " + url + " ended after " + acc.contentChunks()
+          + " content chunks without the stream's end marker (" + endMarkerName() + ")");
+      return;
+    }
+    complete(null, null, true);
+  }
+
+  private String endMarkerName() {
+    return format == WireFormat.NDJSON ? "\"done\": true" : "[DONE] or a finish_reason";
+  }
+
+  void onConnectionClosed() {
+    if (finished) {
+      return;
+    }
+    if (sentNanos < 0) {
+      fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " closed before the request was sent");
+    } else if (response == null) {
+      fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " closed before the response headers");
+    } else if (!isSuccess()) {
+      fail(ErrorCause.http(status), "HTTP " + status + " from " + url + ", connection closed mid-body");
+    } else {
+      fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " closed after " + acc.contentChunks()
+          + " content chunks, before the stream's end");
+    }
+  }
+
+  void onException(Throwable cause) {
+    if (finished) {
+      return;
+    }
+    if (cause instanceof IOException) {
+      fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " broke: " + describe(cause));
+    } else {
+      fail(ErrorCause.MALFORMED, "cannot read the response from " + url + ": " + describe(cause));
+    }
+  }
+
+  /** Ends a failed exchange: the connection is closed, never returned to the pool for reuse. */
+  void fail(String cause, String message) {
+    complete(cause, message, false);
+  }
+
+  /** Ends an exchange that never got a connection (connect failure); call on any event loop. */
+  void failWithoutConnection(String cause, String message) {
+    complete(cause, message, false);
+  }
+
+  private void complete(String cause, String message, boolean reusable) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    long endNanos = cause == null && lastByteNanos >= 0 ? lastByteNanos : System.nanoTime();
+    cancel(firstTokenTimer);
+    cancel(idleTimer);
+    cancel(totalTimer);
+    if (channel != null) {
+      dispatcher.current = null;
+      Channel ch = channel;
+      if (reusable && response != null && HttpUtil.isKeepAlive(response) && ch.isActive()) {
+        pool.release(ch);
+      } else {
+        ch.close().addListener(closed -> pool.release(ch));
+      }
+    }
+    LlmResult result = buildResult(cause, message, endNanos);
+    try {
+      onDone.accept(result);
+    } catch (Throwable t) {
+      LOG.log(System.Logger.Level.ERROR, "onDone callback of request " + id + " threw", t);
+    }
+  }
+
+  private static void cancel(ScheduledFuture<?> timer) {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+  }
+
+  private LlmResult buildResult(String cause, String message, long endNanos) {
+    boolean sent = sentNanos >= 0;
+    long sentAt = sent ? sentNanos : attemptNanos;
+    boolean streamed = request.stream() && format != WireFormat.JSON && provider.responseFormat(request) != WireFormat.JSON;
+    Double e2e = ms(endNanos - sentAt);
+    Double ttft = streamed && tokenCount > 0 ? ms(tokenNanos[0] - sentAt) : null;
+
+    Integer outputTokens;
+    String tokensSource;
+    if (acc.serverOutputTokens() != null) {
+      outputTokens = acc.serverOutputTokens();
+      tokensSource = "server";
+    } else if (streamed && response != null) {
+      outputTokens = acc.contentChunks();
+      tokensSource = "chunks";
+    } else {
+      outputTokens = null;
+      tokensSource = null;
+    }
+    Double itl = null;
+    Double tpot = null;
+    if (outputTokens != null && outputTokens >= 2 && ttft != null) {
+      if (tokenCount >= 2) {
+        itl = ms((tokenNanos[tokenCount - 1] - tokenNanos[0]) / (double) (outputTokens - 1));
+      }
+      tpot = round((e2e - ttft) / (outputTokens - 1));
+    }
+    double[] gaps = null;
+    if (streamed && tokenCount >= 2) {
+      gaps = new double[tokenCount - 1];
+      for (int i = 1; i < tokenCount; i++) {
+        gaps[i - 1] = ms(tokenNanos[i] - tokenNanos[i - 1]);
+      }
+    }
+    Double queue = acc.queueMs();
+    if (queue == null && acc.serverBusyMs() != null && cause == null) {
+      queue = round(Math.max(0.0, e2e - acc.serverBusyMs()));
+    }
+    RequestRecord record = new RequestRecord(
+        id, request.task(), request.model(), request.api().id(), request.operation().id(), request.stream(),
+        RunClock.epochMillis(intendedNanos),
+        sent ? ms(sentNanos - intendedNanos) : null,
+        headersNanos >= 0 ? ms(headersNanos - sentAt) : null,
+        ttft, e2e, itl, tpot, gaps,
+        acc.promptTokens(), outputTokens, tokensSource,
+        streamed ? acc.contentChunks() : null,
+        round(queue), round(acc.loadMs()), round(acc.promptEvalMs()), round(acc.evalMs()), round(acc.serverTotalMs()),
+        status > 0 ? status : null,
+        cause == null, cause, message, acc.finishReason());
+    return new LlmResult(record, acc.text(), acc.embeddings(), acc.dimensions(),
+        RunClock.epochMillis(sentAt),
+        tokenCount > 0 ? RunClock.epochMillis(tokenNanos[0]) : -1,
+        RunClock.epochMillis(endNanos));
+  }
+
+  /** Nanoseconds to milliseconds rounded to the microsecond. */
+  private static Double ms(double nanos) {
+    return Math.round(nanos / 1_000.0) / 1_000.0;
+  }
+
+  private static Double round(Double ms) {
+    return ms == null ? null : Math.round(ms * 1_000.0) / 1_000.0;
+  }
+
+  private static String quote(String text) {
+    String oneLine = text.replace("\n", "\\n").replace("\r", "\\r");
+    return "'" + (oneLine.length() > MAX_QUOTED_CHARS ? oneLine.substring(0, MAX_QUOTED_CHARS) + "..." : oneLine) + "'";
+  }
+
+  static String describe(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String text = root.getMessage();
+    return text == null || text.isBlank() ? root.getClass().getSimpleName() : text;
+  }
+}

@@ -1,0 +1,166 @@
+package io.llmgatling.engine.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.LlmRequest;
+import io.llmgatling.engine.Message;
+import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.wire.Json;
+import java.util.Map;
+
+/**
+ * Any OpenAI-compatible server: {@code /v1/chat/completions}, {@code /v1/completions},
+ * {@code /v1/embeddings}. Streams are SSE; {@code stream_options.include_usage} is requested so the
+ * server's token count arrives in a last usage-only chunk. Subclasses change the path prefix and read
+ * their server's extra timing objects.
+ */
+public class OpenAiProvider implements Provider {
+  static final OpenAiProvider INSTANCE = new OpenAiProvider();
+
+  OpenAiProvider() {
+  }
+
+  @Override
+  public ApiFlavor flavor() {
+    return ApiFlavor.OPENAI;
+  }
+
+  /** The path prefix of the API under the server root. */
+  String prefix() {
+    return "/v1";
+  }
+
+  @Override
+  public String path(LlmRequest request) {
+    String basePath = request.baseUrl() == null ? "" : request.baseUrl().getPath();
+    // "http://host:8000/v1" is a common way to give an OpenAI base URL: do not repeat the prefix
+    String prefix = basePath != null && stripSlash(basePath).endsWith(prefix()) ? "" : prefix();
+    return prefix + switch (request.operation()) {
+      case CHAT -> "/chat/completions";
+      case GENERATE, COMPLETION -> "/completions";
+      case EMBED -> "/embeddings";
+    };
+  }
+
+  private static String stripSlash(String path) {
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+
+  @Override
+  public ObjectNode body(LlmRequest request) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("model", request.model());
+    switch (request.operation()) {
+      case CHAT -> {
+        ArrayNode messages = body.putArray("messages");
+        for (Message m : request.messages()) {
+          messages.addObject().put("role", m.role()).put("content", m.content());
+        }
+      }
+      case GENERATE, COMPLETION -> body.put("prompt", request.prompt());
+      case EMBED -> {
+        ArrayNode input = body.putArray("input");
+        request.input().forEach(input::add);
+        body.put("encoding_format", "float");
+      }
+    }
+    if (request.operation() != Operation.EMBED) {
+      body.put("stream", request.stream());
+      if (request.stream()) {
+        body.putObject("stream_options").put("include_usage", true);
+      }
+      if (request.maxTokens() != null) {
+        body.put("max_tokens", request.maxTokens());
+      }
+    }
+    for (Map.Entry<String, Object> option : request.options().entrySet()) {
+      body.set(option.getKey(), Json.MAPPER.valueToTree(option.getValue()));
+    }
+    return body;
+  }
+
+  @Override
+  public WireFormat responseFormat(LlmRequest request) {
+    return request.stream() && request.operation() != Operation.EMBED ? WireFormat.SSE : WireFormat.JSON;
+  }
+
+  @Override
+  public void readStreamChunk(JsonNode chunk, ResponseAccumulator acc) {
+    JsonNode error = chunk.get("error");
+    if (error != null && !error.isNull()) {
+      acc.streamError(Provider.errorMessage(chunk, chunk.toString()));
+      return;
+    }
+    JsonNode choice = chunk.path("choices").path(0);
+    if (!choice.isMissingNode()) {
+      JsonNode delta = choice.get("delta");
+      if (delta != null) {
+        acc.reasoning(OllamaProvider.text(delta.get("reasoning_content")));
+        acc.reasoning(OllamaProvider.text(delta.get("reasoning")));
+        acc.content(OllamaProvider.text(delta.get("content")));
+      } else {
+        acc.content(OllamaProvider.text(choice.get("text")));
+      }
+      String finish = OllamaProvider.text(choice.get("finish_reason"));
+      if (finish != null && !finish.isEmpty()) {
+        acc.finishReason(finish);
+        acc.end();
+      }
+    }
+    readUsage(chunk, acc);
+    readExtras(chunk, acc);
+  }
+
+  @Override
+  public void readSseEvent(io.llmgatling.engine.wire.SseEvent event, ResponseAccumulator acc,
+      JsonNode parsedData) {
+    if (event.isDone()) {
+      acc.end();
+      return;
+    }
+    Provider.super.readSseEvent(event, acc, parsedData);
+  }
+
+  @Override
+  public void readBody(JsonNode body, ResponseAccumulator acc) {
+    JsonNode error = body.get("error");
+    if (error != null && !error.isNull()) {
+      acc.streamError(Provider.errorMessage(body, body.toString()));
+      return;
+    }
+    JsonNode data = body.get("data");
+    if (data != null && data.isArray()) {
+      acc.embeddings(data.size(), data.size() == 0 ? 0 : data.get(0).path("embedding").size());
+      acc.end();
+      readUsage(body, acc);
+      readExtras(body, acc);
+      return;
+    }
+    JsonNode choice = body.path("choices").path(0);
+    JsonNode message = choice.get("message");
+    if (message != null) {
+      acc.reasoning(OllamaProvider.text(message.get("reasoning_content")));
+      acc.content(OllamaProvider.text(message.get("content")));
+    } else {
+      acc.content(OllamaProvider.text(choice.get("text")));
+    }
+    acc.finishReason(OllamaProvider.text(choice.get("finish_reason")));
+    acc.end();
+    readUsage(body, acc);
+    readExtras(body, acc);
+  }
+
+  private static void readUsage(JsonNode node, ResponseAccumulator acc) {
+    JsonNode usage = node.get("usage");
+    if (usage != null && usage.isObject()) {
+      acc.promptTokens(OllamaProvider.integer(usage.get("prompt_tokens")));
+      acc.serverOutputTokens(OllamaProvider.integer(usage.get("completion_tokens")));
+    }
+  }
+
+  /** Reads server-specific timing objects; plain OpenAI has none. */
+  void readExtras(JsonNode node, ResponseAccumulator acc) {
+  }
+}

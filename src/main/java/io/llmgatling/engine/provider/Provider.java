@@ -1,0 +1,79 @@
+package io.llmgatling.engine.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.LlmRequest;
+import io.llmgatling.engine.wire.SseEvent;
+
+/**
+ * One server API: builds the HTTP request for an {@link LlmRequest} and reads the answer's chunks
+ * into a {@link ResponseAccumulator}. Implementations are stateless and thread-safe.
+ */
+public interface Provider {
+
+  /** The provider of a flavour. */
+  static Provider of(ApiFlavor flavor) {
+    return switch (flavor) {
+      case OLLAMA -> OllamaProvider.INSTANCE;
+      case OPENAI -> OpenAiProvider.INSTANCE;
+      case LMSTUDIO -> LmStudioProvider.INSTANCE;
+      case LLAMACPP -> LlamaCppProvider.INSTANCE;
+    };
+  }
+
+  ApiFlavor flavor();
+
+  /** The request path below the base URL's own path, e.g. {@code /api/chat} or {@code /v1/completions}. */
+  String path(LlmRequest request);
+
+  /** The JSON body. */
+  ObjectNode body(LlmRequest request);
+
+  /** How the answer to this request is framed when the server does not say otherwise. */
+  WireFormat responseFormat(LlmRequest request);
+
+  /** Reads one streamed JSON object (an NDJSON line, or the JSON of an SSE event's data). */
+  void readStreamChunk(JsonNode chunk, ResponseAccumulator acc);
+
+  /** Reads one server-sent event: {@code [DONE]}, an {@code error} event, or a JSON chunk. */
+  default void readSseEvent(SseEvent event, ResponseAccumulator acc, JsonNode parsedData) {
+    if ("error".equals(event.event())) {
+      acc.streamError(parsedData == null ? event.data() : errorMessage(parsedData, event.data()));
+      return;
+    }
+    readStreamChunk(parsedData, acc);
+  }
+
+  /** Reads a whole non-streamed answer. */
+  void readBody(JsonNode body, ResponseAccumulator acc);
+
+  /**
+   * The server's error message from an error body: Ollama {@code {"error":"..."}}, OpenAI
+   * {@code {"error":{"message":"..."}}}, else {@code fallback}.
+   */
+  static String errorMessage(JsonNode body, String fallback) {
+    if (body != null) {
+      JsonNode error = body.get("error");
+      if (error != null) {
+        if (error.isTextual()) {
+          return error.asText();
+        }
+        JsonNode message = error.get("message");
+        if (message != null && !message.isNull()) {
+          return message.asText();
+        }
+        return error.toString();
+      }
+      JsonNode message = body.get("message");
+      if (message != null && message.isTextual()) {
+        return message.asText();
+      }
+      JsonNode detail = body.get("detail");
+      if (detail != null && detail.isTextual()) {
+        return detail.asText();
+      }
+    }
+    return fallback;
+  }
+}

@@ -1,0 +1,217 @@
+package io.llmgatling.engine.provider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.LlmRequest;
+import io.llmgatling.engine.Message;
+import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.wire.Json;
+import io.llmgatling.engine.wire.SseEvent;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Providers on chunks recorded from (or shaped exactly like) each server's real output. */
+class ProviderTest {
+
+  private static LlmRequest request(ApiFlavor api, Operation op, String baseUrl, boolean stream) {
+    return new LlmRequest("chat", api, op, URI.create(baseUrl), null, "m", List.of(Message.user("hi")), "p",
+        List.of("a", "b"), stream, 64, Map.of("temperature", 0.2, "keep_alive", "5m"), null);
+  }
+
+  private static JsonNode json(String text) throws Exception {
+    return Json.MAPPER.readTree(text);
+  }
+
+  @Test
+  void should_build_ollama_requests_with_num_predict_in_options() {
+    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
+    LlmRequest chat = request(ApiFlavor.OLLAMA, Operation.CHAT, "http://localhost:11434", true);
+    assertThat(ollama.path(chat)).isEqualTo("/api/chat");
+    var body = ollama.body(chat);
+    assertThat(body.get("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":\"hi\"}]");
+    assertThat(body.get("stream").asBoolean()).isTrue();
+    assertThat(body.get("keep_alive").asText()).isEqualTo("5m");
+    assertThat(body.get("options").get("num_predict").asInt()).isEqualTo(64);
+    assertThat(body.get("options").get("temperature").asDouble()).isEqualTo(0.2);
+    assertThat(ollama.responseFormat(chat)).isEqualTo(WireFormat.NDJSON);
+    assertThat(ollama.path(request(ApiFlavor.OLLAMA, Operation.COMPLETION, "http://h", true))).isEqualTo("/api/generate");
+    LlmRequest embed = request(ApiFlavor.OLLAMA, Operation.EMBED, "http://h", true);
+    assertThat(ollama.path(embed)).isEqualTo("/api/embed");
+    assertThat(ollama.body(embed).get("input").toString()).isEqualTo("[\"a\",\"b\"]");
+    assertThat(ollama.responseFormat(embed)).isEqualTo(WireFormat.JSON);
+  }
+
+  @Test
+  void should_read_an_ollama_chat_stream_with_durations_and_queue() throws Exception {
+    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
+    ResponseAccumulator acc = new ResponseAccumulator();
+    ollama.readStreamChunk(json("{\"model\":\"m\",\"created_at\":\"2025-01-01T00:00:00Z\","
+        + "\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"done\":false}"), acc);
+    ollama.readStreamChunk(json("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"lo\"},\"done\":false}"), acc);
+    assertThat(acc.ended()).isFalse();
+    ollama.readStreamChunk(json("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
+        + "\"done_reason\":\"stop\",\"done\":true,\"total_duration\":900000000,\"load_duration\":100000000,"
+        + "\"prompt_eval_count\":12,\"prompt_eval_duration\":200000000,\"eval_count\":2,"
+        + "\"eval_duration\":300000000}"), acc);
+    assertThat(acc.text()).isEqualTo("Hello");
+    assertThat(acc.contentChunks()).isEqualTo(2);
+    assertThat(acc.ended()).isTrue();
+    assertThat(acc.finishReason()).isEqualTo("stop");
+    assertThat(acc.promptTokens()).isEqualTo(12);
+    assertThat(acc.serverOutputTokens()).isEqualTo(2);
+    assertThat(acc.loadMs()).isEqualTo(100.0);
+    assertThat(acc.promptEvalMs()).isEqualTo(200.0);
+    assertThat(acc.evalMs()).isEqualTo(300.0);
+    assertThat(acc.serverTotalMs()).isEqualTo(900.0);
+    assertThat(acc.queueMs()).isEqualTo(300.0);
+  }
+
+  @Test
+  void should_read_ollama_generate_and_embed_and_errors() throws Exception {
+    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
+    ResponseAccumulator gen = new ResponseAccumulator();
+    ollama.readStreamChunk(json("{\"response\":\"Once\",\"done\":false}"), gen);
+    assertThat(gen.text()).isEqualTo("Once");
+
+    ResponseAccumulator embed = new ResponseAccumulator();
+    ollama.readBody(json("{\"model\":\"m\",\"embeddings\":[[0.1,0.2,0.3],[0.4,0.5,0.6]],"
+        + "\"total_duration\":14143917,\"load_duration\":1019500,\"prompt_eval_count\":8}"), embed);
+    assertThat(embed.embeddings()).isEqualTo(2);
+    assertThat(embed.dimensions()).isEqualTo(3);
+    assertThat(embed.ended()).isTrue();
+
+    ResponseAccumulator error = new ResponseAccumulator();
+    ollama.readStreamChunk(json("{\"error\":\"an error was encountered while running the model\"}"), error);
+    assertThat(error.streamError()).isEqualTo("an error was encountered while running the model");
+  }
+
+  @Test
+  void should_build_openai_requests_with_usage_requested_and_no_duplicate_v1() {
+    Provider openai = Provider.of(ApiFlavor.OPENAI);
+    LlmRequest chat = request(ApiFlavor.OPENAI, Operation.CHAT, "http://localhost:8000", true);
+    assertThat(openai.path(chat)).isEqualTo("/v1/chat/completions");
+    var body = openai.body(chat);
+    assertThat(body.get("model").asText()).isEqualTo("m");
+    assertThat(body.get("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":\"hi\"}]");
+    assertThat(body.get("stream").asBoolean()).isTrue();
+    assertThat(body.get("stream_options").toString()).isEqualTo("{\"include_usage\":true}");
+    assertThat(body.get("max_tokens").asInt()).isEqualTo(64);
+    assertThat(body.get("temperature").asDouble()).isEqualTo(0.2);
+    assertThat(openai.path(request(ApiFlavor.OPENAI, Operation.CHAT, "http://localhost:8000/v1", true)))
+        .isEqualTo("/chat/completions");
+    assertThat(openai.path(request(ApiFlavor.OPENAI, Operation.COMPLETION, "http://h", false))).isEqualTo("/v1/completions");
+    LlmRequest embed = request(ApiFlavor.OPENAI, Operation.EMBED, "http://h", false);
+    assertThat(openai.path(embed)).isEqualTo("/v1/embeddings");
+    assertThat(openai.body(embed).get("encoding_format").asText()).isEqualTo("float");
+    assertThat(openai.body(embed).has("stream")).isFalse();
+    assertThat(openai.body(request(ApiFlavor.OPENAI, Operation.CHAT, "http://h", false)).has("stream_options")).isFalse();
+  }
+
+  @Test
+  void should_read_an_openai_chat_stream_where_role_and_usage_chunks_are_not_tokens() throws Exception {
+    Provider openai = Provider.of(ApiFlavor.OPENAI);
+    ResponseAccumulator acc = new ResponseAccumulator();
+    String prefix = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",";
+    sse(openai, acc, prefix + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
+    sse(openai, acc, prefix + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":null}]}");
+    sse(openai, acc, prefix + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"},\"finish_reason\":null}]}");
+    sse(openai, acc, prefix + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}");
+    sse(openai, acc, prefix + "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}");
+    openai.readSseEvent(new SseEvent("message", "[DONE]", null), acc, null);
+    assertThat(acc.text()).isEqualTo("Hi there");
+    assertThat(acc.contentChunks()).isEqualTo(2);
+    assertThat(acc.finishReason()).isEqualTo("length");
+    assertThat(acc.promptTokens()).isEqualTo(9);
+    assertThat(acc.serverOutputTokens()).isEqualTo(2);
+    assertThat(acc.ended()).isTrue();
+    assertThat(acc.queueMs()).isNull();
+  }
+
+  @Test
+  void should_read_openai_completions_bodies_embeddings_and_stream_errors() throws Exception {
+    Provider openai = Provider.of(ApiFlavor.OPENAI);
+    ResponseAccumulator completion = new ResponseAccumulator();
+    sse(openai, completion, "{\"choices\":[{\"text\":\"Once\",\"index\":0,\"finish_reason\":null}]}");
+    assertThat(completion.text()).isEqualTo("Once");
+
+    ResponseAccumulator body = new ResponseAccumulator();
+    openai.readBody(json("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Done.\"},"
+        + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2}}"), body);
+    assertThat(body.text()).isEqualTo("Done.");
+    assertThat(body.serverOutputTokens()).isEqualTo(2);
+    assertThat(body.ended()).isTrue();
+
+    ResponseAccumulator embed = new ResponseAccumulator();
+    openai.readBody(json("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+        + "\"embedding\":[0.1,0.2]}],\"usage\":{\"prompt_tokens\":2,\"total_tokens\":2}}"), embed);
+    assertThat(embed.embeddings()).isEqualTo(1);
+    assertThat(embed.dimensions()).isEqualTo(2);
+
+    ResponseAccumulator error = new ResponseAccumulator();
+    sse(openai, error, "{\"error\":{\"message\":\"context length exceeded\",\"type\":\"invalid_request_error\"}}");
+    assertThat(error.streamError()).isEqualTo("context length exceeded");
+
+    ResponseAccumulator errorEvent = new ResponseAccumulator();
+    openai.readSseEvent(new SseEvent("error", "{\"message\":\"overloaded\"}", null), errorEvent,
+        json("{\"message\":\"overloaded\"}"));
+    assertThat(errorEvent.streamError()).isEqualTo("overloaded");
+  }
+
+  @Test
+  void should_use_lm_studio_v0_paths_and_read_its_stats() throws Exception {
+    Provider lmstudio = Provider.of(ApiFlavor.LMSTUDIO);
+    assertThat(lmstudio.path(request(ApiFlavor.LMSTUDIO, Operation.CHAT, "http://localhost:1234", true)))
+        .isEqualTo("/api/v0/chat/completions");
+    assertThat(lmstudio.path(request(ApiFlavor.LMSTUDIO, Operation.EMBED, "http://localhost:1234", true)))
+        .isEqualTo("/api/v0/embeddings");
+    ResponseAccumulator acc = new ResponseAccumulator();
+    lmstudio.readBody(json("{\"id\":\"chatcmpl-x\",\"object\":\"chat.completion\",\"model\":\"granite\","
+        + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hi\"},\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":24,\"completion_tokens\":53,\"total_tokens\":77},"
+        + "\"stats\":{\"tokens_per_second\":51.43,\"time_to_first_token\":0.111,\"generation_time\":0.954,"
+        + "\"stop_reason\":\"eosFound\"},\"model_info\":{\"arch\":\"granite\"},\"runtime\":{\"name\":\"llama.cpp\"}}"), acc);
+    assertThat(acc.promptEvalMs()).isEqualTo(111.0);
+    assertThat(acc.evalMs()).isEqualTo(954.0);
+    assertThat(acc.serverBusyMs()).isCloseTo(1065.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(acc.serverOutputTokens()).isEqualTo(53);
+    assertThat(acc.finishReason()).isEqualTo("stop");
+  }
+
+  @Test
+  void should_use_llama_server_v1_paths_and_read_its_timings() throws Exception {
+    Provider llama = Provider.of(ApiFlavor.LLAMACPP);
+    assertThat(llama.path(request(ApiFlavor.LLAMACPP, Operation.CHAT, "http://localhost:8080", true)))
+        .isEqualTo("/v1/chat/completions");
+    ResponseAccumulator acc = new ResponseAccumulator();
+    sse(llama, acc, "{\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"content\":\"Hi\"}}],"
+        + "\"created\":1,\"model\":\"m\",\"object\":\"chat.completion.chunk\"}");
+    sse(llama, acc, "{\"choices\":[{\"finish_reason\":\"stop\",\"index\":0,\"delta\":{}}],\"created\":1,"
+        + "\"model\":\"m\",\"object\":\"chat.completion.chunk\",\"timings\":{\"prompt_n\":10,\"prompt_ms\":25.5,"
+        + "\"prompt_per_token_ms\":2.55,\"prompt_per_second\":392.1,\"predicted_n\":1,\"predicted_ms\":12.25,"
+        + "\"predicted_per_token_ms\":12.25,\"predicted_per_second\":81.6}}");
+    assertThat(acc.text()).isEqualTo("Hi");
+    assertThat(acc.promptEvalMs()).isEqualTo(25.5);
+    assertThat(acc.evalMs()).isEqualTo(12.25);
+    assertThat(acc.serverBusyMs()).isEqualTo(37.75);
+    assertThat(acc.promptTokens()).isEqualTo(10);
+    assertThat(acc.serverOutputTokens()).isEqualTo(1);
+    assertThat(acc.queueMs()).isNull();
+    assertThat(acc.ended()).isTrue();
+  }
+
+  @Test
+  void should_take_error_messages_from_ollama_and_openai_error_bodies() throws Exception {
+    assertThat(Provider.errorMessage(json("{\"error\":\"model 'x' not found\"}"), "?")).isEqualTo("model 'x' not found");
+    assertThat(Provider.errorMessage(json("{\"error\":{\"message\":\"Rate limited\",\"code\":429}}"), "?"))
+        .isEqualTo("Rate limited");
+    assertThat(Provider.errorMessage(json("{\"other\":1}"), "fallback")).isEqualTo("fallback");
+  }
+
+  private static void sse(Provider provider, ResponseAccumulator acc, String data) throws Exception {
+    provider.readSseEvent(new SseEvent("message", data, null), acc, json(data));
+  }
+}
