@@ -27,10 +27,12 @@ import scala.jdk.javaapi.CollectionConverters;
  * its own event loop.
  *
  * <p>What reaches Gatling's report: exactly one request row per real request (name = the action's name, time =
- * E2E, OK/KO with the cause as message), so request counts and error rates there are the real ones; and, for
- * every request that received a first token, a <em>group</em> named {@code "<name> · TTFT"} whose cumulated
- * response time is the TTFT. Gatling keeps groups out of {@code global()}, so TTFT is visible and assertable
- * ({@code details("chat · TTFT").responseTime()...}) without counting twice.
+ * E2E, OK/KO with the cause as message), so request counts and error rates there are the real ones. A request
+ * that received a first token sits inside a <em>group</em> named {@code "<name> · TTFT"} whose cumulated
+ * response time is that TTFT (Gatling lists only groups that contain a request). Groups are not requests:
+ * {@code global()} counts each request once, and TTFT stays assertable with
+ * {@code details("chat · TTFT").responseTime()...}. Requests without a first token (not streamed, embeddings,
+ * failed before the first token) appear at the top level.
  *
  * <p>Implements {@link Action} rather than {@code ChainableAction}: the latter's Scala mixins cannot be
  * implemented from Java (AbstractMethodError at run time).
@@ -138,15 +140,20 @@ public final class LlmAction implements Action {
     Option<String> code = record.status() == null ? Option.empty() : Option.apply(String.valueOf(record.status()));
     Option<String> message = record.ok() ? Option.empty()
         : Option.apply(record.cause() + (record.message() == null ? "" : ": " + record.message()));
-    statsEngine.logResponse(session.scenario(), session.groups(), spec.name(), result.sentEpochMs(),
-        Math.max(result.sentEpochMs(), result.endEpochMs()), status, code, message);
-    if (result.firstTokenEpochMs() >= 0 && record.ttftMs() != null) {
+    boolean hasTtft = result.firstTokenEpochMs() >= 0 && record.ttftMs() != null;
+    scala.collection.immutable.List<String> groups = session.groups();
+    if (hasTtft) {
+      // Gatling lists a group only when a request sits in it: the request goes inside its TTFT group
       List<String> hierarchy = new ArrayList<>(CollectionConverters.asJava(session.groups()));
       hierarchy.add(ttftGroupName);
+      groups = CollectionConverters.asScala(hierarchy).toList();
+    }
+    statsEngine.logResponse(session.scenario(), groups, spec.name(), result.sentEpochMs(),
+        Math.max(result.sentEpochMs(), result.endEpochMs()), status, code, message);
+    if (hasTtft) {
       int ttft = (int) Math.round(record.ttftMs());
-      GroupBlock block = GroupBlock.apply(CollectionConverters.asScala(hierarchy).toList(), result.sentEpochMs(),
-          ttft, OK$.MODULE$);
-      statsEngine.logGroupEnd(session.scenario(), block, result.sentEpochMs() + ttft);
+      statsEngine.logGroupEnd(session.scenario(), GroupBlock.apply(groups, result.sentEpochMs(), ttft, OK$.MODULE$),
+          result.sentEpochMs() + ttft);
     }
   }
 
