@@ -8,7 +8,8 @@ final class ExitCode {
   static boolean isGatlingLauncher() {
     if (Boolean.parseBoolean(System.getProperty("llm.failBuildOnSlo", "true"))) {
       String command = System.getProperty("sun.java.command", "");
-      return command.startsWith("io.gatling.app.Gatling") || command.contains("io.gatling.plugin.util.ForkMain");
+      // the Maven plugin forks "java -jar gatlingbooter*.jar", which runs io.gatling.app.Gatling
+      return command.startsWith("io.gatling.app.Gatling") || command.contains("gatlingbooter");
     }
     return false;
   }
