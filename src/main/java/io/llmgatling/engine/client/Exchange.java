@@ -499,7 +499,10 @@ final class Exchange {
     }
     Double queue = acc.queueMs();
     if (queue == null && acc.serverBusyMs() != null && cause == null) {
-      queue = round(Math.max(0.0, e2e - acc.serverBusyMs()));
+      // the server's busy time (prefill + decode) ends with its last token, not with the trailing
+      // finish/usage/[DONE] chunks: measure up to the last token so those do not count as queue
+      long busyEnd = streamed && tokenCount > 0 ? tokenNanos[tokenCount - 1] : endNanos;
+      queue = round(Math.max(0.0, ms(busyEnd - sentAt) - acc.serverBusyMs()));
     }
     RequestRecord record = new RequestRecord(
         id, request.task(), request.model(), request.api().id(), request.operation().id(), request.stream(),

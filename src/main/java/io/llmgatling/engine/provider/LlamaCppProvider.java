@@ -6,7 +6,7 @@ import io.llmgatling.engine.ApiFlavor;
 /**
  * llama.cpp's llama-server on its OpenAI-compatible {@code /v1} paths, plus the {@code timings} object
  * it adds to the last chunk ({@code prompt_ms}, {@code predicted_ms}, {@code predicted_n}). It reports
- * no queue time, so the client estimates it as E2E − (prompt_ms + predicted_ms); a server that sends
+ * no queue time, so the client estimates it as (last token − sent) − (prompt_ms + predicted_ms); a server that sends
  * {@code timings.queue_ms} (the embedded simulator may) is taken at its word.
  */
 public final class LlamaCppProvider extends OpenAiProvider {

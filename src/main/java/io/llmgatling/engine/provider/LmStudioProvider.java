@@ -6,8 +6,8 @@ import io.llmgatling.engine.ApiFlavor;
 /**
  * LM Studio's REST API {@code /api/v0/...}: OpenAI-shaped, plus a {@code stats} object with
  * {@code time_to_first_token} and {@code generation_time} in seconds. Those give the prefill and decode
- * times; LM Studio reports no queue time, so the client estimates it as E2E − (time_to_first_token +
- * generation_time).
+ * times; LM Studio reports no queue time, so the client estimates it as (last token − sent) −
+ * (time_to_first_token + generation_time).
  */
 public final class LmStudioProvider extends OpenAiProvider {
   static final LmStudioProvider INSTANCE = new LmStudioProvider();

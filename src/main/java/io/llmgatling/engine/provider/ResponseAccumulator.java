@@ -104,7 +104,8 @@ public final class ResponseAccumulator {
 
   /**
    * Time the server says it spent working on the request (prefill + decode) when it reports no queue
-   * time; the client then estimates the queue as E2E − busy (see {@code LlmClient}).
+   * time; the client then estimates the queue as (last token − sent) − busy, or E2E − busy when not
+   * streamed.
    */
   public void serverBusyMs(Double ms) {
     if (ms != null) {
