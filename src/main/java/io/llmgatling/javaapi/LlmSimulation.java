@@ -52,7 +52,7 @@ public abstract class LlmSimulation extends Simulation {
   protected LlmSimulation() {
     Path userFiles = Path.of(System.getProperty("llm.userFiles", "user-files"));
     this.workload = orExit(() -> WorkloadConfig.load(llmProperties(), userFiles,
-        Set.of(RESULTS_DIR, PROGRESS_SECONDS, SIM_CONFIG, FAIL_BUILD_ON_SLO, "llm.userFiles")));
+        Set.of(RESULTS_DIR, PROGRESS_SECONDS, SIM_CONFIG, FAIL_BUILD_ON_SLO, "llm.userFiles", "llm.throwOnConfigError")));
     if (workload.embeddedSimulator()) {
       this.simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles)));
       this.baseUrl = simulator.baseUrl();
