@@ -140,7 +140,13 @@ final class Generation {
   }
 
   private void scheduleEmit() {
-    long delay = nextDueNanos - System.nanoTime();
+    long due = nextDueNanos;
+    long tick = config.flushIntervalMs() * 1_000_000L;
+    if (tick > 0) {
+      // one grid for all streams: their tokens go out together, several per write
+      due = Math.floorDiv(due + tick - 1, tick) * tick;
+    }
+    long delay = due - System.nanoTime();
     if (delay <= 0) {
       loop.execute(emitTask);
     } else {
@@ -155,6 +161,12 @@ final class Generation {
       return;
     }
     long now = System.nanoTime();
+    if (job.stream && !ctx.channel().isWritable()) {
+      // a reader slower than the model: hold the tokens back as a real server blocked on its socket would,
+      // instead of piling them up in memory
+      pending = loop.schedule(emitTask, 1, TimeUnit.MILLISECONDS);
+      return;
+    }
     boolean wrote = false;
     while (emitted < job.outputTokens && nextDueNanos <= now) {
       byte[] token = TextSource.token(textRandom, emitted);
