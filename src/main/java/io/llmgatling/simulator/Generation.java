@@ -355,13 +355,13 @@ final class Generation {
     if (errorLine) {
       release();
     }
-    long end = System.nanoTime();
+    // recorded before the write so the truth is there by the time the client has read the end
+    record(System.nanoTime());
     if (job.keepConnection) {
       ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
     } else {
       ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
     }
-    record(end);
   }
 
   private void respond(int code, String body) {
@@ -370,13 +370,13 @@ final class Generation {
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
     HttpUtil.setContentLength(response, response.content().readableBytes());
     status = code;
+    record(System.nanoTime());
     if (job.keepConnection) {
       ctx.writeAndFlush(response, ctx.voidPromise());
     } else {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
-    record(System.nanoTime());
   }
 
   private void respondError(int code, String message) {
