@@ -184,6 +184,11 @@ public record SimulatorConfig(
       merge(base, (ObjectNode) overrides);
       return JSON.treeToValue(base, SimulatorConfig.class);
     } catch (JsonProcessingException e) {
+      // a value our constructors refuse arrives wrapped by Jackson: show our sentence, not Jackson's
+      Throwable cause = e.getCause();
+      if (cause instanceof IllegalArgumentException) {
+        throw new IllegalArgumentException(firstLine(cause.getMessage()));
+      }
       throw new IllegalArgumentException(firstLine(e.getOriginalMessage()));
     } catch (IllegalArgumentException e) {
       Throwable root = e;
