@@ -69,6 +69,10 @@ public final class SimulatorCommand implements Callable<Integer> {
   @Option(names = "--zero-latency", description = "No delays at all (request-rate benchmarks).")
   boolean zeroLatency;
 
+  @Option(names = "--flush-interval-ms", description = "Write tokens on a grid of N ms (0 = each token when "
+      + "due). For capacity benchmarks.")
+  Long flushIntervalMs;
+
   @Option(names = "--io-threads", description = "Event-loop threads (0 = Netty's default).")
   Integer ioThreads;
 
@@ -184,6 +188,9 @@ public final class SimulatorCommand implements Callable<Integer> {
     }
     if (zeroLatency) {
       b.zeroLatency(true);
+    }
+    if (flushIntervalMs != null) {
+      b.flushIntervalMs(flushIntervalMs);
     }
     if (ioThreads != null) {
       b.ioThreads(ioThreads);

@@ -140,7 +140,13 @@ final class Generation {
   }
 
   private void scheduleEmit() {
-    long delay = nextDueNanos - System.nanoTime();
+    long due = nextDueNanos;
+    long tick = config.flushIntervalMs() * 1_000_000L;
+    if (tick > 0) {
+      // one grid for all streams: their tokens go out together, several per write
+      due = Math.floorDiv(due + tick - 1, tick) * tick;
+    }
+    long delay = due - System.nanoTime();
     if (delay <= 0) {
       loop.execute(emitTask);
     } else {
@@ -155,6 +161,12 @@ final class Generation {
       return;
     }
     long now = System.nanoTime();
+    if (job.stream && !ctx.channel().isWritable()) {
+      // a reader slower than the model: hold the tokens back as a real server blocked on its socket would,
+      // instead of piling them up in memory
+      pending = loop.schedule(emitTask, 1, TimeUnit.MILLISECONDS);
+      return;
+    }
     boolean wrote = false;
     while (emitted < job.outputTokens && nextDueNanos <= now) {
       byte[] token = TextSource.token(textRandom, emitted);
@@ -343,13 +355,13 @@ final class Generation {
     if (errorLine) {
       release();
     }
-    long end = System.nanoTime();
+    // recorded before the write so the truth is there by the time the client has read the end
+    record(System.nanoTime());
     if (job.keepConnection) {
       ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, ctx.voidPromise());
     } else {
       ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
     }
-    record(end);
   }
 
   private void respond(int code, String body) {
@@ -358,13 +370,13 @@ final class Generation {
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
     HttpUtil.setContentLength(response, response.content().readableBytes());
     status = code;
+    record(System.nanoTime());
     if (job.keepConnection) {
       ctx.writeAndFlush(response, ctx.voidPromise());
     } else {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
-    record(System.nanoTime());
   }
 
   private void respondError(int code, String message) {

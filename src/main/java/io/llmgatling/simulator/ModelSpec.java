@@ -1,5 +1,6 @@
 package io.llmgatling.simulator;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
@@ -80,6 +81,7 @@ public record ModelSpec(
         sizeBytes, 600L);
   }
 
+  @JsonIgnore
   public boolean isEmbedding() {
     return EMBEDDING.equals(kind);
   }

@@ -41,6 +41,9 @@ import java.util.Map;
  *                            with {@code length}
  * @param charsPerToken       prompt tokens are estimated as characters / charsPerToken
  * @param zeroLatency         no delays at all (load, queue aside, prefill, decode): for request-rate benchmarks
+ * @param flushIntervalMs     0 = every token is written and flushed when it falls due (faithful); N &gt; 0 = tokens
+ *                            are written on a grid of N ms, several per write (fewer syscalls, for capacity
+ *                            benchmarks; inter-token gaps become bursty)
  * @param headersOnFirstToken stream headers go out with the first chunk (Ollama) instead of at admission
  * @param llamacppTimings     add llama-server's {@code timings} object to /v1 answers
  * @param acceptAnyModel      an unknown model name is served by the first chat model (llama-server ignores
@@ -68,6 +71,7 @@ public record SimulatorConfig(
     int maxOutputTokens,
     double charsPerToken,
     boolean zeroLatency,
+    long flushIntervalMs,
     boolean headersOnFirstToken,
     boolean llamacppTimings,
     boolean acceptAnyModel,
@@ -103,6 +107,9 @@ public record SimulatorConfig(
     if (minOutputTokens < 1 || maxOutputTokens < minOutputTokens) {
       throw new IllegalArgumentException("need 1 <= minOutputTokens <= maxOutputTokens");
     }
+    if (flushIntervalMs < 0) {
+      throw new IllegalArgumentException("flushIntervalMs must be >= 0");
+    }
     if (charsPerToken <= 0) {
       throw new IllegalArgumentException("charsPerToken must be > 0");
     }
@@ -125,20 +132,20 @@ public record SimulatorConfig(
     String p = profile == null ? "" : profile.toLowerCase(Locale.ROOT);
     return switch (p) {
       case "ollama" -> new SimulatorConfig("127.0.0.1", 11434, "ollama", 42, 4, 512, 3, 3000, 300_000, false, 0.1,
-          24, 320, 4.0, false, true, false, false, "0.11.10", 0, 0, 100_000, List.of(
+          24, 320, 4.0, false, 0, true, false, false, "0.11.10", 0, 0, 100_000, List.of(
           ModelSpec.llm("llama3.2:3b", "llama", "3.2B", 2_019_393_189L, 140, 131_072, 3072),
           ModelSpec.llm("qwen2.5:7b", "qwen2", "7.6B", 4_683_087_332L, 100, 32_768, 3584),
           ModelSpec.embedding("nomic-embed-text:latest", "nomic-bert", "137M", 274_302_450L, 768, 8192)),
           Faults.NONE);
       case "lmstudio" -> new SimulatorConfig("127.0.0.1", 1234, "lmstudio", 42, 4, 512, 3, 3000, 3_600_000, false,
-          0.1, 24, 320, 4.0, false, false, false, false, "0.3.27", 0, 0, 100_000, List.of(
+          0.1, 24, 320, 4.0, false, 0, false, false, false, "0.3.27", 0, 0, 100_000, List.of(
           ModelSpec.llm("llama-3.2-3b-instruct", "llama", "3B", 2_019_377_696L, 140, 131_072, 3072),
           ModelSpec.llm("qwen2.5-7b-instruct", "qwen2", "7B", 4_683_073_952L, 100, 32_768, 3584),
           ModelSpec.embedding("text-embedding-nomic-embed-text-v1.5", "nomic-bert", "137M", 84_106_624L, 768,
               2048)),
           Faults.NONE);
       case "llamacpp" -> new SimulatorConfig("127.0.0.1", 8080, "llamacpp", 42, 4, 100_000, 3, 3000, -1, true, 0.1,
-          24, 320, 4.0, false, false, true, true, "b6500", 0, 0, 100_000, List.of(
+          24, 320, 4.0, false, 0, false, true, true, "b6500", 0, 0, 100_000, List.of(
           ModelSpec.llm("qwen2.5-7b-instruct-q4_k_m.gguf", "qwen2", "7.6B", 4_683_073_952L, 100, 32_768, 3584),
           ModelSpec.llm("llama-3.2-3b-instruct-q4_k_m.gguf", "llama", "3.2B", 2_019_377_696L, 140, 131_072, 3072),
           ModelSpec.embedding("nomic-embed-text-v1.5.f16.gguf", "nomic-bert", "137M", 274_290_560L, 768, 8192)),
@@ -177,6 +184,11 @@ public record SimulatorConfig(
       merge(base, (ObjectNode) overrides);
       return JSON.treeToValue(base, SimulatorConfig.class);
     } catch (JsonProcessingException e) {
+      // a value our constructors refuse arrives wrapped by Jackson: show our sentence, not Jackson's
+      Throwable cause = e.getCause();
+      if (cause instanceof IllegalArgumentException) {
+        throw new IllegalArgumentException(firstLine(cause.getMessage()));
+      }
       throw new IllegalArgumentException(firstLine(e.getOriginalMessage()));
     } catch (IllegalArgumentException e) {
       Throwable root = e;
@@ -258,6 +270,7 @@ public record SimulatorConfig(
     private int maxOutputTokens;
     private double charsPerToken;
     private boolean zeroLatency;
+    private long flushIntervalMs;
     private boolean headersOnFirstToken;
     private boolean llamacppTimings;
     private boolean acceptAnyModel;
@@ -284,6 +297,7 @@ public record SimulatorConfig(
       maxOutputTokens = c.maxOutputTokens;
       charsPerToken = c.charsPerToken;
       zeroLatency = c.zeroLatency;
+      flushIntervalMs = c.flushIntervalMs;
       headersOnFirstToken = c.headersOnFirstToken;
       llamacppTimings = c.llamacppTimings;
       acceptAnyModel = c.acceptAnyModel;
@@ -311,6 +325,7 @@ public record SimulatorConfig(
     public Builder outputTokens(int v) { minOutputTokens = v; maxOutputTokens = v; return this; }
     public Builder charsPerToken(double v) { charsPerToken = v; return this; }
     public Builder zeroLatency(boolean v) { zeroLatency = v; return this; }
+    public Builder flushIntervalMs(long v) { flushIntervalMs = v; return this; }
     public Builder headersOnFirstToken(boolean v) { headersOnFirstToken = v; return this; }
     public Builder llamacppTimings(boolean v) { llamacppTimings = v; return this; }
     public Builder acceptAnyModel(boolean v) { acceptAnyModel = v; return this; }
@@ -333,7 +348,7 @@ public record SimulatorConfig(
     public SimulatorConfig build() {
       return new SimulatorConfig(host, port, profile, seed, slots, maxQueue, maxLoadedModels, loadTimeMs,
           keepAliveMs, preloadModels, jitter, minOutputTokens, maxOutputTokens, charsPerToken, zeroLatency,
-          headersOnFirstToken, llamacppTimings, acceptAnyModel, serverVersion, ioThreads, maxBodyBytes, truthLimit,
+          flushIntervalMs, headersOnFirstToken, llamacppTimings, acceptAnyModel, serverVersion, ioThreads, maxBodyBytes, truthLimit,
           models, faults);
     }
   }

@@ -695,17 +695,20 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
           "HEAD".equals(method) ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
       response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
       HttpUtil.setContentLength(response, body.getBytes(StandardCharsets.UTF_8).length);
-      if (keepAlive) {
-        ctx.writeAndFlush(response, ctx.voidPromise());
-      } else {
+      if (!keepAlive) {
         response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       }
       long end = System.nanoTime();
       String api = path.startsWith("/v1") ? (config.llamacppTimings() ? "llamacpp" : "openai")
           : path.startsWith("/api/v0") ? "lmstudio" : path.startsWith("/api") ? "ollama" : "none";
       sim.record(new RequestTruth(requestId, method, path, modelName == null ? model : modelName, api, false,
           status, arrival, -1, -1, new long[0], end, 0, 0, null));
+      // recorded before the write so the truth is there by the time the client has the answer
+      if (keepAlive) {
+        ctx.writeAndFlush(response, ctx.voidPromise());
+      } else {
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      }
     }
   }
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Simulator capacity benchmark: concurrent streams and streamed tokens/s with the slot limit off.
+# Starts the simulator standalone (target/classes + the Maven runtime classpath), drives it with a small
+# node script (not the project's own load generator) and writes bench/results/simulator-capacity.txt.
+#
+#   bench/simulator-capacity.sh [STREAMS] [DECODE_TOK_PER_S_PER_STREAM] [MEASURE_SECONDS]
+#   defaults: 5000 streams x 50 tok/s (= 250,000 tok/s offered), 15 s measured after 10 s of ramp-up
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STREAMS=${1:-5000}
+RATE=${2:-50}
+MEASURE=${3:-15}
+WARMUP=${WARMUP:-10}
+PORT=${PORT:-18499}
+# 0 = one write per token (faithful timing); N = tokens written on an N ms grid (fewer syscalls)
+FLUSH_MS=${FLUSH_MS:-0}
+mkdir -p bench/results
+OUT=bench/results/simulator-capacity.txt  # appended: one block per run
+
+mvn -q compile
+CP_FILE=target/bench-classpath.txt
+mvn -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
+
+# one token per chunk for the whole run: answers longer than the run, no slot limit, no delays but decode
+java -Xms512m -Xmx2g -Dlogback.configurationFile=bench/logback-bench.xml \
+  -cp "target/classes:$(cat "$CP_FILE")" io.llmgatling.cli.LlmGatlingCli simulator \
+  --port "$PORT" --slots 0 --max-queue 1000000 --load-time-ms 0 --jitter 0 --batch-slowdown 0 \
+  --decode-rate "$RATE" --prefill-rate 1000000 --output-tokens 10000000 --flush-interval-ms "$FLUSH_MS" > target/bench-sim.log 2>&1 &
+SIM_PID=$!
+trap 'kill $SIM_PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break
+  sleep 0.2
+done
+
+# the client runs in CLIENTS node processes (one node process cannot read 200k chunks/s alone)
+CLIENTS=${CLIENTS:-2}
+PIDS=()
+for i in $(seq 1 "$CLIENTS"); do
+  node bench/simulator-capacity.mjs "http://127.0.0.1:$PORT" $((STREAMS / CLIENTS)) "$WARMUP" "$MEASURE" \
+    > "target/bench-client-$i.json" &
+  PIDS+=($!)
+done
+wait "${PIDS[@]}"
+RESULT=$(cat target/bench-client-*.json | node -e '
+  const rs = require("fs").readFileSync(0, "utf8").trim().split("\n").map(JSON.parse);
+  const sum = k => rs.reduce((a, r) => a + r[k], 0);
+  console.log(JSON.stringify({ clients: rs.length, streamsOpenMax: sum("streamsOpenMax"),
+    streamsOpenMin: sum("streamsOpenMin"), tokensPerSec: sum("tokensPerSec"), errors: sum("errors") }));')
+SIM_CPU=$(ps -o %cpu=,rss= -p "$SIM_PID" | awk '{printf "cpu%%(avg since start)=%s rssMB=%d", $1, $2/1024}')
+{
+  echo "simulator capacity benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores"
+  echo "offered: $STREAMS streams x $RATE tok/s = $((STREAMS * RATE)) tok/s, slot limit off, flush grid ${FLUSH_MS} ms, /api/generate NDJSON"
+  echo "result: $RESULT"
+  for f in target/bench-client-*.json; do echo "  client: $(cat "$f")"; done
+  echo "simulator: $SIM_CPU"
+} | tee -a "$OUT"

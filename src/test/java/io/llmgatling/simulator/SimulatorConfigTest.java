@@ -1,0 +1,67 @@
+package io.llmgatling.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SimulatorConfigTest {
+
+  @Test
+  void should_default_to_ollama_with_two_chat_models_and_one_embedding_model() {
+    SimulatorConfig c = SimulatorConfig.defaults();
+    assertThat(c.host()).isEqualTo("127.0.0.1");
+    assertThat(c.slots()).isEqualTo(4);
+    assertThat(c.loadTimeMs()).isEqualTo(3000);
+    assertThat(c.faults().any()).isFalse();
+    assertThat(c.models()).filteredOn(m -> !m.isEmbedding()).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(c.models()).filteredOn(ModelSpec::isEmbedding).hasSize(1);
+    assertThat(c.model("nomic-embed-text")).isNotNull();
+    assertThat(c.model("llama3.2")).isNull();
+  }
+
+  @Test
+  void should_pick_each_profiles_model_names_and_quirks() {
+    assertThat(SimulatorConfig.forProfile("lmstudio").models().get(0).name()).isEqualTo("llama-3.2-3b-instruct");
+    assertThat(SimulatorConfig.forProfile("llamacpp").llamacppTimings()).isTrue();
+    assertThat(SimulatorConfig.forProfile("ollama").headersOnFirstToken()).isTrue();
+    assertThatThrownBy(() -> SimulatorConfig.forProfile("vllm"))
+        .hasMessage("unknown profile 'vllm', expected one of: ollama, lmstudio, llamacpp");
+  }
+
+  @Test
+  void should_read_a_json_file_over_its_profiles_defaults(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sim.json");
+    Files.writeString(file, "{\"profile\":\"lmstudio\",\"slots\":8,\"faults\":{\"stallRate\":0.5}}");
+    SimulatorConfig c = SimulatorConfig.fromFile(file, null);
+    assertThat(c.profile()).isEqualTo("lmstudio");
+    assertThat(c.slots()).isEqualTo(8);
+    assertThat(c.faults().stallRate()).isEqualTo(0.5);
+    assertThat(c.faults().stallMs()).isEqualTo(5000);
+    assertThat(c.maxQueue()).isEqualTo(512);
+    assertThat(SimulatorConfig.fromJson(c.toJson(), null)).isEqualTo(c);
+  }
+
+  @Test
+  void should_read_the_example_in_user_files() {
+    assertThat(SimulatorConfig.fromFile(Path.of("user-files/simulator.json"), null).seed()).isEqualTo(42);
+  }
+
+  @Test
+  void should_explain_a_bad_file_in_one_line(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, "{\"slotz\":3}");
+    assertThatThrownBy(() -> SimulatorConfig.fromFile(file, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("simulator config " + file)
+        .hasMessageContaining("slotz")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    Files.writeString(file, "{\"jitter\":2}");
+    assertThatThrownBy(() -> SimulatorConfig.fromFile(file, null)).hasMessageContaining("jitter must be in [0, 1)");
+    assertThatThrownBy(() -> SimulatorConfig.fromFile(dir.resolve("none.json"), null))
+        .hasMessage("simulator config file not found: " + dir.resolve("none.json"));
+  }
+}

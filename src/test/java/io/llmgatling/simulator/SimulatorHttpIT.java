@@ -1,0 +1,224 @@
+package io.llmgatling.simulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Plain HTTP against the parts no official client covers: LM Studio's /api/v0, llama-server, faults. */
+class SimulatorHttpIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private LlmSimulator sim;
+
+  @AfterEach
+  void stop() {
+    if (sim != null) {
+      sim.close();
+    }
+  }
+
+  private void start(SimulatorConfig.Builder b) {
+    sim = LlmSimulator.start(b.port(0).loadTimeMs(10).rates(100_000, 2000, 0.05).build());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(sim.baseUrl() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static List<JsonNode> sseEvents(String body) throws Exception {
+    List<String> data = body.lines().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6)).toList();
+    assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
+    List<JsonNode> events = new java.util.ArrayList<>();
+    for (String d : data.subList(0, data.size() - 1)) {
+      events.add(JSON.readTree(d));
+    }
+    return events;
+  }
+
+  @Test
+  void should_list_lm_studio_models_with_type_state_and_context() throws Exception {
+    start(SimulatorConfig.forProfile("lmstudio").toBuilder());
+    JsonNode models = JSON.readTree(get("/api/v0/models").body());
+    assertThat(models.path("object").asText()).isEqualTo("list");
+    JsonNode first = models.path("data").get(0);
+    assertThat(first.path("id").asText()).isEqualTo("llama-3.2-3b-instruct");
+    assertThat(first.path("type").asText()).isEqualTo("llm");
+    assertThat(first.path("state").asText()).isEqualTo("not-loaded");
+    assertThat(first.path("max_context_length").asInt()).isEqualTo(131_072);
+    assertThat(models.path("data").get(2).path("type").asText()).isEqualTo("embeddings");
+    assertThat(JSON.readTree(get("/api/v0/models/qwen2.5-7b-instruct").body()).path("arch").asText())
+        .isEqualTo("qwen2");
+  }
+
+  @Test
+  void should_add_lm_studio_stats_model_info_and_runtime_to_api_v0_answers() throws Exception {
+    start(SimulatorConfig.forProfile("lmstudio").toBuilder());
+    JsonNode body = JSON.readTree(post("/api/v0/chat/completions",
+        "{\"model\":\"qwen2.5-7b-instruct\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}],"
+            + "\"max_tokens\":5}").body());
+    assertThat(body.path("object").asText()).isEqualTo("chat.completion");
+    assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo("length");
+    assertThat(body.at("/usage/completion_tokens").asInt()).isEqualTo(5);
+    JsonNode stats = body.path("stats");
+    assertThat(stats.path("tokens_per_second").asDouble()).isPositive();
+    assertThat(stats.path("time_to_first_token").asDouble()).isPositive().isLessThan(5);
+    assertThat(stats.path("generation_time").asDouble()).isPositive().isLessThan(5);
+    assertThat(stats.path("stop_reason").asText()).isEqualTo("maxPredictedTokensReached");
+    assertThat(body.at("/model_info/arch").asText()).isEqualTo("qwen2");
+    assertThat(body.at("/model_info/context_length").asInt()).isEqualTo(32_768);
+    assertThat(body.at("/runtime/supported_formats/0").asText()).isEqualTo("gguf");
+    assertThat(JSON.readTree(get("/api/v0/models/qwen2.5-7b-instruct").body()).path("state").asText())
+        .isEqualTo("loaded");
+
+    List<JsonNode> events = sseEvents(post("/api/v0/completions",
+        "{\"model\":\"qwen2.5-7b-instruct\",\"prompt\":\"hi\",\"max_tokens\":3,\"stream\":true}").body());
+    assertThat(events).hasSize(4);
+    assertThat(events.get(3).path("stats").path("stop_reason").asText()).isEqualTo("maxPredictedTokensReached");
+
+    JsonNode embedding = JSON.readTree(post("/api/v0/embeddings",
+        "{\"model\":\"text-embedding-nomic-embed-text-v1.5\",\"input\":\"some text\"}").body());
+    assertThat(embedding.at("/data/0/embedding").size()).isEqualTo(768);
+  }
+
+  @Test
+  void should_add_llama_server_timings_to_the_last_chunk_and_to_a_whole_answer() throws Exception {
+    start(SimulatorConfig.forProfile("llamacpp").toBuilder());
+    List<JsonNode> events = sseEvents(post("/v1/chat/completions",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "y".repeat(80) + "\"}],\"max_tokens\":4,"
+            + "\"stream\":true}").body());
+    JsonNode last = events.get(events.size() - 1);
+    assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("length");
+    JsonNode timings = last.path("timings");
+    assertThat(timings.path("prompt_n").asInt()).isEqualTo(20);
+    assertThat(timings.path("predicted_n").asInt()).isEqualTo(4);
+    assertThat(timings.path("prompt_ms").asDouble()).isPositive();
+    assertThat(timings.path("predicted_ms").asDouble()).isPositive();
+    assertThat(timings.path("predicted_per_second").asDouble()).isPositive();
+    assertThat(events.get(0).has("timings")).isFalse();
+
+    JsonNode whole = JSON.readTree(post("/v1/completions",
+        "{\"model\":\"anything\",\"prompt\":\"hi\",\"max_tokens\":2}").body());
+    assertThat(whole.path("timings").path("predicted_n").asInt()).isEqualTo(2);
+    assertThat(whole.path("model").asText()).isEqualTo("anything");
+
+    HttpResponse<String> tooLong = post("/v1/chat/completions",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"" + "z".repeat(4 * 33_000) + "\"}]}");
+    assertThat(tooLong.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(tooLong.body()).at("/error/type").asText()).isEqualTo("exceed_context_size_error");
+  }
+
+  @Test
+  void should_honour_ollama_options_and_report_context_overflow() throws Exception {
+    start(SimulatorConfig.defaults().toBuilder());
+    String ask = "{\"model\":\"llama3.2:3b\",\"prompt\":\"same\",\"stream\":false,\"options\":{\"seed\":7,"
+        + "\"num_predict\":6}}";
+    JsonNode a = JSON.readTree(post("/api/generate", ask).body());
+    JsonNode b = JSON.readTree(post("/api/generate", ask).body());
+    assertThat(a.path("response").asText()).isEqualTo(b.path("response").asText());
+    assertThat(a.path("eval_count").asInt()).isEqualTo(6);
+
+    HttpResponse<String> overflow = post("/api/generate",
+        "{\"model\":\"llama3.2:3b\",\"prompt\":\"" + "w".repeat(400) + "\",\"options\":{\"num_ctx\":50}}");
+    assertThat(overflow.statusCode()).isEqualTo(400);
+    assertThat(overflow.body()).isEqualTo("{\"error\":\"input length exceeds maximum context length\"}");
+
+    JsonNode load = JSON.readTree(post("/api/chat", "{\"model\":\"qwen2.5:7b\",\"messages\":[],\"keep_alive\":0}")
+        .body().lines().reduce((x, y) -> y).orElseThrow());
+    assertThat(load.path("done_reason").asText()).isEqualTo("load");
+    assertThat(JSON.readTree(get("/api/ps").body()).path("models").findValuesAsText("name"))
+        .doesNotContain("qwen2.5:7b");
+    assertThat(post("/api/chat", "{\"model\":\"nomic-embed-text\",\"messages\":[]}").body())
+        .contains("does not support chat");
+  }
+
+  @Test
+  void should_encode_openai_embeddings_as_little_endian_float32_base64() throws Exception {
+    start(SimulatorConfig.defaults().toBuilder());
+    JsonNode floats = JSON.readTree(post("/v1/embeddings",
+        "{\"model\":\"nomic-embed-text\",\"input\":\"abc\",\"encoding_format\":\"float\"}").body());
+    JsonNode base64 = JSON.readTree(post("/v1/embeddings",
+        "{\"model\":\"nomic-embed-text\",\"input\":\"abc\",\"encoding_format\":\"base64\"}").body());
+    ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(base64.at("/data/0/embedding").asText()))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(bytes.remaining()).isEqualTo(768 * 4);
+    assertThat(bytes.getFloat(0)).isEqualTo(floats.at("/data/0/embedding/0").floatValue());
+    assertThat(bytes.getFloat(767 * 4)).isEqualTo(floats.at("/data/0/embedding/767").floatValue());
+  }
+
+  @Test
+  void should_inject_each_fault_and_say_so_in_the_truth() throws Exception {
+    String chat = "{\"model\":\"llama3.2:3b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+        + "\"options\":{\"num_predict\":6}}";
+    start(SimulatorConfig.defaults().toBuilder().faults(new Faults(1, 0, 0, 0, 0, 0, 0, 0, 0)));
+    assertThat(post("/api/chat", chat).statusCode()).isEqualTo(500);
+    assertThat(sim.truth().get(0).fault()).isEqualTo(Faults.ERROR);
+    sim.close();
+
+    start(SimulatorConfig.defaults().toBuilder().faults(new Faults(0, 1, 0, 0, 0, 0, 0, 0, 0)));
+    HttpResponse<String> busy = post("/v1/chat/completions",
+        "{\"model\":\"llama3.2:3b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(busy.statusCode()).isEqualTo(503);
+    assertThat(JSON.readTree(busy.body()).at("/error/message").asText()).contains("server busy");
+    sim.close();
+
+    start(SimulatorConfig.defaults().toBuilder().faults(new Faults(0, 0, 0, 0, 0, 0, 0, 1, 0)));
+    List<String> lines = post("/api/chat", chat).body().lines().toList();
+    assertThat(lines).hasSize(4);
+    assertThat(JSON.readTree(lines.get(3)).has("error")).isTrue();
+    assertThat(sim.truth().get(0).fault()).isEqualTo(Faults.ERROR_LINE);
+    sim.close();
+
+    start(SimulatorConfig.defaults().toBuilder().faults(new Faults(0, 0, 0, 0, 0, 0, 0, 0, 1)));
+    List<String> malformed = post("/api/chat", chat).body().lines().toList();
+    assertThat(malformed).hasSize(8);
+    assertThat(malformed.get(3)).doesNotEndWith("}");
+    sim.close();
+
+    start(SimulatorConfig.defaults().toBuilder().faults(new Faults(0, 0, 0, 0, 1, 300, 0, 0, 0)));
+    long t0 = System.nanoTime();
+    assertThat(post("/api/chat", chat).body().lines()).hasSize(7);
+    assertThat(System.nanoTime() - t0).isGreaterThan(300_000_000L);
+    RequestTruth stalled = sim.truth().get(0);
+    assertThat(stalled.fault()).isEqualTo(Faults.STALL);
+    assertThat(stalled.tokenNanos()[3] - stalled.tokenNanos()[2]).isGreaterThan(250_000_000L);
+    sim.close();
+
+    start(SimulatorConfig.defaults().toBuilder().faults(new Faults(0, 0, 1, 200, 0, 0, 0, 0, 0)));
+    long t1 = System.nanoTime();
+    post("/api/chat", chat);
+    assertThat(sim.truth().get(0).slotAcquiredNanos() - sim.truth().get(0).arrivalNanos())
+        .isGreaterThanOrEqualTo(200_000_000L);
+    assertThat(System.nanoTime() - t1).isGreaterThan(200_000_000L);
+    sim.close();
+
+    start(SimulatorConfig.defaults().toBuilder().faults(new Faults(0, 0, 0, 0, 0, 0, 1, 0, 0)));
+    HttpRequest req = HttpRequest.newBuilder(URI.create(sim.baseUrl() + "/api/chat"))
+        .POST(HttpRequest.BodyPublishers.ofString(chat)).build();
+    try {
+      http.send(req, HttpResponse.BodyHandlers.ofString());
+      org.assertj.core.api.Assertions.fail("the stream should have been cut");
+    } catch (java.io.IOException expected) {
+      // the connection was closed mid-stream
+    }
+    Thread.sleep(50);
+    assertThat(sim.truth().get(0).fault()).isEqualTo(Faults.DISCONNECT);
+    assertThat(sim.truth().get(0).outputTokens()).isEqualTo(3);
+  }
+}
