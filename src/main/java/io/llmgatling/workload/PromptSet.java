@@ -1,5 +1,9 @@
 package io.llmgatling.workload;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgatling.engine.Message;
@@ -398,66 +402,25 @@ public final class PromptSet {
     return entries;
   }
 
-  /** RFC 4180 CSV: quoted fields may hold commas, newlines and doubled quotes. */
+  /** RFC 4180 CSV through Jackson: quoted fields may hold commas, newlines and doubled quotes. */
   static final class Csv {
+    private static final CsvMapper MAPPER = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
+
     private Csv() {
     }
 
     static List<List<String>> read(Reader reader) throws IOException {
       List<List<String>> rows = new ArrayList<>();
-      List<String> row = new ArrayList<>();
-      StringBuilder field = new StringBuilder();
-      boolean quoted = false;
-      boolean any = false;
-      int c;
-      while ((c = reader.read()) != -1) {
-        char ch = (char) c;
-        any = true;
-        if (quoted) {
-          if (ch == '"') {
-            reader.mark(1);
-            int after = reader.read();
-            if (after == '"') {
-              field.append('"');
-            } else {
-              quoted = false;
-              if (after != -1) {
-                reader.reset();
-              }
-            }
-          } else {
-            field.append(ch);
-          }
-        } else if (ch == '"' && field.isEmpty()) {
-          quoted = true;
-        } else if (ch == ',') {
-          row.add(field.toString());
-          field.setLength(0);
-        } else if (ch == '\n' || ch == '\r') {
-          if (ch == '\r') {
-            reader.mark(1);
-            if (reader.read() != '\n') {
-              reader.reset();
-            }
-          }
-          row.add(field.toString());
-          field.setLength(0);
-          rows.add(row);
-          row = new ArrayList<>();
-          any = false;
-        } else {
-          field.append(ch);
+      try (MappingIterator<List<String>> it = MAPPER.readerForListOf(String.class).readValues(reader)) {
+        while (it.hasNext()) {
+          rows.add(it.next());
         }
-      }
-      if (any) {
-        row.add(field.toString());
-        rows.add(row);
       }
       return rows;
     }
 
     static List<List<String>> read(String text) throws IOException {
-      return read(new BufferedReader(new StringReader(text)));
+      return read(new StringReader(text));
     }
   }
 }
