@@ -16,6 +16,8 @@ let open = 0;
 let maxOpen = 0;
 let chunks = 0;
 let errors = 0;
+const errorKinds = {};
+function fail(kind) { errors++; errorKinds[kind] = (errorKinds[kind] ?? 0) + 1; }
 let finished = 0;
 let stopping = false;
 const NEWLINE = 10;
@@ -27,7 +29,7 @@ function startStream() {
     headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
   }, res => {
     if (res.statusCode !== 200) {
-      errors++;
+      fail('http_' + res.statusCode);
       res.resume();
       res.on('end', () => { open--; setTimeout(startStream, 100); });
       return;
@@ -38,9 +40,9 @@ function startStream() {
       while ((i = buf.indexOf(NEWLINE, i + 1)) !== -1) chunks++;
     });
     res.on('end', () => { open--; finished++; startStream(); });
-    res.on('error', () => { open--; errors++; });
+    res.on('error', e => { open--; fail('response:' + (e.code ?? e.message)); });
   });
-  req.on('error', () => { open--; errors++; if (!stopping) setTimeout(startStream, 100); });
+  req.on('error', e => { open--; fail('request:' + (e.code ?? e.message)); if (!stopping) setTimeout(startStream, 100); });
   req.end(body);
   open++;
   maxOpen = Math.max(maxOpen, open);
@@ -64,7 +66,7 @@ setTimeout(() => {
     const result = {
       streamsRequested: streams, streamsOpenMax: maxOpen, streamsOpenMin: minOpen,
       measureSeconds: Number(seconds.toFixed(2)), chunks: chunks - c0,
-      tokensPerSec: Math.round((chunks - c0) / seconds), finishedStreams: finished, errors,
+      tokensPerSec: Math.round((chunks - c0) / seconds), finishedStreams: finished, errors, errorKinds,
     };
     console.log(JSON.stringify(result));
     stopping = true;

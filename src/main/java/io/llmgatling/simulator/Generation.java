@@ -40,7 +40,7 @@ final class Generation {
   private final SplittableRandom jitterRandom;
   private final SplittableRandom textRandom;
   private final Runnable emitTask = this::emit;
-  private final long[] tokenNanos;
+  private long[] tokenNanos;
   private final int faultAt;
 
   private byte[] chunkPrefix;
@@ -68,7 +68,8 @@ final class Generation {
     this.job = job;
     this.jitterRandom = new SplittableRandom(job.jitterSeed);
     this.textRandom = new SplittableRandom(job.textSeed);
-    this.tokenNanos = new long[job.outputTokens];
+    // grown as tokens come: a cap of millions of tokens must not cost megabytes up front
+    this.tokenNanos = new long[Math.min(job.outputTokens, 256)];
     this.faultAt = Math.max(1, job.outputTokens / 2);
   }
 
@@ -126,7 +127,7 @@ final class Generation {
       if (job.stream) {
         prepareChunkTemplates();
       } else {
-        text = new StringBuilder(job.outputTokens * 6);
+        text = new StringBuilder(Math.min(job.outputTokens, 4096) * 6);
       }
       nextDueNanos = promptEvalEndNanos + nextInterval();
     }
@@ -180,6 +181,9 @@ final class Generation {
         text.append(new String(token, StandardCharsets.US_ASCII));
       }
       long at = System.nanoTime();
+      if (emitted == tokenNanos.length) {
+        tokenNanos = Arrays.copyOf(tokenNanos, Math.min(job.outputTokens, tokenNanos.length * 2));
+      }
       tokenNanos[emitted] = at;
       if (emitted == 0) {
         firstTokenNanos = at;
