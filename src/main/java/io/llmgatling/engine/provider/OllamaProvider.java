@@ -1,11 +1,9 @@
 package io.llmgatling.engine.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
-import io.llmgatling.engine.Message;
 import io.llmgatling.engine.wire.Json;
 import java.util.Map;
 import java.util.Set;
@@ -43,21 +41,7 @@ public final class OllamaProvider implements Provider {
 
   @Override
   public ObjectNode body(LlmRequest request) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("model", request.model());
-    switch (request.operation()) {
-      case CHAT -> {
-        ArrayNode messages = body.putArray("messages");
-        for (Message m : request.messages()) {
-          messages.addObject().put("role", m.role()).put("content", m.content());
-        }
-      }
-      case GENERATE, COMPLETION -> body.put("prompt", request.prompt());
-      case EMBED -> {
-        ArrayNode input = body.putArray("input");
-        request.input().forEach(input::add);
-      }
-    }
+    ObjectNode body = Provider.commonBody(request);
     ObjectNode options = Json.MAPPER.createObjectNode();
     if (request.operation() != io.llmgatling.engine.Operation.EMBED) {
       body.put("stream", request.stream());

@@ -1,11 +1,9 @@
 package io.llmgatling.engine.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
-import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.wire.Json;
 import java.util.Map;
@@ -50,21 +48,9 @@ public class OpenAiProvider implements Provider {
 
   @Override
   public ObjectNode body(LlmRequest request) {
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("model", request.model());
-    switch (request.operation()) {
-      case CHAT -> {
-        ArrayNode messages = body.putArray("messages");
-        for (Message m : request.messages()) {
-          messages.addObject().put("role", m.role()).put("content", m.content());
-        }
-      }
-      case GENERATE, COMPLETION -> body.put("prompt", request.prompt());
-      case EMBED -> {
-        ArrayNode input = body.putArray("input");
-        request.input().forEach(input::add);
-        body.put("encoding_format", "float");
-      }
+    ObjectNode body = Provider.commonBody(request);
+    if (request.operation() == Operation.EMBED) {
+      body.put("encoding_format", "float");
     }
     if (request.operation() != Operation.EMBED) {
       body.put("stream", request.stream());

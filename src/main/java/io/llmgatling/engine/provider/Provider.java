@@ -1,7 +1,10 @@
 package io.llmgatling.engine.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.engine.Message;
+import io.llmgatling.engine.wire.Json;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.wire.SseEvent;
@@ -29,6 +32,30 @@ public interface Provider {
 
   /** The JSON body. */
   ObjectNode body(LlmRequest request);
+
+  /**
+   * What every API's body shares: the model and the chat messages, the prompt or the texts to embed, under the
+   * same names in Ollama's and OpenAI's APIs. Providers add their own options.
+   */
+  static ObjectNode commonBody(LlmRequest request) {
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("model", request.model());
+    switch (request.operation()) {
+      case CHAT -> {
+        ArrayNode messages = body.putArray("messages");
+        for (Message m : request.messages()) {
+          messages.addObject().put("role", m.role()).put("content", m.content());
+        }
+      }
+      case GENERATE, COMPLETION -> body.put("prompt", request.prompt());
+      case EMBED -> {
+        ArrayNode input = body.putArray("input");
+        request.input().forEach(input::add);
+      }
+      default -> throw new IllegalStateException("unknown operation " + request.operation());
+    }
+    return body;
+  }
 
   /** How the answer to this request is framed when the server does not say otherwise. */
   WireFormat responseFormat(LlmRequest request);
