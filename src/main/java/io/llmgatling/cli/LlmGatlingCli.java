@@ -33,6 +33,13 @@ public final class LlmGatlingCli implements Runnable {
   /** Runs the CLI without exiting the JVM; returns the exit code. */
   public static int run(String... args) {
     CommandLine cmd = new CommandLine(new LlmGatlingCli());
+    // a mistyped flag is one line and a pointer to --help, not the whole usage text
+    cmd.setParameterExceptionHandler((ex, commandArgs) -> {
+      CommandLine failed = ex.getCommandLine();
+      failed.getErr().println("error: " + ex.getMessage() + " (see: " + failed.getCommandSpec().qualifiedName()
+          + " --help)");
+      return 2;
+    });
     cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       commandLine.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
       return 2;
