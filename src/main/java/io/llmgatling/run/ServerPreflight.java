@@ -88,8 +88,8 @@ public final class ServerPreflight {
       if (have.equals(w)) {
         return true;
       }
-      // Ollama: "llama3.2" means "llama3.2:latest"
-      if (api == ApiFlavor.OLLAMA && !w.contains(":") && have.equals(w + ":latest")) {
+      // Ollama (also behind its /v1 API): "llama3.2" means "llama3.2:latest"
+      if (!w.contains(":") && have.equals(w + ":latest")) {
         return true;
       }
     }
