@@ -6,6 +6,7 @@ import io.gatling.javaapi.core.internal.Expressions;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.gatling.LlmActionSpec;
 import io.llmgatling.engine.gatling.LlmRequestActionBuilder;
+import io.llmgatling.engine.gatling.RequestResolver;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -204,6 +205,32 @@ public final class LlmActionBuilder implements ActionBuilder {
    */
   public LlmActionBuilder option(String key, Object value) {
     return new LlmActionBuilder(spec.withOption(key, value));
+  }
+
+  /**
+   * Adds one request option computed from the session at send time (e.g. a per-user seed).
+   *
+   * @param key   option name as the server's API spells it
+   * @param value function of the session
+   * @return a new builder
+   */
+  public LlmActionBuilder option(String key, Function<Session, Object> value) {
+    RequestResolver.SessionValue dynamic = value::apply;
+    return new LlmActionBuilder(spec.withOption(key, dynamic));
+  }
+
+  /**
+   * Adds one request option whose value is a Gatling EL string, e.g. {@code option("seed", "#{userSeed}")};
+   * the value is sent as the resolved text.
+   *
+   * @param key option name as the server's API spells it
+   * @param el  Gatling EL
+   * @return a new builder
+   */
+  public LlmActionBuilder optionEl(String key, String el) {
+    Function<Session, String> compiled = LlmMessage.el(el);
+    RequestResolver.SessionValue dynamic = compiled::apply;
+    return new LlmActionBuilder(spec.withOption(key, dynamic));
   }
 
   /**

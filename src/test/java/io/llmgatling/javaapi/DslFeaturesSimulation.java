@@ -13,7 +13,7 @@ public class DslFeaturesSimulation extends LlmSimulation {
     var conversation = scenario("conversation")
         .exec(session -> session.set("topic", "queues"))
         .exec(llm("turn-1").chat().model("llama3.2:3b").system("Be brief.").user("Tell me about #{topic}")
-            .conversation("history").maxTokens(16)
+            .conversation("history").maxTokens(16).option("seed", session -> session.userId())
             .check(text().notEmpty().saveAs("answer"), outputTokens().gte(1).lte(16)))
         .exec(llm("turn-2").chat().model("llama3.2:3b").user("Say more about: #{answer}")
             .conversation("history").maxTokens(16))

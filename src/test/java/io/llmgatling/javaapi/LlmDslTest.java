@@ -53,6 +53,8 @@ class LlmDslTest {
         .stream(true)
         .maxTokens(64)
         .option("top_p", 0.9)
+        .option("seed", session -> session.userId())
+        .optionEl("stop", "#{stopWord}")
         .options(Map.of("num_ctx", 4096))
         .check(text().notEmpty().saveAs("answer"), text().contains("a"), text().matches("\\w+"),
             finishReason().is("stop"), outputTokens().gte(1).lte(64)));

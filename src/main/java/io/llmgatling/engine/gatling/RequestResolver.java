@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Turns an action's spec plus a user's session into one concrete request. */
-final class RequestResolver {
+public final class RequestResolver {
   private RequestResolver() {
   }
 
@@ -45,9 +45,16 @@ final class RequestResolver {
         && (spec.stream() != null ? spec.stream() : protocol.stream() == null || protocol.stream());
     Integer maxTokens = spec.maxTokens() != null ? spec.maxTokens() : protocol.maxTokens();
     Map<String, Object> options = new LinkedHashMap<>(protocol.options());
-    options.putAll(spec.options());
+    spec.options().forEach((key, value) -> options.put(key, value instanceof SessionValue dynamic
+        ? dynamic.resolve(session) : value));
     return new LlmRequest(spec.task(), protocol.api(), spec.operation(), protocol.baseUrl(), protocol.apiKey(),
         model, messages, prompt, inputs, stream, maxTokens, options, protocol.timeouts());
+  }
+
+  /** An option value computed from the session at send time (an EL string or a function). */
+  @FunctionalInterface
+  public interface SessionValue {
+    Object resolve(Session session);
   }
 
   private static void require(boolean condition, String message) {
