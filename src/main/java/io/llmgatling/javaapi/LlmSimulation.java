@@ -4,6 +4,7 @@ import io.gatling.javaapi.core.Simulation;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.run.LlmRun;
 import io.llmgatling.run.PlannedStep;
+import io.llmgatling.run.ProcessMonitor;
 import io.llmgatling.run.ServerPreflight;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
@@ -77,6 +78,12 @@ public abstract class LlmSimulation extends Simulation {
       this.simulator = null;
       this.baseUrl = workload.baseUrl();
     }
+    if (workload.monitorPid() != null) {
+      orExit(() -> {
+        ProcessMonitor.requireSampleable(workload.monitorPid());
+        return null;
+      });
+    }
     // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
     // the Ollama way whatever API the run speaks, so that -Dllm.api=openai|lmstudio runs against it unchanged
     ApiFlavor preflightApi = simulator != null ? ApiFlavor.OLLAMA : workload.api();
@@ -140,6 +147,9 @@ public abstract class LlmSimulation extends Simulation {
         workload.shard().index() + "/" + workload.shard().count(), settings,
         Path.of(properties.getOrDefault(RESULTS_DIR, "results"))),
         Integer.parseInt(properties.getOrDefault(PROGRESS_SECONDS, "5")));
+    if (workload.monitorPid() != null) {
+      run.monitorProcess(workload.monitorPid());
+    }
   }
 
   private SimulatorConfig simulatorConfig(Path userFiles) {

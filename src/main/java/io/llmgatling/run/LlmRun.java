@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -70,6 +71,7 @@ public final class LlmRun implements RecordSink {
   private volatile boolean finished;
   private volatile Boolean passed;
   private volatile String gatlingResultsDir;
+  private volatile ProcessMonitor processMonitor;
 
   private LlmRun(Settings settings, PrintStream console) {
     this.settings = settings;
@@ -121,6 +123,18 @@ public final class LlmRun implements RecordSink {
     return run;
   }
 
+  /**
+   * Samples a local process's CPU and memory once a second into {@code resources.jsonl} until the run ends
+   * ({@code llm.monitor.pid}).
+   *
+   * @param pid the process, e.g. the LLM server's
+   * @throws io.llmgatling.workload.ConfigException when there is no such process
+   */
+  public void monitorProcess(long pid) {
+    processMonitor = ProcessMonitor.start(pid, dir, Duration.ofSeconds(1));
+    console.println("llm-gatling: sampling CPU and memory of process " + pid);
+  }
+
   /** The run of this JVM, or null. */
   public static LlmRun current() {
     return current;
@@ -160,6 +174,9 @@ public final class LlmRun implements RecordSink {
     }
     finished = true;
     progress.shutdownNow();
+    if (processMonitor != null) {
+      processMonitor.close(); // before the report: it reads resources.jsonl
+    }
     RecordSinks.closeAll();
     journal.close();
     long endEpochMs = System.currentTimeMillis();
