@@ -1,5 +1,7 @@
 package io.llmgatling.javaapi;
 
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.CoreDsl;
 import io.gatling.javaapi.core.Simulation;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.run.LlmRun;
@@ -9,6 +11,7 @@ import io.llmgatling.run.ServerPreflight;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
 import io.llmgatling.workload.ConfigException;
+import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.LoadStep;
 import io.llmgatling.workload.Slo;
 import io.llmgatling.workload.WorkloadConfig;
@@ -115,6 +118,18 @@ public abstract class LlmSimulation extends Simulation {
   }
 
   /**
+   * Stops the whole injection, normally, once a capacity search ({@code llm.profile=capacity}) has found the step
+   * that breaks its limits; does nothing in other runs. Put it first in every open-model scenario:
+   * {@code scenario("chat").exec(stopWhenCapacityFound()).exec(...)}.
+   *
+   * @return a chain with Gatling's {@code stopLoadGeneratorIf}
+   */
+  protected static ChainBuilder stopWhenCapacityFound() {
+    return CoreDsl.stopLoadGeneratorIf(session -> LlmRun.capacityStopReason(),
+        session -> LlmRun.capacityStopRequested());
+  }
+
+  /**
    * Opens the run (results folder, journal, progress). Called by Gatling before the injection.
    */
   @Override
@@ -149,6 +164,9 @@ public abstract class LlmSimulation extends Simulation {
         Integer.parseInt(properties.getOrDefault(PROGRESS_SECONDS, "5")));
     if (workload.monitorPid() != null) {
       run.monitorProcess(workload.monitorPid());
+    }
+    if (workload.injectedProfile() instanceof LoadProfile.Capacity capacity) {
+      run.monitorCapacity(capacity.limits());
     }
   }
 
