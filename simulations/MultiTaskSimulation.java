@@ -45,6 +45,7 @@ public class MultiTaskSimulation extends LlmSimulation {
         }
         ArrivalClock clock = new ArrivalClock(arrivals);
         populations.add(scenario
+            .exec(stopWhenCapacityFound()) // llm.profile=capacity: ends the search at the first broken step
             .exec(session -> session.set(LlmAction.INTENDED_START_KEY, clock.plannedStart(System.nanoTime())))
             .exec(requests(task))
             .injectOpen(LlmInjection.open(arrivals)));

@@ -72,6 +72,22 @@ public final class LlmInjection {
   }
 
   /**
+   * Gatling steps playing a whole open profile (the run's {@code llm.profile}, {@code llm.rate},
+   * {@code llm.duration}, ...) for one scenario: {@code .injectOpen(LlmInjection.open(workload().injectedProfile()))}.
+   *
+   * @param profile an open profile
+   * @return open injection steps
+   * @throws IllegalArgumentException for a closed profile, which has no arrival rate
+   */
+  public static List<OpenInjectionStep> open(LoadProfile profile) {
+    if (profile instanceof LoadProfile.Closed) {
+      throw new IllegalArgumentException("llm.profile=closed: this simulation injects arrivals per second,"
+          + " use constant, ramp, poisson, stairs or capacity");
+    }
+    return open(arrivalOffsets(profile, 1.0, 0));
+  }
+
+  /**
    * Gatling steps injecting exactly the given arrivals, to the millisecond (no cumulative drift: gaps are taken
    * between rounded absolute times).
    *

@@ -1,13 +1,17 @@
 package io.llmgatling.javaapi;
 
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.CoreDsl;
 import io.gatling.javaapi.core.Simulation;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.run.LlmRun;
 import io.llmgatling.run.PlannedStep;
+import io.llmgatling.run.ProcessMonitor;
 import io.llmgatling.run.ServerPreflight;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
 import io.llmgatling.workload.ConfigException;
+import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.LoadStep;
 import io.llmgatling.workload.Slo;
 import io.llmgatling.workload.WorkloadConfig;
@@ -44,14 +48,30 @@ public abstract class LlmSimulation extends Simulation {
   public static final String SIM_CONFIG = "llm.sim.config";
   public static final String FAIL_BUILD_ON_SLO = "llm.failBuildOnSlo";
 
+  private final Map<String, String> properties;
   private final WorkloadConfig workload;
   private final LlmSimulator simulator;
   private final URI baseUrl;
   private LlmRun run;
 
+  /** A simulation configured by the workload file and {@code -Dllm.*} alone. */
   protected LlmSimulation() {
-    Path userFiles = Path.of(System.getProperty("llm.userFiles", "user-files"));
-    this.workload = orExit(() -> WorkloadConfig.load(llmProperties(), userFiles,
+    this(Map.of());
+  }
+
+  /**
+   * A simulation with defaults of its own for some {@code llm.*} keys, e.g. an LM Studio example that speaks
+   * the LM Studio API to the embedded simulator unless told otherwise:
+   * {@code super(Map.of("llm.api", "lmstudio"))}. A {@code -D} property wins over these defaults, which win
+   * over the workload file.
+   *
+   * @param defaults {@code llm.*} keys and values applied when the command line does not set them
+   */
+  protected LlmSimulation(Map<String, String> defaults) {
+    this.properties = new LinkedHashMap<>(defaults);
+    this.properties.putAll(llmProperties());
+    Path userFiles = Path.of(properties.getOrDefault("llm.userFiles", "user-files"));
+    this.workload = orExit(() -> WorkloadConfig.load(properties, userFiles,
         Set.of(RESULTS_DIR, PROGRESS_SECONDS, SIM_CONFIG, FAIL_BUILD_ON_SLO, "llm.userFiles", "llm.throwOnConfigError")));
     if (workload.embeddedSimulator()) {
       this.simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles)));
@@ -61,7 +81,16 @@ public abstract class LlmSimulation extends Simulation {
       this.simulator = null;
       this.baseUrl = workload.baseUrl();
     }
-    orExit(() -> ServerPreflight.check(workload.api(), baseUrl, workload.apiKey(), workload.models(),
+    if (workload.monitorPid() != null) {
+      orExit(() -> {
+        ProcessMonitor.requireSampleable(workload.monitorPid());
+        return null;
+      });
+    }
+    // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
+    // the Ollama way whatever API the run speaks, so that -Dllm.api=openai|lmstudio runs against it unchanged
+    ApiFlavor preflightApi = simulator != null ? ApiFlavor.OLLAMA : workload.api();
+    orExit(() -> ServerPreflight.check(preflightApi, baseUrl, workload.apiKey(), workload.models(),
         workload.insecureTls()));
   }
 
@@ -86,6 +115,18 @@ public abstract class LlmSimulation extends Simulation {
         .connectTimeout(workload.timeouts().connect()).firstTokenTimeout(workload.timeouts().firstToken())
         .idleTimeout(workload.timeouts().idle()).totalTimeout(workload.timeouts().total());
     return workload.insecureTls() ? protocol.insecureTls() : protocol;
+  }
+
+  /**
+   * Stops the whole injection, normally, once a capacity search ({@code llm.profile=capacity}) has found the step
+   * that breaks its limits; does nothing in other runs. Put it first in every open-model scenario:
+   * {@code scenario("chat").exec(stopWhenCapacityFound()).exec(...)}.
+   *
+   * @return a chain with Gatling's {@code stopLoadGeneratorIf}
+   */
+  protected static ChainBuilder stopWhenCapacityFound() {
+    return CoreDsl.stopLoadGeneratorIf(session -> LlmRun.capacityStopReason(),
+        session -> LlmRun.capacityStopRequested());
   }
 
   /**
@@ -119,11 +160,18 @@ public abstract class LlmSimulation extends Simulation {
     run = LlmRun.start(new LlmRun.Settings(simulationName, workload.api().id(), redact(baseUrl),
         workload.models(), slos, workload.injectedProfile().name(), steps,
         workload.shard().index() + "/" + workload.shard().count(), settings,
-        Path.of(System.getProperty(RESULTS_DIR, "results"))), Integer.getInteger(PROGRESS_SECONDS, 5));
+        Path.of(properties.getOrDefault(RESULTS_DIR, "results"))),
+        Integer.parseInt(properties.getOrDefault(PROGRESS_SECONDS, "5")));
+    if (workload.monitorPid() != null) {
+      run.monitorProcess(workload.monitorPid());
+    }
+    if (workload.injectedProfile() instanceof LoadProfile.Capacity capacity) {
+      run.monitorCapacity(capacity.limits());
+    }
   }
 
   private SimulatorConfig simulatorConfig(Path userFiles) {
-    String configured = System.getProperty(SIM_CONFIG);
+    String configured = properties.get(SIM_CONFIG);
     Path file = configured != null ? userFiles.resolve(configured) : userFiles.resolve("simulator.json");
     if (configured != null && !Files.isRegularFile(file)) {
       throw new ConfigException(SIM_CONFIG + ": file not found: " + file);

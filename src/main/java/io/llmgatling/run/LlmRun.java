@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -70,6 +71,9 @@ public final class LlmRun implements RecordSink {
   private volatile boolean finished;
   private volatile Boolean passed;
   private volatile String gatlingResultsDir;
+  private volatile ProcessMonitor processMonitor;
+  private volatile CapacityMonitor capacityMonitor;
+  private volatile long lastRecordNanos = System.nanoTime();
 
   private LlmRun(Settings settings, PrintStream console) {
     this.settings = settings;
@@ -121,6 +125,52 @@ public final class LlmRun implements RecordSink {
     return run;
   }
 
+  /**
+   * Samples a local process's CPU and memory once a second into {@code resources.jsonl} until the run ends
+   * ({@code llm.monitor.pid}).
+   *
+   * @param pid the process, e.g. the LLM server's
+   * @throws io.llmgatling.workload.ConfigException when there is no such process
+   */
+  public void monitorProcess(long pid) {
+    processMonitor = ProcessMonitor.start(pid, dir, Duration.ofSeconds(1));
+    console.println("llm-gatling: sampling CPU and memory of process " + pid);
+  }
+
+  /**
+   * Judges a capacity search step by step while it runs ({@code llm.profile=capacity}); once a step breaks one of
+   * {@code limits}, {@link #capacityStopRequested()} turns true and the summary reports on the steps played.
+   *
+   * @param limits the objectives every step must meet
+   */
+  public void monitorCapacity(List<Slo> limits) {
+    List<LoadStep> planned = steps();
+    if (planned.isEmpty()) {
+      return;
+    }
+    long stepMs = planned.get(0).endEpochMs() - planned.get(0).startEpochMs();
+    CapacityMonitor monitor = new CapacityMonitor(planned, limits, CapacityMonitor.settleMsFor(stepMs));
+    capacityMonitor = monitor;
+    progress.scheduleWithFixedDelay(() -> monitor.tick(System.currentTimeMillis()).forEach(console::println),
+        250, 250, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Whether the capacity search of this JVM's run found its limit, so that the injection should stop (used by
+   * {@code stopLoadGeneratorIf} in the scenarios).
+   */
+  public static boolean capacityStopRequested() {
+    LlmRun run = current;
+    return run != null && run.capacityMonitor != null && run.capacityMonitor.stopRequested();
+  }
+
+  /** Why the capacity search stops, or a generic sentence. */
+  public static String capacityStopReason() {
+    LlmRun run = current;
+    String reason = run == null || run.capacityMonitor == null ? null : run.capacityMonitor.stopReason();
+    return reason == null ? "capacity search finished" : reason;
+  }
+
   /** The run of this JVM, or null. */
   public static LlmRun current() {
     return current;
@@ -130,6 +180,11 @@ public final class LlmRun implements RecordSink {
   public void accept(RequestRecord record) {
     journal.append(record);
     live.record(record);
+    lastRecordNanos = System.nanoTime();
+    CapacityMonitor capacity = capacityMonitor;
+    if (capacity != null) {
+      capacity.accept(record);
+    }
   }
 
   public String id() {
@@ -159,7 +214,13 @@ public final class LlmRun implements RecordSink {
       return readSummary();
     }
     finished = true;
+    if (!partial && capacityStopRequested()) {
+      drainAfterCapacityStop();
+    }
     progress.shutdownNow();
+    if (processMonitor != null) {
+      processMonitor.close(); // before the report: it reads resources.jsonl
+    }
     RecordSinks.closeAll();
     journal.close();
     long endEpochMs = System.currentTimeMillis();
@@ -180,9 +241,29 @@ public final class LlmRun implements RecordSink {
     }
   }
 
+  /**
+   * Gatling's stop abandons the users whose requests are still queued or streaming on the server; closing the
+   * clients now would record them as dropped streams and count errors the server never made. Their answers are
+   * awaited instead, until none has come for a second (at most 20 s).
+   */
+  private void drainAfterCapacityStop() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() - lastRecordNanos < TimeUnit.SECONDS.toNanos(1) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   private List<LoadStep> steps() {
-    return settings.steps().stream().map(s -> new LoadStep(startEpochMs + Math.round(s.startSec() * 1000),
+    List<LoadStep> all = settings.steps().stream().map(s -> new LoadStep(startEpochMs + Math.round(s.startSec() * 1000),
         startEpochMs + Math.round(s.endSec() * 1000), s.rate(), s.users())).toList();
+    CapacityMonitor capacity = capacityMonitor;
+    // a capacity search that stopped reports on the steps it played, up to the one that broke a limit
+    return capacity == null ? all : all.subList(0, capacity.playedSteps());
   }
 
   private JsonNode readSummary() {
