@@ -68,6 +68,9 @@ public final class LlmRun implements RecordSink {
   private final ScheduledExecutorService progress;
   private final PrintStream console;
   private volatile boolean finished;
+  /** Guards {@link #recording}: a record is either in the journal before it closes or not taken at all. */
+  private final Object recordingLock = new Object();
+  private boolean recording = true;
   private volatile Boolean passed;
   private volatile String gatlingResultsDir;
 
@@ -126,9 +129,19 @@ public final class LlmRun implements RecordSink {
     return current;
   }
 
+  /**
+   * Records one finished request. Once the run ends (normally or interrupted), records are no longer taken: a
+   * request still in flight at that moment is cut by the injector itself, not by the server, so counting it as
+   * a KO (it would end as {@code stream_dropped}) would blame the target for the interruption.
+   */
   @Override
   public void accept(RequestRecord record) {
-    journal.append(record);
+    synchronized (recordingLock) {
+      if (!recording) {
+        return;
+      }
+      journal.append(record);
+    }
     live.record(record);
   }
 
@@ -160,6 +173,9 @@ public final class LlmRun implements RecordSink {
     }
     finished = true;
     progress.shutdownNow();
+    synchronized (recordingLock) {
+      recording = false;
+    }
     RecordSinks.closeAll();
     journal.close();
     long endEpochMs = System.currentTimeMillis();
