@@ -53,6 +53,10 @@ public abstract class LlmSimulation extends Simulation {
     Path userFiles = Path.of(System.getProperty("llm.userFiles", "user-files"));
     this.workload = orExit(() -> WorkloadConfig.load(llmProperties(), userFiles,
         Set.of(RESULTS_DIR, PROGRESS_SECONDS, SIM_CONFIG, FAIL_BUILD_ON_SLO, "llm.userFiles", "llm.throwOnConfigError")));
+    orExit(() -> {
+      workload.checkPromptSets();
+      return workload;
+    });
     if (workload.embeddedSimulator()) {
       this.simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles)));
       this.baseUrl = simulator.baseUrl();
