@@ -218,14 +218,28 @@ public final class LlmRun implements RecordSink {
     this.gatlingResultsDir = resultsDir;
   }
 
+  /**
+   * Where Gatling's launcher writes its reports: its {@code -rf}/{@code --results-folder} argument when this JVM
+   * was started with one (Gatling does not tell the simulation), else the Maven plugin's {@code target/gatling}.
+   */
+  static Path launcherResultsFolder(String javaCommand) {
+    String[] words = javaCommand.trim().split("\\s+");
+    for (int i = 0; i < words.length - 1; i++) {
+      if (words[i].equals("-rf") || words[i].equals("--results-folder")) {
+        return Path.of(words[i + 1]);
+      }
+    }
+    return Path.of("target/gatling");
+  }
+
   private void atJvmExit() {
     boolean interrupted = !finished;
     if (interrupted) {
       console.println("llm-gatling: run interrupted; writing partial results");
       finish(true);
     }
-    GatlingReportCopy.copyNewest(Path.of(gatlingResultsDir == null ? "target/gatling" : gatlingResultsDir),
-        startEpochMs, dir.resolve("gatling"));
+    GatlingReportCopy.copyNewest(gatlingResultsDir != null ? Path.of(gatlingResultsDir)
+        : launcherResultsFolder(System.getProperty("sun.java.command", "")), startEpochMs, dir.resolve("gatling"));
     if (Boolean.FALSE.equals(passed) && !interrupted && ExitCode.isGatlingLauncher()) {
       // Gatling's launcher exits 0 when its own assertions pass; the plugin reads 2 as "assertions failed",
       // which is what a broken LLM SLO is. halt: we are the last word on this JVM's status.
