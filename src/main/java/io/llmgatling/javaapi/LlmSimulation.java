@@ -73,6 +73,10 @@ public abstract class LlmSimulation extends Simulation {
     Path userFiles = Path.of(properties.getOrDefault("llm.userFiles", "user-files"));
     this.workload = orExit(() -> WorkloadConfig.load(properties, userFiles,
         Set.of(RESULTS_DIR, PROGRESS_SECONDS, SIM_CONFIG, FAIL_BUILD_ON_SLO, "llm.userFiles", "llm.throwOnConfigError")));
+    orExit(() -> {
+      workload.checkPromptSets();
+      return workload;
+    });
     if (workload.embeddedSimulator()) {
       this.simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles)));
       this.baseUrl = simulator.baseUrl();

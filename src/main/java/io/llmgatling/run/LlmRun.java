@@ -69,6 +69,9 @@ public final class LlmRun implements RecordSink {
   private final ScheduledExecutorService progress;
   private final PrintStream console;
   private volatile boolean finished;
+  /** Guards {@link #recording}: a record is either in the journal before it closes or not taken at all. */
+  private final Object recordingLock = new Object();
+  private boolean recording = true;
   private volatile Boolean passed;
   private volatile String gatlingResultsDir;
   private volatile ProcessMonitor processMonitor;
@@ -176,9 +179,19 @@ public final class LlmRun implements RecordSink {
     return current;
   }
 
+  /**
+   * Records one finished request. Once the run ends (normally or interrupted), records are no longer taken: a
+   * request still in flight at that moment is cut by the injector itself, not by the server, so counting it as
+   * a KO (it would end as {@code stream_dropped}) would blame the target for the interruption.
+   */
   @Override
   public void accept(RequestRecord record) {
-    journal.append(record);
+    synchronized (recordingLock) {
+      if (!recording) {
+        return;
+      }
+      journal.append(record);
+    }
     live.record(record);
     lastRecordNanos = System.nanoTime();
     CapacityMonitor capacity = capacityMonitor;
@@ -220,6 +233,9 @@ public final class LlmRun implements RecordSink {
     progress.shutdownNow();
     if (processMonitor != null) {
       processMonitor.close(); // before the report: it reads resources.jsonl
+    }
+    synchronized (recordingLock) {
+      recording = false;
     }
     RecordSinks.closeAll();
     journal.close();
@@ -283,14 +299,28 @@ public final class LlmRun implements RecordSink {
     this.gatlingResultsDir = resultsDir;
   }
 
+  /**
+   * Where Gatling's launcher writes its reports: its {@code -rf}/{@code --results-folder} argument when this JVM
+   * was started with one (Gatling does not tell the simulation), else the Maven plugin's {@code target/gatling}.
+   */
+  static Path launcherResultsFolder(String javaCommand) {
+    String[] words = javaCommand.trim().split("\\s+");
+    for (int i = 0; i < words.length - 1; i++) {
+      if (words[i].equals("-rf") || words[i].equals("--results-folder")) {
+        return Path.of(words[i + 1]);
+      }
+    }
+    return Path.of("target/gatling");
+  }
+
   private void atJvmExit() {
     boolean interrupted = !finished;
     if (interrupted) {
       console.println("llm-gatling: run interrupted; writing partial results");
       finish(true);
     }
-    GatlingReportCopy.copyNewest(Path.of(gatlingResultsDir == null ? "target/gatling" : gatlingResultsDir),
-        startEpochMs, dir.resolve("gatling"));
+    GatlingReportCopy.copyNewest(gatlingResultsDir != null ? Path.of(gatlingResultsDir)
+        : launcherResultsFolder(System.getProperty("sun.java.command", "")), startEpochMs, dir.resolve("gatling"));
     if (Boolean.FALSE.equals(passed) && !interrupted && ExitCode.isGatlingLauncher()) {
       // Gatling's launcher exits 0 when its own assertions pass; the plugin reads 2 as "assertions failed",
       // which is what a broken LLM SLO is. halt: we are the last word on this JVM's status.

@@ -3,6 +3,7 @@ package io.llmgatling.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.client.TlsTrust;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -114,6 +115,10 @@ public final class ServerPreflight {
     } catch (HttpTimeoutException e) {
       throw new PreflightException("server at " + baseUrl + " did not answer " + path + " within 15 s");
     } catch (IOException e) {
+      if (TlsTrust.isUntrustedCertificate(e)) {
+        throw new PreflightException("the TLS certificate of " + baseUrl + " is not trusted (" + rootMessage(e)
+            + "); " + TlsTrust.OPT_IN_HINT);
+      }
       throw new PreflightException("cannot reach " + baseUrl + ": " + describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -131,6 +136,14 @@ public final class ServerPreflight {
     } catch (IOException e) {
       throw new PreflightException(uri + " did not answer JSON: check llm.target and llm.baseUrl");
     }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   private static String describe(IOException e) {

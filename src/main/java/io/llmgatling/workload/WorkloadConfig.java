@@ -248,6 +248,17 @@ public record WorkloadConfig(
   }
 
   /**
+   * Reads the prompt set of every task once, so that an empty or malformed prompt file is refused with its
+   * one line before the simulation is built (a mistake found while building it would reach the user as
+   * Gatling's stack trace).
+   *
+   * @throws ConfigException naming the key and path of the first bad prompt file
+   */
+  public void checkPromptSets() {
+    tasks().forEach(this::promptSet);
+  }
+
+  /**
    * The task's prompts: {@code llm.prompts.<task>} when set (relative paths resolve against user-files
    * first, then the working directory), else {@code user-files/prompts/<file>}, else the same file on the
    * class path.
@@ -394,6 +405,9 @@ public record WorkloadConfig(
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // the JDK's own words ("Input length = 1") do not say what is wrong
+      throw ConfigException.forKey(WORKLOAD, "cannot read " + file + " (not UTF-8 text)");
     } catch (IOException | IllegalArgumentException e) {
       throw ConfigException.forKey(WORKLOAD, "cannot read " + file + " (" + e.getMessage() + ")");
     }

@@ -190,8 +190,11 @@ public final class LlmClient implements AutoCloseable {
         exchange.begin(channel, pool);
       } else {
         channel.close().addListener(f -> pool.release(channel));
-        exchange.failWithoutConnection(ErrorCause.CONNECT,
-            "TLS handshake with " + exchange.url() + " failed: " + Exchange.describe(handshake.cause()));
+        Throwable cause = handshake.cause();
+        exchange.failWithoutConnection(ErrorCause.CONNECT, TlsTrust.isUntrustedCertificate(cause)
+            ? "TLS handshake with " + exchange.url() + " failed: the server's certificate is not trusted ("
+                + Exchange.describe(cause) + "); " + TlsTrust.OPT_IN_HINT
+            : "TLS handshake with " + exchange.url() + " failed: " + Exchange.describe(cause));
       }
     });
   }

@@ -1,0 +1,116 @@
+package io.llmgatling.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A simulation run by Gatling's launcher in a JVM of its own, as {@code mvn gatling:test} runs it: what a user
+ * sees on the console, the exit code, and signals (Ctrl-C, SIGTERM) that would end the test JVM itself.
+ */
+public final class ChildJvm {
+  private final Process process;
+  private final Path output;
+
+  private ChildJvm(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  /**
+   * Starts {@code io.gatling.app.Gatling -s simulation -rf work/gatling} on this test JVM's class path, in the
+   * project folder (for user-files/), stdout and stderr together into {@code work/console.txt}.
+   *
+   * @param properties system properties ({@code llm.*}) of the child
+   */
+  public static ChildJvm start(String simulation, Path work, Map<String, String> properties) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+    command.add("-Xmx512m");
+    command.add("-XX:TieredStopAtLevel=1"); // starts faster; these runs are short
+    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.add("-cp");
+    command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    command.add("io.gatling.app.Gatling");
+    command.addAll(List.of("-s", simulation, "-rf", work.resolve("gatling").toString(), "-l", "test"));
+    Path output = work.resolve("console.txt");
+    try {
+      Files.createDirectories(work);
+      Process process = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
+          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      return new ChildJvm(process, output);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** Waits for the end (at most {@code seconds}, then kills it and fails) and returns the exit code. */
+  public int waitFor(long seconds) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("child JVM still running after " + seconds + " s:\n" + console());
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted");
+    }
+    return process.exitValue();
+  }
+
+  /** Sends a signal by number ({@code kill -SIG pid}). */
+  public void signal(String signal) {
+    try {
+      int code = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+      if (code != 0) {
+        throw new AssertionError("kill -" + signal + " failed with " + code);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether the child ignores a signal (a background job may inherit an ignored SIGINT). */
+  public boolean ignores(int signal) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("SigIgn:")) {
+          long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+          return (mask & (1L << (signal - 1))) != 0;
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
+  }
+
+  /** Everything printed so far. */
+  public String console() {
+    try {
+      return Files.readString(output);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Kills the child if a test left it running. */
+  public void stop() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
