@@ -17,12 +17,14 @@ FLUSH_MS=${FLUSH_MS:-0}
 mkdir -p bench/results
 OUT=bench/results/simulator-capacity.txt  # appended: one block per run
 
-mvn -q compile
 CP_FILE=target/bench-classpath.txt
-mvn -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
+if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then  # bench/run builds once and sets BENCH_SKIP_BUILD=1
+  mvn -q compile
+  mvn -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
+fi
 
 # one token per chunk for the whole run: answers longer than the run, no slot limit, no delays but decode
-java -Xms512m -Xmx2g -Dlogback.configurationFile=bench/logback-bench.xml \
+${SIM_TASKSET:-} java -Xms512m -Xmx2g -Dlogback.configurationFile=bench/logback-bench.xml \
   -cp "target/classes:$(cat "$CP_FILE")" io.llmgatling.cli.LlmGatlingCli simulator \
   --port "$PORT" --slots 0 --max-queue 1000000 --load-time-ms 0 --jitter 0 --batch-slowdown 0 \
   --decode-rate "$RATE" --prefill-rate 1000000 --output-tokens 10000000 --flush-interval-ms "$FLUSH_MS" > target/bench-sim.log 2>&1 &
