@@ -25,11 +25,18 @@ fi
 
 # one token per chunk for the whole run: answers longer than the run, no slot limit, no delays but decode
 ${SIM_TASKSET:-} java -Xms512m -Xmx2g -Dlogback.configurationFile=bench/logback-bench.xml \
-  -cp "target/classes:$(cat "$CP_FILE")" io.llmgatling.cli.LlmGatlingCli simulator \
+  -cp "${SIM_CLASSES:-target/classes}:$(cat "$CP_FILE")" io.llmgatling.cli.LlmGatlingCli simulator \
   --port "$PORT" --slots 0 --max-queue 1000000 --load-time-ms 0 --jitter 0 --batch-slowdown 0 \
   --decode-rate "$RATE" --prefill-rate 1000000 --output-tokens 10000000 --flush-interval-ms "$FLUSH_MS" > target/bench-sim.log 2>&1 &
 SIM_PID=$!
-trap 'kill $SIM_PID 2>/dev/null || true' EXIT
+# SIGTERM, then SIGKILL after 5 s: with thousands of streams open the graceful close can take long, and a
+# simulator left behind would hold the port for the next run
+stop_sim() {
+  kill "$SIM_PID" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$SIM_PID" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$SIM_PID" 2>/dev/null || true
+}
+trap stop_sim EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break
   sleep 0.2

@@ -40,7 +40,8 @@ final class Generation {
   private final SplittableRandom jitterRandom;
   private final SplittableRandom textRandom;
   private final Runnable emitTask = this::emit;
-  private final long[] tokenNanos;
+  /** Grown as tokens go out (allocated at outputTokens up front, an answer as long as the context held 1 MB per stream). */
+  private long[] tokenNanos;
   private final int faultAt;
 
   private byte[] chunkPrefix;
@@ -68,7 +69,7 @@ final class Generation {
     this.job = job;
     this.jitterRandom = new SplittableRandom(job.jitterSeed);
     this.textRandom = new SplittableRandom(job.textSeed);
-    this.tokenNanos = new long[job.outputTokens];
+    this.tokenNanos = new long[Math.min(job.outputTokens, 64)];
     this.faultAt = Math.max(1, job.outputTokens / 2);
   }
 
@@ -180,6 +181,9 @@ final class Generation {
         text.append(new String(token, StandardCharsets.US_ASCII));
       }
       long at = System.nanoTime();
+      if (emitted == tokenNanos.length) {
+        tokenNanos = Arrays.copyOf(tokenNanos, Math.min(job.outputTokens, emitted * 2));
+      }
       tokenNanos[emitted] = at;
       if (emitted == 0) {
         firstTokenNanos = at;
