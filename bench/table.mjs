@@ -43,11 +43,15 @@ if (rate.length) {
     const each = rs.map(r => fmt(r.requestsPerSec)).join(', ');
     const errors = rs.reduce((a, r) => a + num(r.errors), 0);
     const isOurs = tool === 'llm-gatling';
+    const server = median(rs.map(r => num(r.serverCores ?? NaN)));
     row('3 request rate', `${tool}, ${rs[0].connections} connections, pinned to 1 core, ${rs.length} round(s): ${each}`,
-      'requests/s, median (CPU µs per request)', `${fmt(med(tool))} (${fmt(us(tool))} µs)${errors ? `, ${errors} errors` : ''}`,
+      'requests/s, median (client CPU µs per request; simulator cores busy)',
+      `${fmt(med(tool))} (${fmt(us(tool), 1)} µs; ${Number.isNaN(server) ? '?' : server.toFixed(2)})${errors ? `, ${errors} errors` : ''}`,
       isOurs ? '≥ 5,000' : '', isOurs ? yes(ours >= 5000) : '', rs.map(r => r.load).join(' '));
   }
   if (byTool.wrk) row('3 request rate', 'llm-gatling / wrk', 'ratio of medians', `${(ours / med('wrk')).toFixed(2)}x`, '', '', '');
+  if (byTool.autocannon) row('3 request rate', 'llm-gatling / autocannon', 'client CPU per request, ratio',
+    `${(us('llm-gatling') / us('autocannon')).toFixed(2)}x`, '', '', '');
   if (byTool.autocannon) row('3 request rate', 'llm-gatling / autocannon', 'ratio of medians',
     `${(ours / med('autocannon')).toFixed(2)}x`, '≥ 1.0x', yes(ours >= med('autocannon')), '');
 }

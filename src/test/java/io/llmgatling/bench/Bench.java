@@ -15,6 +15,9 @@ import io.llmgatling.engine.wire.Json;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.RequestTruth;
 import io.llmgatling.simulator.SimulatorConfig;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +46,9 @@ import org.HdrHistogram.Histogram;
  *       and of every client inter-chunk gap against the true gap between the token writes.</li>
  *   <li>{@code stream BASE_URL N warmupS measureS}: N streamed /api/generate requests kept open (closed
  *       loop) against a simulator in another JVM: tokens/s received, CPU used, heap per open stream.</li>
- *   <li>{@code rate BASE_URL CONNECTIONS warmupS measureS}: non-streamed /api/generate, closed loop with
- *       CONNECTIONS in flight: requests/s.</li>
+ *   <li>{@code rate BASE_URL CONNECTIONS warmupS measureS [SERVER_PID]}: non-streamed /api/generate, closed
+ *       loop with CONNECTIONS in flight: requests/s, the client's CPU and the server process's (from /proc).
+ *       {@code -Dbench.eventLoops=N} runs the client on N event loops.</li>
  *   <li>{@code body}: prints the exact body the {@code rate} requests send (for wrk and autocannon).</li>
  * </ul>
  */
@@ -276,6 +280,20 @@ public final class Bench {
 
   // ---------------------------------------------------------------- request rate
 
+  /** utime + stime of a local process in clock ticks (1/100 s), from /proc; 0 when not given or unreadable. */
+  private static long cpuTicks(String pid) {
+    if (pid == null) {
+      return 0;
+    }
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
   private static LlmRequest rateRequest(URI base) {
     return new LlmRequest("bench", ApiFlavor.OLLAMA, Operation.GENERATE, base, null, MODEL, null, "hi", null, false,
         null, null, LONG);
@@ -286,11 +304,16 @@ public final class Bench {
     int connections = Integer.parseInt(args[2]);
     long warmupS = Long.parseLong(args[3]);
     long measureS = Long.parseLong(args[4]);
+    String serverPid = args.length > 5 ? args[5] : null;
     AtomicLong ok = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicBoolean stopping = new AtomicBoolean();
     CountDownLatch drained = new CountDownLatch(connections);
-    try (LlmClient client = new LlmClient(ClientOptions.defaults())) {
+    // -Dbench.eventLoops=N: the client on N event loops (default: Netty's, 2 per core)
+    int loops = Integer.getInteger("bench.eventLoops", 0);
+    EventLoopGroup group = loops > 0 ? new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory()) : null;
+    try (LlmClient client = new LlmClient(group == null ? ClientOptions.defaults()
+        : ClientOptions.defaults().withEventLoopGroup(group))) {
       LlmRequest request = rateRequest(base);
       Runnable[] sendOne = new Runnable[1];
       sendOne[0] = () -> client.send(request, System.nanoTime(), result -> {
@@ -314,15 +337,22 @@ public final class Bench {
       long cpu0 = os.getProcessCpuTime();
       long ok0 = ok.get();
       long err0 = errors.get();
+      long serverTicks0 = cpuTicks(serverPid);
       Thread.sleep(measureS * 1000);
       long done = ok.get() - ok0;
+      long serverTicks = cpuTicks(serverPid) - serverTicks0;
       double seconds = (System.nanoTime() - t0) / 1e9;
       double cores = (os.getProcessCpuTime() - cpu0) / 1e9 / seconds;
       stopping.set(true);
       drained.await(5, TimeUnit.SECONDS);
       System.out.printf(Locale.ROOT, "RESULT part=rate tool=llm-gatling connections=%d requestsPerSec=%.0f"
-              + " errors=%d clientCores=%.2f cpus=%d%n",
-          connections, done / seconds, errors.get() - err0, cores, Runtime.getRuntime().availableProcessors());
+              + " errors=%d clientCores=%.2f serverCores=%.2f cpus=%d eventLoops=%d%n",
+          connections, done / seconds, errors.get() - err0, cores, serverTicks / 100.0 / seconds,
+          Runtime.getRuntime().availableProcessors(), loops > 0 ? loops : 2 * Runtime.getRuntime().availableProcessors());
+    } finally {
+      if (group != null) {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      }
     }
   }
 }
