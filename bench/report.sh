@@ -9,8 +9,12 @@ heap="${REPORT_BENCH_HEAP:-512m}"
 work="target/bench-report/run-$records"
 mkdir -p bench/results target/bench-report
 
-mvn -q test-compile
-cp="target/classes:target/test-classes:$(mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+if [[ -n "${BENCH_CP:-}" ]]; then  # bench/run builds once and passes the test classpath
+  cp="$BENCH_CP"
+else
+  mvn -q test-compile
+  cp="target/classes:target/test-classes:$(mvn -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)"
+fi
 
 if [[ ! -s "$work/requests.jsonl" ]]; then
   echo "generating $records records into $work"

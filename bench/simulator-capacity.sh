@@ -17,19 +17,28 @@ FLUSH_MS=${FLUSH_MS:-0}
 mkdir -p bench/results
 OUT=bench/results/simulator-capacity.txt  # appended: one block per run
 
-mvn -q compile
 CP_FILE=target/bench-classpath.txt
-mvn -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
+if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then  # bench/run builds once and sets BENCH_SKIP_BUILD=1
+  mvn -q compile
+  mvn -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >/dev/null
+fi
 # a simulator left over from an interrupted run would hold the port
 if curl -sf "http://127.0.0.1:$PORT/" >/dev/null 2>&1; then echo "port $PORT is busy; set PORT=..." >&2; exit 2; fi
 
 # one token per chunk for the whole run: answers longer than the run, no slot limit, no delays but decode
-java -Xms512m -Xmx2g -Dlogback.configurationFile=bench/logback-bench.xml \
-  -cp "target/classes:$(cat "$CP_FILE")" io.llmgatling.cli.LlmGatlingCli simulator \
+${SIM_TASKSET:-} java -Xms512m -Xmx2g -Dlogback.configurationFile=bench/logback-bench.xml \
+  -cp "${SIM_CLASSES:-target/classes}:$(cat "$CP_FILE")" io.llmgatling.cli.LlmGatlingCli simulator \
   --port "$PORT" --slots 0 --max-queue 1000000 --load-time-ms 0 --jitter 0 --batch-slowdown 0 \
   --decode-rate "$RATE" --prefill-rate 1000000 --output-tokens 100000 --flush-interval-ms "$FLUSH_MS" > target/bench-sim.log 2>&1 &
 SIM_PID=$!
-trap 'kill $SIM_PID 2>/dev/null || true' EXIT
+# SIGTERM, then SIGKILL after 5 s: with thousands of streams open the graceful close can take long, and a
+# simulator left behind would hold the port for the next run
+stop_sim() {
+  kill "$SIM_PID" 2>/dev/null || return 0
+  for _ in $(seq 1 50); do kill -0 "$SIM_PID" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$SIM_PID" 2>/dev/null || true
+}
+trap stop_sim EXIT
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break
   sleep 0.2

@@ -31,6 +31,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import java.net.ConnectException;
@@ -168,15 +169,32 @@ public final class LlmClient implements AutoCloseable {
           "cannot connect to " + exchange.url() + ": " + Exchange.describe(e)));
       return;
     }
-    Promise<Channel> acquired = group.next().newPromise();
+    // on the caller's own event loop when it runs on one of ours (a virtual user, or a request sent from
+    // another's onDone): with the LIFO pool handing back a connection of that loop, the request is written
+    // without any thread hop (each hop costs a wake-up of the other loop: an eventfd write and an epoll return)
+    Promise<Channel> acquired = currentOrNextLoop().newPromise();
     pool.acquire(acquired).addListener(future -> {
       if (!future.isSuccess()) {
         exchange.failWithoutConnection(ErrorCause.CONNECT, connectMessage(exchange.url(), future.cause(), key));
         return;
       }
       Channel channel = (Channel) future.getNow();
-      channel.eventLoop().execute(() -> beginAfterHandshake(exchange, channel, pool, key));
+      if (channel.eventLoop().inEventLoop()) {
+        beginAfterHandshake(exchange, channel, pool, key);
+      } else {
+        channel.eventLoop().execute(() -> beginAfterHandshake(exchange, channel, pool, key));
+      }
     });
+  }
+
+  /** The event loop of the calling thread when it is one of this client's, else the next one. */
+  private EventLoop currentOrNextLoop() {
+    for (EventExecutor executor : group) {
+      if (executor.inEventLoop()) {
+        return (EventLoop) executor;
+      }
+    }
+    return group.next();
   }
 
   private void beginAfterHandshake(Exchange exchange, Channel channel, SimpleChannelPool pool, PoolKey key) {

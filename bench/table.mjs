@@ -1,0 +1,72 @@
+// Turns bench/run's raw RESULT lines (key=value ..., each with load=1m/5m/15m) into one markdown table.
+// Usage: node bench/table.mjs RAW_FILE MODE STAMP COMMIT SECONDS
+import fs from 'node:fs';
+import os from 'node:os';
+
+const [rawFile, mode, stamp, commit, seconds] = process.argv.slice(2);
+const rows = fs.readFileSync(rawFile, 'utf8').trim().split('\n').filter(Boolean).map(line =>
+  Object.fromEntries(line.trim().split(/\s+/).map(kv => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1)]; })));
+const num = v => Number(v);
+const fmt = (v, d = 0) => Number(v).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+const median = xs => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+const out = [];
+const row = (part, condition, figure, value, goal = '', met = '', load = '') =>
+  out.push(`| ${part} | ${condition} | ${figure} | ${value} | ${goal} | ${met} | ${load} |`);
+const yes = ok => (ok ? 'yes' : '**no**');
+
+for (const r of rows.filter(r => r.part === 'fidelity')) {
+  const n = num(r.streams);
+  const goalHere = n === 1000;
+  const cond = `${fmt(n)} streams (max ${fmt(r.maxOpen)} open, ${r.ok} ok, ${r.ko} ko), ${r.decode} tok/s`;
+  row('1 timing', cond, '\\|TTFT error\\| p50 / p99 (max), ms', `${r.ttftErrP50} / ${r.ttftErrP99} (${r.ttftErrMax})`,
+    goalHere ? 'p99 ≤ 2 ms' : '', goalHere ? yes(num(r.ttftErrP99) <= 2) : '', r.load);
+  row('1 timing', `${fmt(n)} streams, ${fmt(r.gaps)} gaps`, '\\|gap error\\| p50 / p99 (max), ms',
+    `${r.gapErrP50} / ${r.gapErrP99} (${r.gapErrMax})`, goalHere ? 'p99 ≤ 2 ms' : '',
+    goalHere ? yes(num(r.gapErrP99) <= 2) : '', r.load);
+}
+for (const r of rows.filter(r => r.part === 'stream')) {
+  row('2 streaming', `${fmt(r.streams)} streams (min ${fmt(r.minOpen)} open), client pinned to 1 core`,
+    'tokens/s received (client CPU)', `${fmt(r.tokensPerSec)} (${r.clientCores} core)`, '', '', r.load);
+  row('2 streaming', 'same', 'tokens per client CPU-second', fmt(r.tokensPerCoreSec), '', '', r.load);
+  row('2 streaming', 'same, after full GC', 'heap per open stream', `${r.heapPerStreamKb} KiB`, '', '', r.load);
+}
+const rate = rows.filter(r => r.part === 'rate');
+if (rate.length) {
+  const byTool = {};
+  for (const r of rate) (byTool[r.tool] ??= []).push(r);
+  const med = t => median((byTool[t] ?? []).map(r => num(r.requestsPerSec)));
+  const us = t => median((byTool[t] ?? []).map(r => num(r.clientCores) * 1e6 / Math.max(num(r.requestsPerSec), 1)));
+  const ours = med('llm-gatling');
+  for (const tool of ['llm-gatling', 'wrk', 'autocannon']) {
+    const rs = byTool[tool] ?? [];
+    if (!rs.length) continue;
+    const each = rs.map(r => fmt(r.requestsPerSec)).join(', ');
+    const errors = rs.reduce((a, r) => a + num(r.errors), 0);
+    const isOurs = tool === 'llm-gatling';
+    const server = median(rs.map(r => num(r.serverCores ?? NaN)));
+    row('3 request rate', `${tool}, ${rs[0].connections} connections, pinned to 1 core, ${rs.length} round(s): ${each}`,
+      'requests/s, median (client CPU µs per request; simulator cores busy)',
+      `${fmt(med(tool))} (${fmt(us(tool), 1)} µs; ${Number.isNaN(server) ? '?' : server.toFixed(2)})${errors ? `, ${errors} errors` : ''}`,
+      isOurs ? '≥ 5,000' : '', isOurs ? yes(ours >= 5000) : '', rs.map(r => r.load).join(' '));
+  }
+  if (byTool.wrk) row('3 request rate', 'llm-gatling / wrk', 'ratio of medians', `${(ours / med('wrk')).toFixed(2)}x`, '', '', '');
+  if (byTool.autocannon) row('3 request rate', 'llm-gatling / autocannon', 'client CPU per request, ratio',
+    `${(us('llm-gatling') / us('autocannon')).toFixed(2)}x`, '', '', '');
+  if (byTool.autocannon) row('3 request rate', 'llm-gatling / autocannon', 'ratio of medians',
+    `${(ours / med('autocannon')).toFixed(2)}x`, '≥ 1.0x', yes(ours >= med('autocannon')), '');
+}
+for (const r of rows.filter(r => r.part === 'capacity')) {
+  row('4 simulator', `${fmt(r.streamsOffered)} streams x 50 tok/s offered, node clients, ${r.errors} errors`,
+    'tokens/s (streams held, min)', `${fmt(r.tokensPerSec)} (${fmt(r.streamsOpenMin)})`, '≥ 200,000 tok/s',
+    yes(num(r.tokensPerSec) >= 200000), r.load);
+}
+for (const r of rows.filter(r => r.part === 'report')) {
+  row('5 report', `${fmt(r.records)} records, ${r.heap}`, 'wall time, peak RSS', `${r.seconds} s, ${fmt(r.peakRssMb)} MB`,
+    '', '', r.load);
+}
+
+console.log(`### ${stamp} — bench/run${mode === 'quick' ? ' --quick' : ''} (${seconds} s), commit ${commit}, ${os.cpus().length} cores`);
+console.log();
+console.log('| part | condition | figure | value | goal | met | load avg 1/5/15 |');
+console.log('|---|---|---|---|---|---|---|');
+console.log(out.join('\n'));
