@@ -75,7 +75,7 @@ public final class ServerPreflight {
     List<String> missing = wanted.stream().filter(w -> !hasModel(api, models, w)).toList();
     if (!missing.isEmpty()) {
       throw new PreflightException("model" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-          + " not found on " + baseUrl + " (" + api.id() + "); it serves: "
+          + " not found on " + shown(baseUrl) + " (" + api.id() + "); it serves: "
           + (models.isEmpty() ? "no models" : String.join(", ", models))
           + (api == ApiFlavor.OLLAMA ? ". Pull it (ollama pull NAME) or set -Dllm.model=..." : ". Set -Dllm.model=..."));
     }
@@ -100,6 +100,8 @@ public final class ServerPreflight {
 
   private static JsonNode get(HttpClient client, URI baseUrl, String path, String apiKey) {
     URI uri = URI.create(baseUrl.toString().replaceAll("/+$", "") + path);
+    String where = shown(baseUrl);
+    String what = shown(uri);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).GET();
     if (apiKey != null) {
       request.header("Authorization", "Bearer " + apiKey);
@@ -108,33 +110,33 @@ public final class ServerPreflight {
     try {
       response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (HttpConnectTimeoutException e) {
-      throw new PreflightException("cannot connect to " + baseUrl + ": connect timed out. Is the server running?");
+      throw new PreflightException("cannot connect to " + where + ": connect timed out. Is the server running?");
     } catch (ConnectException e) {
-      throw new PreflightException("cannot connect to " + baseUrl + ": connection refused. Is the server running"
+      throw new PreflightException("cannot connect to " + where + ": connection refused. Is the server running"
           + " and is llm.baseUrl right?");
     } catch (HttpTimeoutException e) {
-      throw new PreflightException("server at " + baseUrl + " did not answer " + path + " within 15 s");
+      throw new PreflightException("server at " + where + " did not answer " + path + " within 15 s");
     } catch (IOException e) {
       if (TlsTrust.isUntrustedCertificate(e)) {
-        throw new PreflightException("the TLS certificate of " + baseUrl + " is not trusted (" + rootMessage(e)
+        throw new PreflightException("the TLS certificate of " + where + " is not trusted (" + rootMessage(e)
             + "); " + TlsTrust.OPT_IN_HINT);
       }
-      throw new PreflightException("cannot reach " + baseUrl + ": " + describe(e));
+      throw new PreflightException("cannot reach " + where + ": " + describe(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PreflightException("interrupted while checking " + baseUrl);
+      throw new PreflightException("interrupted while checking " + where);
     }
     if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw new PreflightException(uri + " answered HTTP " + response.statusCode() + ": check llm.apiKey");
+      throw new PreflightException(what + " answered HTTP " + response.statusCode() + ": check llm.apiKey");
     }
     if (response.statusCode() != 200) {
-      throw new PreflightException(uri + " answered HTTP " + response.statusCode()
+      throw new PreflightException(what + " answered HTTP " + response.statusCode()
           + ": is this really a " + "server of that kind? (check llm.target and llm.baseUrl)");
     }
     try {
       return JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new PreflightException(uri + " did not answer JSON: check llm.target and llm.baseUrl");
+      throw new PreflightException(what + " did not answer JSON: check llm.target and llm.baseUrl");
     }
   }
 
@@ -144,6 +146,11 @@ public final class ServerPreflight {
       root = root.getCause();
     }
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
+
+  /** The URL as shown to the user: credentials in it ({@code user:pass@}) are masked. */
+  static String shown(URI uri) {
+    return uri.getRawUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
   }
 
   private static String describe(IOException e) {

@@ -70,6 +70,19 @@ class ServerPreflightIT {
   }
 
   @Test
+  void should_never_show_credentials_written_into_the_url() throws Exception {
+    int freePort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      freePort = socket.getLocalPort();
+    }
+    URI withPassword = URI.create("http://admin:hunter2@127.0.0.1:" + freePort);
+
+    assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OLLAMA, withPassword, null, List.of("x"), false))
+        .hasMessageContaining("http://***@127.0.0.1:" + freePort)
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
   void should_say_when_the_url_is_not_a_server_of_that_kind() {
     assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OLLAMA, URI.create(sim.baseUrl() + "/nothing-here"),
         null, List.of("x"), false))
