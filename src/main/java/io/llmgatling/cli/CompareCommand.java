@@ -1,7 +1,6 @@
 package io.llmgatling.cli;
 
 import io.llmgatling.report.CompareReport;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,11 +22,7 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    for (Path runDir : runDirs) {
-      if (!Files.isDirectory(runDir)) {
-        throw new IllegalArgumentException("run folder not found: " + runDir);
-      }
-    }
+    RunFolders.requireExisting(runDirs);
     List<String> warnings = CompareReport.generate(runDirs, out);
     warnings.forEach(w -> System.out.println("warning: " + w));
     System.out.println("comparison written to " + out.resolve("index.html"));

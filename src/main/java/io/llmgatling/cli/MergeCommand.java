@@ -1,7 +1,6 @@
 package io.llmgatling.cli;
 
 import io.llmgatling.report.RunMerger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,11 +22,7 @@ public final class MergeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    for (Path runDir : runDirs) {
-      if (!Files.isDirectory(runDir)) {
-        throw new IllegalArgumentException("run folder not found: " + runDir);
-      }
-    }
+    RunFolders.requireExisting(runDirs);
     RunMerger.Result result = RunMerger.merge(runDirs, out);
     result.warnings().forEach(w -> System.out.println("warning: " + w));
     var all = result.summary().all();
