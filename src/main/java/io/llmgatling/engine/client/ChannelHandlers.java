@@ -2,7 +2,10 @@ package io.llmgatling.engine.client;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /** The two handlers the client installs on every pooled connection. */
 final class ChannelHandlers {
@@ -30,6 +33,10 @@ final class ChannelHandlers {
   static final class ExchangeDispatcher extends ChannelInboundHandlerAdapter {
     final ArrivalStamp stamp;
     Exchange current;
+    /** The connection's one timeout timer (see Exchange): pending at watchdogAt (nanoTime), or null. */
+    private ScheduledFuture<?> watchdog;
+    private long watchdogAt;
+    private final Runnable fireWatchdog = this::fireWatchdog;
 
     ExchangeDispatcher(ArrivalStamp stamp) {
       this.stamp = stamp;
@@ -47,8 +54,32 @@ final class ChannelHandlers {
       }
     }
 
+    /** Makes the watchdog fire no later than {@code at}; a pending earlier one is kept. Event loop only. */
+    void armWatchdog(EventLoop loop, long at, long now) {
+      if (watchdog != null) {
+        if (watchdogAt <= at) {
+          return;
+        }
+        watchdog.cancel(false);
+      }
+      watchdogAt = at;
+      watchdog = loop.schedule(fireWatchdog, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+    }
+
+    private void fireWatchdog() {
+      watchdog = null;
+      Exchange exchange = current;
+      if (exchange != null) {
+        exchange.onWatchdog(); // re-arms for its next deadline if none expired
+      }
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+      if (watchdog != null) {
+        watchdog.cancel(false);
+        watchdog = null;
+      }
       Exchange exchange = current;
       if (exchange != null) {
         exchange.onConnectionClosed();

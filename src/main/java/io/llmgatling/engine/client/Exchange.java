@@ -20,20 +20,21 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.pool.ChannelPool;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +46,14 @@ final class Exchange {
   private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
   private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
   private static final int MAX_QUOTED_CHARS = 200;
+  // request header names are constants of ours: no need to validate them per request (values still are)
+  private static final HttpHeadersFactory REQUEST_HEADERS =
+      DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
+  private static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-Id");
+  private static final AsciiString USER_AGENT = AsciiString.cached("llm-gatling");
+  private static final AsciiString ACCEPT_SSE = AsciiString.cached("text/event-stream");
+  private static final AsciiString ACCEPT_NDJSON = AsciiString.cached("application/x-ndjson");
+  private static final AsciiString ACCEPT_JSON = AsciiString.cached("application/json");
 
   private final long id;
   private final LlmRequest request;
@@ -79,9 +88,15 @@ final class Exchange {
   private long responseBytes;
   private long parsingArrivalNanos;
 
-  private ScheduledFuture<?> firstTokenTimer;
-  private ScheduledFuture<?> idleTimer;
-  private ScheduledFuture<?> totalTimer;
+  // one watchdog timer per connection (ExchangeDispatcher) instead of one per limit and exchange: it is
+  // armed for the earliest deadline (first-token, total, and the earliest time the idle limit could
+  // expire), kept when an earlier one is pending (it fires early and re-arms, so the next exchanges on
+  // the connection usually schedule nothing), and when it fires the current exchange checks which limit
+  // expired and re-arms for the next one. Deadlines are System.nanoTime() values.
+  private static final long NONE = Long.MAX_VALUE;
+  private long firstTokenDeadline = NONE;
+  private long totalDeadline = NONE;
+  private boolean idleArmed;
 
   Exchange(long id, LlmRequest request, long intendedNanos, Consumer<LlmResult> onDone, Provider provider,
       String path, String url, String hostHeader, byte[] body, long maxResponseBytes) {
@@ -119,15 +134,15 @@ final class Exchange {
       return;
     }
     dispatcher.current = this;
-    FullHttpRequest httpRequest =
-        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path, Unpooled.wrappedBuffer(body));
+    FullHttpRequest httpRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
+        Unpooled.wrappedBuffer(body), REQUEST_HEADERS, REQUEST_HEADERS);
     httpRequest.headers()
         .set(HttpHeaderNames.HOST, hostHeader)
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
         .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
         .set(HttpHeaderNames.ACCEPT, accept())
-        .set(HttpHeaderNames.USER_AGENT, "llm-gatling")
-        .set("X-Request-Id", Long.toString(id));
+        .set(HttpHeaderNames.USER_AGENT, USER_AGENT)
+        .set(X_REQUEST_ID, Long.toString(id));
     if (request.apiKey() != null && !request.apiKey().isEmpty()) {
       httpRequest.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + request.apiKey());
     }
@@ -150,54 +165,101 @@ final class Exchange {
     });
   }
 
-  private String accept() {
+  private AsciiString accept() {
     return switch (provider.responseFormat(request)) {
-      case SSE -> "text/event-stream";
-      case NDJSON -> "application/x-ndjson";
-      case JSON -> "application/json";
+      case SSE -> ACCEPT_SSE;
+      case NDJSON -> ACCEPT_NDJSON;
+      case JSON -> ACCEPT_JSON;
     };
   }
 
   private void startTimers() {
-    EventLoop loop = channel.eventLoop();
     var timeouts = request.timeouts();
+    long now = System.nanoTime();
     if (timeouts.firstToken() != null) {
-      firstTokenTimer = loop.schedule(() -> fail(ErrorCause.TIMEOUT, request.stream()
-              ? "no first token within the first-token timeout of " + timeouts.firstToken().toMillis() + " ms"
-              : "no complete answer within the first-token timeout of " + timeouts.firstToken().toMillis() + " ms"),
-          timeouts.firstToken().toNanos(), TimeUnit.NANOSECONDS);
+      firstTokenDeadline = now + timeouts.firstToken().toNanos();
     }
     if (timeouts.total() != null) {
-      totalTimer = loop.schedule(() -> fail(ErrorCause.TIMEOUT,
-              "request exceeded the total timeout of " + timeouts.total().toMillis() + " ms"),
-          timeouts.total().toNanos(), TimeUnit.NANOSECONDS);
+      totalDeadline = now + timeouts.total().toNanos();
+    }
+    // the idle limit starts with the response headers, which come after now: waking at now + idle is
+    // never late for it and spares re-arming the watchdog earlier when the headers come
+    long next = Math.min(firstTokenDeadline, totalDeadline);
+    if (timeouts.idle() != null) {
+      next = Math.min(next, now + timeouts.idle().toNanos());
+    }
+    armWatchdog(next, now);
+  }
+
+  private void armWatchdog(long at, long now) {
+    if (at != NONE) {
+      dispatcher.armWatchdog(channel.eventLoop(), at, now);
     }
   }
 
   /**
-   * Idle timer in the style of Netty's IdleStateHandler: scheduled once, and when it fires early
-   * (bytes came meanwhile) re-armed for the remainder, so a busy stream costs no timer per chunk.
+   * Idle limit in the style of Netty's IdleStateHandler: it starts with the response headers, and a busy
+   * stream costs no timer per chunk (the watchdog compares the last byte's time when it fires).
    */
-  private void armIdleTimer(long delayNanos) {
+  private void armIdleTimer() {
     if (request.timeouts().idle() == null) {
       return;
     }
-    idleTimer = channel.eventLoop().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+    idleArmed = true;
+    armWatchdog(lastByteNanos + request.timeouts().idle().toNanos(), System.nanoTime());
   }
 
-  private void checkIdle() {
+  /** The connection's watchdog fired while this exchange was its current one. */
+  void onWatchdog() {
     if (finished) {
       return;
     }
-    long limit = request.timeouts().idle().toNanos();
-    long silent = System.nanoTime() - lastByteNanos;
-    if (silent >= limit) {
-      fail(ErrorCause.TIMEOUT, "no data for " + (silent / 1_000_000) + " ms, over the idle timeout of "
-          + request.timeouts().idle().toMillis() + " ms between chunks (after " + acc.contentChunks()
-          + " content chunks)");
-    } else {
-      armIdleTimer(limit - silent);
+    long now = System.nanoTime();
+    var timeouts = request.timeouts();
+    long idleDeadline = idleArmed ? lastByteNanos + timeouts.idle().toNanos() : NONE;
+    // of the expired limits, the one that expired first (ties: first-token, total, idle, as the
+    // separate timers scheduled in that order would fire)
+    long expired = NONE;
+    int which = 0;
+    if (firstTokenDeadline <= now) {
+      expired = firstTokenDeadline;
+      which = 1;
     }
+    if (totalDeadline <= now && totalDeadline < expired) {
+      expired = totalDeadline;
+      which = 2;
+    }
+    if (idleDeadline <= now && idleDeadline < expired) {
+      which = 3;
+    }
+    switch (which) {
+      case 1 -> {
+        fail(ErrorCause.TIMEOUT, request.stream()
+            ? "no first token within the first-token timeout of " + timeouts.firstToken().toMillis() + " ms"
+            : "no complete answer within the first-token timeout of " + timeouts.firstToken().toMillis() + " ms");
+        return;
+      }
+      case 2 -> {
+        fail(ErrorCause.TIMEOUT, "request exceeded the total timeout of " + timeouts.total().toMillis() + " ms");
+        return;
+      }
+      case 3 -> {
+        long silent = now - lastByteNanos;
+        fail(ErrorCause.TIMEOUT, "no data for " + (silent / 1_000_000) + " ms, over the idle timeout of "
+            + timeouts.idle().toMillis() + " ms between chunks (after " + acc.contentChunks()
+            + " content chunks)");
+        return;
+      }
+      default -> {
+      }
+    }
+    long next = Math.min(firstTokenDeadline, totalDeadline);
+    if (idleArmed) {
+      next = Math.min(next, idleDeadline);
+    } else if (timeouts.idle() != null && response == null) {
+      next = Math.min(next, now + timeouts.idle().toNanos());
+    }
+    armWatchdog(next, now);
   }
 
   void onHttpObject(HttpObject msg, long arrivalNanos) {
@@ -250,7 +312,7 @@ final class Exchange {
     } else {
       jsonBody = new JsonBody();
     }
-    armIdleTimer(request.timeouts().idle() == null ? 0 : request.timeouts().idle().toNanos());
+    armIdleTimer();
   }
 
   /** The server's Content-Type wins (a server may ignore "stream"); else what the API streams. */
@@ -337,8 +399,8 @@ final class Exchange {
         tokenNanos = Arrays.copyOf(tokenNanos, tokenCount * 2);
       }
       tokenNanos[tokenCount++] = parsingArrivalNanos;
-      if (tokenCount == 1 && firstTokenTimer != null) {
-        firstTokenTimer.cancel(false);
+      if (tokenCount == 1) {
+        firstTokenDeadline = NONE; // the watchdog, when it fires, re-arms for the remaining limits
       }
     }
     if (acc.streamError() != null) {
@@ -362,16 +424,18 @@ final class Exchange {
       case NDJSON -> ndjson.finish();
       case SSE -> sse.finish();
       case JSON -> {
-        try {
-          JsonNode parsed = jsonBody.parse();
-          if (!parsed.isObject()) {
-            fail(ErrorCause.MALFORMED, "response body is not a JSON object: " + quote(jsonBody.text()));
+        if (!readBodyFast()) {
+          try {
+            JsonNode parsed = jsonBody.parse();
+            if (!parsed.isObject()) {
+              fail(ErrorCause.MALFORMED, "response body is not a JSON object: " + quote(jsonBody.text()));
+              return;
+            }
+            provider.readBody(parsed, acc);
+          } catch (IOException e) {
+            fail(ErrorCause.MALFORMED, "unparseable response body " + quote(jsonBody.text()) + ": " + describe(e));
             return;
           }
-          provider.readBody(parsed, acc);
-        } catch (IOException e) {
-          fail(ErrorCause.MALFORMED, "unparseable response body " + quote(jsonBody.text()) + ": " + describe(e));
-          return;
         }
         if (acc.streamError() != null) {
           fail(ErrorCause.STREAM_ERROR, "error in the answer from " + url + ": " + acc.streamError());
@@ -388,6 +452,18 @@ final class Exchange {
       return;
     }
     complete(null, null, true);
+  }
+
+  /** The provider's token-level reading of a simple body; false: use the tree (acc untouched). */
+  private boolean readBodyFast() {
+    if (jsonBody.length() == 0) {
+      return false;
+    }
+    try (com.fasterxml.jackson.core.JsonParser parser = jsonBody.parser()) {
+      return provider.readBodyFast(parser, acc);
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private String endMarkerName() {
@@ -437,9 +513,6 @@ final class Exchange {
     }
     finished = true;
     long endNanos = cause == null && lastByteNanos >= 0 ? lastByteNanos : System.nanoTime();
-    cancel(firstTokenTimer);
-    cancel(idleTimer);
-    cancel(totalTimer);
     if (channel != null) {
       dispatcher.current = null;
       Channel ch = channel;
@@ -454,12 +527,6 @@ final class Exchange {
       onDone.accept(result);
     } catch (Throwable t) {
       LOG.log(System.Logger.Level.ERROR, "onDone callback of request " + id + " threw", t);
-    }
-  }
-
-  private static void cancel(ScheduledFuture<?> timer) {
-    if (timer != null) {
-      timer.cancel(false);
     }
   }
 

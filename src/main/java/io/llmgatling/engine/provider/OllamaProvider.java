@@ -1,10 +1,13 @@
 package io.llmgatling.engine.provider;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.wire.Json;
+import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 
@@ -101,6 +104,151 @@ public final class OllamaProvider implements Provider {
       return;
     }
     readStreamChunk(body, acc);
+  }
+
+  /**
+   * The common non-streamed answer (a flat object: "response", "thinking", "done", "done_reason", the
+   * counts and durations as integers, other keys skipped) read from the tokens; anything else ("message",
+   * "error", "embeddings", a value of another type, a duplicate key, invalid JSON) is left to the tree path.
+   */
+  @Override
+  public boolean readBodyFast(JsonParser p, ResponseAccumulator acc) {
+    String thinking = null;
+    String response = null;
+    String doneReason = null;
+    boolean done = false;
+    Long promptEvalCount = null;
+    Long evalCount = null;
+    Long total = null;
+    Long load = null;
+    Long promptEval = null;
+    Long eval = null;
+    int seen = 0;
+    try {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        JsonToken value = p.nextToken();
+        int bit;
+        switch (name) {
+          case "response" -> {
+            bit = 1;
+            response = stringOrNull(p, value);
+          }
+          case "thinking" -> {
+            bit = 2;
+            thinking = stringOrNull(p, value);
+          }
+          case "done_reason" -> {
+            bit = 4;
+            doneReason = stringOrNull(p, value);
+          }
+          case "done" -> {
+            bit = 8;
+            if (value != JsonToken.VALUE_TRUE && value != JsonToken.VALUE_FALSE) {
+              return false;
+            }
+            done = value == JsonToken.VALUE_TRUE;
+          }
+          case "prompt_eval_count" -> {
+            bit = 16;
+            promptEvalCount = longOrNull(p, value);
+          }
+          case "eval_count" -> {
+            bit = 32;
+            evalCount = longOrNull(p, value);
+          }
+          case "total_duration" -> {
+            bit = 64;
+            total = longOrNull(p, value);
+          }
+          case "load_duration" -> {
+            bit = 128;
+            load = longOrNull(p, value);
+          }
+          case "prompt_eval_duration" -> {
+            bit = 256;
+            promptEval = longOrNull(p, value);
+          }
+          case "eval_duration" -> {
+            bit = 512;
+            eval = longOrNull(p, value);
+          }
+          case "message", "error", "embeddings" -> {
+            return false;
+          }
+          default -> {
+            bit = 0;
+            p.skipChildren();
+          }
+        }
+        if ((seen & bit) != 0) {
+          return false;
+        }
+        seen |= bit;
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        return false;
+      }
+    } catch (IOException | NotFast e) {
+      return false;
+    }
+    // the same calls, in the same order, as readStreamChunk on the tree
+    acc.reasoning(thinking);
+    acc.content(response);
+    if (done) {
+      acc.end();
+      acc.finishReason(doneReason);
+      acc.promptTokens(promptEvalCount == null ? null : (int) promptEvalCount.longValue());
+      acc.serverOutputTokens(evalCount == null ? null : (int) evalCount.longValue());
+      Double totalMs = total == null ? null : total / 1_000_000.0;
+      Double loadMs = load == null ? null : load / 1_000_000.0;
+      Double promptEvalMs = promptEval == null ? null : promptEval / 1_000_000.0;
+      Double evalMs = eval == null ? null : eval / 1_000_000.0;
+      acc.serverTotalMs(totalMs);
+      acc.loadMs(loadMs);
+      acc.promptEvalMs(promptEvalMs);
+      acc.evalMs(evalMs);
+      if (totalMs != null) {
+        double queue = totalMs - orZero(loadMs) - orZero(promptEvalMs) - orZero(evalMs);
+        acc.queueMs(Math.max(0.0, queue));
+      }
+    }
+    return true;
+  }
+
+  /** A value the fast path leaves to the tree path. */
+  private static final class NotFast extends Exception {
+    private static final NotFast INSTANCE = new NotFast();
+
+    private NotFast() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static String stringOrNull(JsonParser p, JsonToken value) throws IOException, NotFast {
+    if (value == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    throw NotFast.INSTANCE;
+  }
+
+  /** An integer that fits a long (as the tree's IntNode / LongNode), or null for JSON null. */
+  private static Long longOrNull(JsonParser p, JsonToken value) throws IOException, NotFast {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      JsonParser.NumberType type = p.getNumberType();
+      if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+        return p.getLongValue();
+      }
+    } else if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    throw NotFast.INSTANCE;
   }
 
   private static void readCountsAndDurations(JsonNode done, ResponseAccumulator acc) {

@@ -76,6 +76,17 @@ public interface Provider {
   void readBody(JsonNode body, ResponseAccumulator acc);
 
   /**
+   * Fast path for a whole non-streamed answer: reads it straight from the JSON tokens, without building
+   * a tree, when the body has a simple shape this provider knows; otherwise (or on any doubt) returns
+   * false without touching {@code acc}, and the caller parses the tree and calls
+   * {@link #readBody(JsonNode, ResponseAccumulator)}. When it returns true, {@code acc} holds exactly what
+   * {@code readBody} would have put there.
+   */
+  default boolean readBodyFast(com.fasterxml.jackson.core.JsonParser body, ResponseAccumulator acc) {
+    return false;
+  }
+
+  /**
    * The server's error message from an error body: Ollama {@code {"error":"..."}}, OpenAI
    * {@code {"error":{"message":"..."}}}, else {@code fallback}.
    */

@@ -48,6 +48,11 @@ public final class JsonBody {
     return Json.MAPPER.readTree(bytes, 0, length);
   }
 
+  /** A streaming parser over the collected bytes (close it when done). */
+  public com.fasterxml.jackson.core.JsonParser parser() throws IOException {
+    return Json.MAPPER.createParser(bytes, 0, length);
+  }
+
   private void ensure(int extra) {
     if (length + extra > bytes.length) {
       bytes = Arrays.copyOf(bytes, Math.max(length + extra, 2 * bytes.length));

@@ -315,6 +315,25 @@ class LlmClientTest {
   }
 
   @Test
+  void should_time_out_on_a_reused_connection_whose_previous_request_had_longer_limits() throws Exception {
+    // the connection's one watchdog timer, still pending for the first request's later deadlines, must be
+    // brought forward for the second request's shorter ones
+    Timeouts slow = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(30),
+        Duration.ofSeconds(60));
+    try (LlmClient own = new LlmClient(ClientOptions.defaults())) {
+      int before = server.connections.get();
+      LlmRequest first = new LlmRequest("chat", ApiFlavor.OLLAMA, Operation.CHAT, server.baseUrl(), null,
+          "ndjson-ok", List.of(Message.user("hello")), null, List.of(), true, 16, Map.of(), slow);
+      assertThat(call(own, first).record().ok()).isTrue();
+      RequestRecord r = call(own, request(ApiFlavor.OLLAMA, "first-token-timeout", true, null)).record();
+      assertThat(server.connections.get() - before).isEqualTo(1);
+      assertThat(r.cause()).isEqualTo("timeout");
+      assertThat(r.message()).contains("first-token timeout of 300 ms");
+      assertThat(r.e2eMs()).isLessThan(1_500.0);
+    }
+  }
+
+  @Test
   void should_reuse_a_connection_after_success_and_never_after_a_failure() throws Exception {
     try (LlmClient own = new LlmClient(ClientOptions.defaults())) {
       int before = server.connections.get();

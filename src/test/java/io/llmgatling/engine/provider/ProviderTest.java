@@ -214,4 +214,46 @@ class ProviderTest {
   private static void sse(Provider provider, ResponseAccumulator acc, String data) throws Exception {
     provider.readSseEvent(new SseEvent("message", data, null), acc, json(data));
   }
+
+  private static String state(ResponseAccumulator a) {
+    return java.util.Arrays.asList(a.text(), a.contentChunks(), a.ended(), a.finishReason(), a.streamError(),
+        a.promptTokens(), a.serverOutputTokens(), a.queueMs(), a.loadMs(), a.promptEvalMs(), a.evalMs(),
+        a.serverTotalMs(), a.serverBusyMs(), a.embeddings(), a.dimensions()).toString();
+  }
+
+  @Test
+  void should_read_a_non_streamed_ollama_body_from_tokens_exactly_as_from_the_tree() throws Exception {
+    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
+    String empty = state(new ResponseAccumulator());
+    List<String> fast = List.of(
+        "{\"model\":\"m\",\"created_at\":\"2026-01-01T00:00:00Z\",\"response\":\"Hi there\",\"done\":true,"
+            + "\"done_reason\":\"stop\",\"context\":[1,2,[3,{\"a\":4.5}]],\"total_duration\":31850223,"
+            + "\"load_duration\":2355534,\"prompt_eval_count\":1,\"prompt_eval_duration\":0,\"eval_count\":16,"
+            + "\"eval_duration\":3183721}",
+        "{\"response\":\"x\",\"thinking\":\"hmm\",\"done\":false,\"eval_count\":3}",
+        "{\"response\":\"\",\"done\":true,\"total_duration\":5000000000,\"eval_count\":null}",
+        "{\"response\":null,\"done\":true,\"eval_count\":9999999999,\"total_duration\":1}",
+        "{}");
+    for (String body : fast) {
+      ResponseAccumulator tree = new ResponseAccumulator();
+      ollama.readBody(json(body), tree);
+      ResponseAccumulator tokens = new ResponseAccumulator();
+      try (var parser = Json.MAPPER.createParser(body)) {
+        assertThat(ollama.readBodyFast(parser, tokens)).as(body).isTrue();
+      }
+      assertThat(state(tokens)).as(body).isEqualTo(state(tree));
+    }
+    List<String> treeOnly = List.of(
+        "{\"message\":{\"content\":\"hi\"},\"done\":true}", "{\"error\":\"boom\"}",
+        "{\"embeddings\":[[0.1,0.2]]}", "{\"response\":5,\"done\":true}", "{\"done\":\"true\"}",
+        "{\"response\":\"a\",\"response\":\"b\"}", "{\"eval_count\":1.5,\"done\":true}",
+        "{\"response\":\"a\"} trailing", "[1]", "{\"response\":\"a\"", "\"text\"");
+    for (String body : treeOnly) {
+      ResponseAccumulator tokens = new ResponseAccumulator();
+      try (var parser = Json.MAPPER.createParser(body)) {
+        assertThat(ollama.readBodyFast(parser, tokens)).as(body).isFalse();
+      }
+      assertThat(state(tokens)).as(body).isEqualTo(empty);
+    }
+  }
 }
