@@ -57,10 +57,7 @@ class ServerPreflightIT {
 
   @Test
   void should_say_in_one_line_that_a_dead_server_is_down() throws Exception {
-    int freePort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      freePort = socket.getLocalPort();
-    }
+    int freePort = freePort();
     URI dead = URI.create("http://127.0.0.1:" + freePort);
 
     assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OLLAMA, dead, null, List.of("x"), false))
@@ -71,10 +68,7 @@ class ServerPreflightIT {
 
   @Test
   void should_never_show_credentials_written_into_the_url() throws Exception {
-    int freePort;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      freePort = socket.getLocalPort();
-    }
+    int freePort = freePort();
     URI withPassword = URI.create("http://admin:hunter2@127.0.0.1:" + freePort);
 
     assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OLLAMA, withPassword, null, List.of("x"), false))
@@ -89,5 +83,12 @@ class ServerPreflightIT {
         .isInstanceOf(ServerPreflight.PreflightException.class)
         .hasMessageContaining("answered HTTP 404")
         .hasMessageContaining("llm.target");
+  }
+
+  /** A port nothing listens on (it was free a moment ago). */
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 }

@@ -74,9 +74,7 @@ public final class OllamaProvider implements Provider {
 
   @Override
   public void readStreamChunk(JsonNode chunk, ResponseAccumulator acc) {
-    JsonNode error = chunk.get("error");
-    if (error != null && !error.isNull()) {
-      acc.streamError(Provider.errorMessage(chunk, chunk.toString()));
+    if (Provider.readError(chunk, acc)) {
       return;
     }
     JsonNode message = chunk.get("message");

@@ -74,9 +74,7 @@ public class OpenAiProvider implements Provider {
 
   @Override
   public void readStreamChunk(JsonNode chunk, ResponseAccumulator acc) {
-    JsonNode error = chunk.get("error");
-    if (error != null && !error.isNull()) {
-      acc.streamError(Provider.errorMessage(chunk, chunk.toString()));
+    if (Provider.readError(chunk, acc)) {
       return;
     }
     JsonNode choice = chunk.path("choices").path(0);
@@ -111,9 +109,7 @@ public class OpenAiProvider implements Provider {
 
   @Override
   public void readBody(JsonNode body, ResponseAccumulator acc) {
-    JsonNode error = body.get("error");
-    if (error != null && !error.isNull()) {
-      acc.streamError(Provider.errorMessage(body, body.toString()));
+    if (Provider.readError(body, acc)) {
       return;
     }
     JsonNode data = body.get("data");

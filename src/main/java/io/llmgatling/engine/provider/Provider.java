@@ -87,6 +87,20 @@ public interface Provider {
   }
 
   /**
+   * Reports an {@code "error"} member of a chunk or body (Ollama's string, OpenAI's object) as a stream error.
+   *
+   * @return true when there was one, so the caller stops reading this chunk
+   */
+  static boolean readError(JsonNode node, ResponseAccumulator acc) {
+    JsonNode error = node.get("error");
+    if (error == null || error.isNull()) {
+      return false;
+    }
+    acc.streamError(errorMessage(node, node.toString()));
+    return true;
+  }
+
+  /**
    * The server's error message from an error body: Ollama {@code {"error":"..."}}, OpenAI
    * {@code {"error":{"message":"..."}}}, else {@code fallback}.
    */
