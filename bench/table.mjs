@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 
-const [rawFile, mode, stamp, commit, seconds] = process.argv.slice(2);
+const [rawFile, mode, stamp, commit, seconds, only] = process.argv.slice(2);
 const rows = fs.readFileSync(rawFile, 'utf8').trim().split('\n').filter(Boolean).map(line =>
   Object.fromEntries(line.trim().split(/\s+/).map(kv => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 1)]; })));
 const num = v => Number(v);
@@ -65,7 +65,7 @@ for (const r of rows.filter(r => r.part === 'report')) {
     '', '', r.load);
 }
 
-console.log(`### ${stamp} — bench/run${mode === 'quick' ? ' --quick' : ''} (${seconds} s), commit ${commit}, ${os.cpus().length} cores`);
+console.log(`### ${stamp} — bench/run${mode === 'quick' ? ' --quick' : ''}${only ? ' --only ' + only : ''} (${seconds} s), commit ${commit}, ${os.cpus().length} cores`);
 console.log();
 console.log('| part | condition | figure | value | goal | met | load avg 1/5/15 |');
 console.log('|---|---|---|---|---|---|---|');

@@ -147,7 +147,9 @@ public final class SimulatorCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--profile " + profile + " disagrees with the config file's profile "
           + base.profile());
     }
-    SimulatorConfig.Builder b = base.toBuilder();
+    // the truth timeline is an in-process API that nobody can read from a standalone server; keeping it
+    // would hold 100,000 records in the heap and make every young collection copy them
+    SimulatorConfig.Builder b = base.toBuilder().truthLimit(0);
     if (port != null) {
       b.port(port);
     }

@@ -1,5 +1,6 @@
 package io.llmgatling.simulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBuf;
@@ -75,7 +76,7 @@ final class Generation {
 
   /** Applies the request-level faults, then asks the scheduler for a slot. */
   void start() {
-    ctx.channel().closeFuture().addListener(f -> onClosed());
+    ctx.channel().closeFuture().addListener(closeListener);
     if (Faults.ERROR.equals(job.fault)) {
       failEarly(500, "llama runner process has terminated: exit status 2 (simulated fault)");
       return;
@@ -327,11 +328,13 @@ final class Generation {
         ctx.close();
         return;
       }
-      String body = finalBody(t, text == null ? "" : text.toString(), false);
+      ObjectNode body = finalBody(t, text == null ? "" : text.toString(), false);
       if (Faults.MALFORMED.equals(job.fault)) {
-        body = body.substring(0, body.length() / 2);
+        String whole = body.toString();
+        respond(200, whole.substring(0, whole.length() / 2));
+      } else {
+        respond(200, bytes(body));
       }
-      respond(200, body);
       return;
     }
     if (!headersSent) {
@@ -369,8 +372,21 @@ final class Generation {
   }
 
   private void respond(int code, String body) {
+    respond(code, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** UTF-8 straight from the tree: no intermediate String (the non-streamed hot path). */
+  private static byte[] bytes(ObjectNode node) {
+    try {
+      return SimulatorHandler.JSON.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a JSON tree", e);
+    }
+  }
+
+  private void respond(int code, byte[] body) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
-        Unpooled.wrappedBuffer(body.getBytes(StandardCharsets.UTF_8)));
+        Unpooled.wrappedBuffer(body));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
     HttpUtil.setContentLength(response, response.content().readableBytes());
     status = code;
@@ -391,6 +407,13 @@ final class Generation {
     finished = true;
     respondError(code, message);
   }
+
+  /**
+   * Watches the connection while this request is on it; removed once the request is recorded, or a
+   * keep-alive connection would keep every request it ever served reachable (and make each young GC copy
+   * them).
+   */
+  private final ChannelFutureListener closeListener = f -> onClosed();
 
   /** The connection was closed by the peer (or a fault). */
   private void onClosed() {
@@ -429,6 +452,10 @@ final class Generation {
       return;
     }
     recorded = true;
+    ctx.channel().closeFuture().removeListener(closeListener);
+    if (!sim.keepsTruth()) {
+      return;
+    }
     String api = switch (job.endpoint.family) {
       case OLLAMA -> "ollama";
       case LMSTUDIO -> "lmstudio";
@@ -449,7 +476,7 @@ final class Generation {
     return (job.endpoint.kind == Endpoint.Kind.CHAT ? "chatcmpl-" : "cmpl-") + job.sequence;
   }
 
-  private String finalBody(Timings t, String content, boolean streamEnd) {
+  private ObjectNode finalBody(Timings t, String content, boolean streamEnd) {
     ObjectNode root = SimulatorHandler.JSON.createObjectNode();
     if (job.endpoint.family == Endpoint.Family.OLLAMA) {
       root.put("model", job.modelName);
@@ -475,7 +502,7 @@ final class Generation {
       root.put("prompt_eval_duration", t.promptEval());
       root.put("eval_count", emitted);
       root.put("eval_duration", t.eval());
-      return root.toString();
+      return root;
     }
     boolean chat = job.endpoint.kind == Endpoint.Kind.CHAT;
     root.put("id", openAiId());
@@ -525,7 +552,7 @@ final class Generation {
       stats.put("stop_reason", "length".equals(job.doneReason) ? "maxPredictedTokensReached" : "eosFound");
       SimulatorHandler.lmStudioInfo(root, job.model);
     }
-    return root.toString();
+    return root;
   }
 
   private ObjectNode usage() {

@@ -185,6 +185,11 @@ public final class LlmSimulator implements AutoCloseable {
     return startedAtMillis;
   }
 
+  /** Whether finished requests are kept for {@link #truth()} (a record is not even built otherwise). */
+  boolean keepsTruth() {
+    return config.truthLimit() > 0;
+  }
+
   void record(RequestTruth t) {
     if (config.truthLimit() <= 0) {
       return;
