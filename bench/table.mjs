@@ -44,11 +44,17 @@ if (rate.length) {
     const errors = rs.reduce((a, r) => a + num(r.errors), 0);
     const isOurs = tool === 'llm-gatling';
     const server = median(rs.map(r => num(r.serverCores ?? NaN)));
-    row('3 request rate', `${tool}, ${rs[0].connections} connections, pinned to 1 core, ${rs.length} round(s): ${each}`,
+    const warm = isOurs && rs[0].warmupS ? ` after ${rs[0].warmupS} s of JIT warm-up` : '';
+    row('3 request rate', `${tool}, ${rs[0].connections} connections, pinned to 1 core${warm}, ${rs.length} round(s): ${each}`,
       'requests/s, median (client CPU µs per request; simulator cores busy)',
       `${fmt(med(tool))} (${fmt(us(tool), 1)} µs; ${Number.isNaN(server) ? '?' : server.toFixed(2)})${errors ? `, ${errors} errors` : ''}`,
       isOurs ? '≥ 5,000' : '', isOurs ? yes(ours >= 5000) : '', rs.map(r => r.load).join(' '));
   }
+  const oursServer = median((byTool['llm-gatling'] ?? []).map(r => num(r.serverCores ?? NaN)));
+  const oursCores = median((byTool['llm-gatling'] ?? []).map(r => num(r.clientCores)));
+  if (ours) row('3 request rate', `llm-gatling: ${oursServer >= 0.95 ? 'the simulator was saturated (≥ 0.95 core), so this is its ceiling' : 'the simulator had spare CPU'}`,
+    'client cores used; req/s one client core would allow (1 s / CPU per request)',
+    `${oursCores.toFixed(2)}; ${fmt(1e6 / us('llm-gatling'))}`, '', '', '');
   if (byTool.wrk) row('3 request rate', 'llm-gatling / wrk', 'ratio of medians', `${(ours / med('wrk')).toFixed(2)}x`, '', '', '');
   if (byTool.autocannon) row('3 request rate', 'llm-gatling / autocannon', 'client CPU per request, ratio',
     `${(us('llm-gatling') / us('autocannon')).toFixed(2)}x`, '', '', '');

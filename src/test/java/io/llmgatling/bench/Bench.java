@@ -346,9 +346,10 @@ public final class Bench {
       stopping.set(true);
       drained.await(5, TimeUnit.SECONDS);
       System.out.printf(Locale.ROOT, "RESULT part=rate tool=llm-gatling connections=%d requestsPerSec=%.0f"
-              + " errors=%d clientCores=%.2f serverCores=%.2f cpus=%d eventLoops=%d%n",
+              + " errors=%d clientCores=%.2f serverCores=%.2f cpus=%d eventLoops=%d warmupS=%d%n",
           connections, done / seconds, errors.get() - err0, cores, serverTicks / 100.0 / seconds,
-          Runtime.getRuntime().availableProcessors(), loops > 0 ? loops : 2 * Runtime.getRuntime().availableProcessors());
+          Runtime.getRuntime().availableProcessors(), loops > 0 ? loops : 2 * Runtime.getRuntime().availableProcessors(),
+          warmupS);
     } finally {
       if (group != null) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
