@@ -1,16 +1,25 @@
 // Load generator for the simulator capacity benchmark (plain node, not the project's own load generator).
-// Holds N concurrent streamed /api/generate requests open, counts the NDJSON token chunks received, and
-// prints one JSON line: streams opened/held, chunks per second over the measurement window, errors.
+// Holds N concurrent streamed /api/generate requests open, counts the NDJSON token lines received, and
+// prints one JSON line: streams opened/held, token lines per second over the measurement window, errors.
+//
+// It speaks HTTP/1.1 over raw sockets instead of node:http: the simulator and the clients share the
+// machine's cores, and every cycle a client spends parsing chunk framing is taken from the server under
+// test. A token is one NDJSON object, i.e. one "}\n" in the byte stream (chunk framing is hex digits and
+// CRLF, and a JSON string never holds a raw newline), so counting those pairs is exact.
 // Usage: node simulator-capacity.mjs BASE_URL STREAMS WARMUP_SECONDS MEASURE_SECONDS
-import http from 'node:http';
+import net from 'node:net';
 
 const [base, streamsArg, warmupArg, measureArg] = process.argv.slice(2);
 const streams = Number(streamsArg ?? 5000);
 const warmupMs = Number(warmupArg ?? 5) * 1000;
 const measureMs = Number(measureArg ?? 10) * 1000;
 const url = new URL('/api/generate', base);
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 const body = JSON.stringify({ model: 'llama3.2:3b', prompt: 'Tell me a very long story.', stream: true });
+const request = Buffer.from(`POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\n`
+  + `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+const STATUS_OK = 'HTTP/1.1 200';
+const BRACE = 0x7d;
+const NEWLINE = 0x0a;
 
 let open = 0;
 let maxOpen = 0;
@@ -20,32 +29,40 @@ const errorKinds = {};
 function fail(kind) { errors++; errorKinds[kind] = (errorKinds[kind] ?? 0) + 1; }
 let finished = 0;
 let stopping = false;
-const NEWLINE = 10;
+const sockets = new Set();
 
 function startStream() {
   if (stopping) return;
-  const req = http.request(url, {
-    method: 'POST', agent,
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-  }, res => {
-    if (res.statusCode !== 200) {
-      fail('http_' + res.statusCode);
-      res.resume();
-      res.on('end', () => { open--; setTimeout(startStream, 100); });
-      return;
+  const socket = net.connect({ host: url.hostname, port: Number(url.port), noDelay: true });
+  let checked = false;
+  let lastByte = 0;
+  let counted = false;
+  socket.on('connect', () => { socket.write(request); open++; counted = true; maxOpen = Math.max(maxOpen, open); });
+  socket.on('data', buf => {
+    if (!checked) {
+      checked = true;
+      if (buf.toString('latin1', 0, STATUS_OK.length) !== STATUS_OK) {
+        fail('http_' + buf.toString('latin1', 9, 12));
+        socket.destroy();
+        return;
+      }
     }
-    res.on('data', buf => {
-      // one NDJSON line per token: counting newlines is enough and costs no JSON parsing
-      let i = -1;
-      while ((i = buf.indexOf(NEWLINE, i + 1)) !== -1) chunks++;
-    });
-    res.on('end', () => { open--; finished++; startStream(); });
-    res.on('error', e => { open--; fail('response:' + (e.code ?? e.message)); });
+    if (lastByte === BRACE && buf[0] === NEWLINE) chunks++;
+    let i = 0;
+    while ((i = buf.indexOf(NEWLINE, i + 1)) !== -1) {
+      if (buf[i - 1] === BRACE) chunks++;
+    }
+    lastByte = buf[buf.length - 1];
   });
-  req.on('error', e => { open--; fail('request:' + (e.code ?? e.message)); if (!stopping) setTimeout(startStream, 100); });
-  req.end(body);
-  open++;
-  maxOpen = Math.max(maxOpen, open);
+  socket.on('error', e => { if (!stopping) fail('socket:' + (e.code ?? e.message)); });
+  socket.on('close', () => {
+    sockets.delete(socket);
+    if (counted) open--;
+    if (stopping) return;
+    finished++;
+    setTimeout(startStream, checked ? 0 : 100);
+  });
+  sockets.add(socket);
 }
 
 // open the streams in batches so the accept queue never overflows
@@ -70,7 +87,7 @@ setTimeout(() => {
     };
     console.log(JSON.stringify(result));
     stopping = true;
-    agent.destroy();
+    for (const s of sockets) s.destroy();
     process.exit(0);
   }, measureMs);
 }, warmupMs);

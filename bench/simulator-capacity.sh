@@ -5,6 +5,9 @@
 #
 #   bench/simulator-capacity.sh [STREAMS] [DECODE_TOK_PER_S_PER_STREAM] [MEASURE_SECONDS]
 #   defaults: 5000 streams x 50 tok/s (= 250,000 tok/s offered), 15 s measured after 10 s of ramp-up
+# Environment: WARMUP (s), PORT, FLUSH_MS, CLIENTS (node processes, default 1), SIM_TASKSET (e.g.
+# "taskset -c 1"), SIM_CLASSES (another build's target/classes, for A/B runs), SIM_JVM_ARGS (e.g. a
+# profiler agent), SIM_ARGS (more simulator flags, e.g. "--io-threads 2").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STREAMS=${1:-5000}
@@ -26,10 +29,10 @@ fi
 if curl -sf "http://127.0.0.1:$PORT/" >/dev/null 2>&1; then echo "port $PORT is busy; set PORT=..." >&2; exit 2; fi
 
 # one token per chunk for the whole run: answers longer than the run, no slot limit, no delays but decode
-${SIM_TASKSET:-} java -Xms512m -Xmx2g -Dlogback.configurationFile=bench/logback-bench.xml \
+${SIM_TASKSET:-} java -Xms512m -Xmx2g ${SIM_JVM_ARGS:-} -Dlogback.configurationFile=bench/logback-bench.xml \
   -cp "${SIM_CLASSES:-target/classes}:$(cat "$CP_FILE")" io.llmgatling.cli.LlmGatlingCli simulator \
   --port "$PORT" --slots 0 --max-queue 1000000 --load-time-ms 0 --jitter 0 --batch-slowdown 0 \
-  --decode-rate "$RATE" --prefill-rate 1000000 --output-tokens 100000 --flush-interval-ms "$FLUSH_MS" > target/bench-sim.log 2>&1 &
+  --decode-rate "$RATE" --prefill-rate 1000000 --output-tokens 100000 --flush-interval-ms "$FLUSH_MS" ${SIM_ARGS:-} > target/bench-sim.log 2>&1 &
 SIM_PID=$!
 # SIGTERM, then SIGKILL after 5 s: with thousands of streams open the graceful close can take long, and a
 # simulator left behind would hold the port for the next run
@@ -44,8 +47,11 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 
-# the client runs in CLIENTS node processes (one node process cannot read 200k chunks/s alone)
-CLIENTS=${CLIENTS:-2}
+# the client runs in CLIENTS node processes. One is enough since it reads raw sockets (about 0.4 core for
+# 200k token lines/s), and a second only takes CPU from the simulator on a 2-core machine: A/B on this
+# machine, 1 client 200,596 / 211,341 tok/s against 2 clients 169,497 / 186,107 (simulator 1.59 cores vs 1.40)
+CLIENTS=${CLIENTS:-1}
+rm -f target/bench-client-*.json  # a run with more clients must not leave files this one would sum
 PIDS=()
 for i in $(seq 1 "$CLIENTS"); do
   node bench/simulator-capacity.mjs "http://127.0.0.1:$PORT" $((STREAMS / CLIENTS)) "$WARMUP" "$MEASURE" \
