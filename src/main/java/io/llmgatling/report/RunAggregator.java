@@ -86,7 +86,7 @@ final class RunAggregator {
     boolean good = evaluator.isGood(r);
     all.add(r, good);
     tasks.computeIfAbsent(String.valueOf(r.task()), t -> new GroupAggregator()).add(r, good);
-    models.computeIfAbsent(String.valueOf(r.model()), m -> new GroupAggregator()).add(r, good);
+    models.computeIfAbsent(r.model() == null ? "(not resolved)" : r.model(), m -> new GroupAggregator()).add(r, good);
     for (int i = 0; i < steps.size(); i++) {
       LoadStep step = meta.steps().get(i);
       if (r.intendedAtMs() >= step.startEpochMs() && r.intendedAtMs() < step.endEpochMs()) {

@@ -73,8 +73,19 @@ class LlmActionIT {
   }
 
   @Test
-  void should_not_send_a_request_whose_expression_cannot_be_resolved() {
-    assertThat(task("bad-el")).isEmpty();
+  void should_count_a_request_whose_expression_cannot_be_resolved_as_a_ko_that_was_never_sent() {
+    // Gatling logs it as a crash; requests.jsonl and the summary count the same KO, with no timing at all
+    assertThat(task("bad-el")).singleElement().satisfies(r -> {
+      assertThat(r.path("ok").asBoolean()).isFalse();
+      assertThat(r.path("cause").asText()).isEqualTo("malformed");
+      assertThat(r.path("message").asText()).startsWith("cannot build request 'bad-el': ")
+          .contains("doesNotExist");
+      assertThat(r.path("model").asText()).isEqualTo("llama3.2:3b");
+      assertThat(r.has("e2eMs")).isFalse();
+      assertThat(r.has("clientDelayMs")).isFalse();
+      assertThat(r.has("status")).isFalse();
+    });
     assertThat(summary.path("all").path("requests").asInt()).isEqualTo(records.size());
+    assertThat(summary.path("tasks").path("bad-el").path("errors").path("malformed").asInt()).isEqualTo(1);
   }
 }

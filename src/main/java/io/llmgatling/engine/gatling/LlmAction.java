@@ -14,7 +14,9 @@ import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.check.ResultCheck;
 import io.llmgatling.engine.record.ErrorCause;
+import io.llmgatling.engine.record.RequestIds;
 import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.engine.record.RunClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,12 +92,17 @@ public final class LlmAction implements Action {
       session = session.remove(INTENDED_START_KEY);
     }
     LlmRequest request;
+    io.gatling.javaapi.core.Session javaSession = new io.gatling.javaapi.core.Session(session);
     try {
-      request = RequestResolver.resolve(spec, components.protocol(), new io.gatling.javaapi.core.Session(session));
+      request = RequestResolver.resolve(spec, components.protocol(), javaSession);
     } catch (RuntimeException e) {
       String message = "cannot build request '" + spec.name() + "': " + e.getMessage();
       logger.underlying().warn(message);
       statsEngine.logRequestCrash(session.scenario(), session.groups(), spec.name(), message);
+      // in requests.jsonl too, so that the LLM report counts the same KOs as Gatling's
+      components.sink().accept(RequestRecord.notSent(RequestIds.next(), spec.task(), modelOrNull(javaSession),
+          components.protocol().api().id(), spec.operation().id(), RequestResolver.stream(spec, components.protocol()),
+          RunClock.epochMillis(intendedNanos), ErrorCause.MALFORMED, message));
       next.$bang(session.markAsFailed());
       return;
     }
@@ -154,6 +161,15 @@ public final class LlmAction implements Action {
       int ttft = (int) Math.round(record.ttftMs());
       statsEngine.logGroupEnd(session.scenario(), GroupBlock.apply(groups, result.sentEpochMs(), ttft, OK$.MODULE$),
           result.sentEpochMs() + ttft);
+    }
+  }
+
+  /** The model of a request that could not be built, when that part resolves. */
+  private String modelOrNull(io.gatling.javaapi.core.Session session) {
+    try {
+      return RequestResolver.model(spec, components.protocol(), session);
+    } catch (RuntimeException unresolvable) {
+      return null;
     }
   }
 

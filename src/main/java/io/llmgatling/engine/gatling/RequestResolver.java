@@ -15,13 +15,7 @@ public final class RequestResolver {
   }
 
   static LlmRequest resolve(LlmActionSpec spec, LlmProtocol protocol, Session session) {
-    String model = spec.model() != null ? spec.model().apply(session) : null;
-    if (model == null || model.isBlank()) {
-      if (protocol.models().isEmpty()) {
-        throw new IllegalArgumentException("no model: set one on the protocol (llm.model(...)) or the action");
-      }
-      model = protocol.models().get(0);
-    }
+    String model = model(spec, protocol, session);
     List<Message> messages = new ArrayList<>();
     if (spec.conversation() != null && session.contains(spec.conversation())) {
       List<Message> history = session.getList(spec.conversation());
@@ -41,14 +35,30 @@ public final class RequestResolver {
       case EMBED -> require(!inputs.isEmpty(), "an embedding request needs at least one input");
       default -> { }
     }
-    boolean stream = spec.operation() != Operation.EMBED
-        && (spec.stream() != null ? spec.stream() : protocol.stream() == null || protocol.stream());
+    boolean stream = stream(spec, protocol);
     Integer maxTokens = spec.maxTokens() != null ? spec.maxTokens() : protocol.maxTokens();
     Map<String, Object> options = new LinkedHashMap<>(protocol.options());
     spec.options().forEach((key, value) -> options.put(key, value instanceof SessionValue dynamic
         ? dynamic.resolve(session) : value));
     return new LlmRequest(spec.task(), protocol.api(), spec.operation(), protocol.baseUrl(), protocol.apiKey(),
         model, messages, prompt, inputs, stream, maxTokens, options, protocol.timeouts());
+  }
+
+  /** The action's model, else the protocol's first; throws when neither resolves. */
+  static String model(LlmActionSpec spec, LlmProtocol protocol, Session session) {
+    String model = spec.model() != null ? spec.model().apply(session) : null;
+    if (model == null || model.isBlank()) {
+      if (protocol.models().isEmpty()) {
+        throw new IllegalArgumentException("no model: set one on the protocol (llm.model(...)) or the action");
+      }
+      model = protocol.models().get(0);
+    }
+    return model;
+  }
+
+  static boolean stream(LlmActionSpec spec, LlmProtocol protocol) {
+    return spec.operation() != Operation.EMBED
+        && (spec.stream() != null ? spec.stream() : protocol.stream() == null || protocol.stream());
   }
 
   /** An option value computed from the session at send time (an EL string or a function). */

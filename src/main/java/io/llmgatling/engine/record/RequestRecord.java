@@ -75,4 +75,14 @@ public record RequestRecord(
     String cause,
     String message,
     String finishReason) {
+
+  /**
+   * A request that was never sent because it could not be built (e.g. an expression naming a session
+   * attribute that is not there): every timing is null.
+   */
+  public static RequestRecord notSent(long id, String task, String model, String api, String operation,
+      boolean stream, long intendedAtMs, String cause, String message) {
+    return new RequestRecord(id, task, model, api, operation, stream, intendedAtMs, null, null, null, null, null,
+        null, null, null, null, null, null, null, null, null, null, null, null, false, cause, message, null);
+  }
 }
