@@ -289,8 +289,8 @@ def manual():
     return "\n".join(out), question
 
 
-def meeting_notes():
-    """Fourteen weeks of meeting notes of a fictional project."""
+def meeting_notes(weeks=14):
+    """Weekly meeting notes of a fictional project (14 weeks, or as many as asked)."""
     project = "Lantern"
     team = [person() for _ in range(7)]
     out = [f"# Project {project} — weekly sync notes", "",
@@ -310,7 +310,7 @@ def meeting_notes():
              "key people are on holiday in August", "the old database has inconsistent records",
              "the load test environment is smaller than production"]
     budget_decision_week = rng.randint(4, 8)
-    for week in range(1, 15):
+    for week in range(1, weeks + 1):
         date = f"2024-{3 + (week - 1) // 4:02d}-{1 + ((week - 1) % 4) * 7:02d}"
         present = rng.sample(team, rng.randint(4, 6))
         out += [f"## Week {week} — {date}", "", f"Present: {', '.join(present)}. Notes: {pick(present)}.", ""]
@@ -508,8 +508,22 @@ def cycling_study():
     return "\n".join(out), question
 
 
+def with_own_rng(seed, build):
+    """Runs a builder on its own generator, so that adding a document changes no other file."""
+    def run():
+        global rng
+        saved, rng = rng, random.Random(seed)
+        try:
+            return build()
+        finally:
+            rng = saved
+    return run
+
+
 documents = [("manual", manual), ("meeting-notes", meeting_notes), ("reliability-report", incident_report),
-             ("cycling-study", cycling_study)]
+             ("cycling-study", cycling_study),
+             # the long end of the range: about 5,000-5,500 tokens
+             ("meeting-notes-long", with_own_rng(SEED + 1, lambda: meeting_notes(weeks=28)))]
 long_context = []
 for doc_id, build in documents:
     text, question = build()
