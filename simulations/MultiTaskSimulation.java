@@ -60,7 +60,7 @@ public class MultiTaskSimulation extends LlmSimulation {
     switch (operation) {
       case EMBED -> {
         return exec(llm(task.name()).embed().task(task.name()).model("#{model}").inputsFrom("#{inputs}")
-            .check(embeddings().gte(1)));
+            .options(workload().optionsFor(task)).check(embeddings().gte(1)));
       }
       case GENERATE, COMPLETION -> {
         LlmActionBuilder action = operation == Operation.GENERATE ? llm(task.name()).generate()
@@ -78,7 +78,8 @@ public class MultiTaskSimulation extends LlmSimulation {
   }
 
   private LlmActionBuilder tuned(LlmActionBuilder action, TaskSpec task) {
-    LlmActionBuilder tuned = action.stream(workload().streamFor(task)).check(outputTokens().gte(1));
+    LlmActionBuilder tuned = action.stream(workload().streamFor(task)).options(workload().optionsFor(task))
+        .check(outputTokens().gte(1));
     Integer maxTokens = workload().maxTokensFor(task);
     return maxTokens == null || maxTokens <= 0 ? tuned : tuned.maxTokens(maxTokens);
   }

@@ -1,5 +1,9 @@
 package io.llmgatling.workload;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
@@ -49,6 +53,8 @@ import java.util.stream.Collectors;
  * @param insecureTls        accept any TLS certificate (self-signed servers)
  * @param timeouts           client-side limits per request
  * @param promptPaths        {@code llm.prompts.<task>}: prompt files replacing the built-in ones
+ * @param options            {@code llm.option.<name>} (under the key {@link #ALL_TASKS}) and
+ *                           {@code llm.option.<task>.<name>}: request options, e.g. Ollama's {@code num_ctx}
  * @param embeddingBatchSize texts per embeddings request
  * @param userFilesDir       the user-files directory
  * @param workloadFile       the workload file that was read, or null
@@ -73,6 +79,7 @@ public record WorkloadConfig(
     boolean insecureTls,
     Timeouts timeouts,
     Map<String, Path> promptPaths,
+    Map<String, Map<String, JsonNode>> options,
     int embeddingBatchSize,
     Path userFilesDir,
     Path workloadFile) {
@@ -112,6 +119,10 @@ public record WorkloadConfig(
   public static final String MAX_TOKENS_PREFIX = "llm.maxTokens.";
   /** Prefix of {@code llm.stream.<task>=true|false}. */
   public static final String STREAM_PREFIX = "llm.stream.";
+  /** Prefix of {@code llm.option.<name>=value} and {@code llm.option.<task>.<name>=value}. */
+  public static final String OPTION_PREFIX = "llm.option.";
+  /** The key of {@link #options()} holding the options of every task. */
+  public static final String ALL_TASKS = "*";
 
   /** Every fixed key this class reads. */
   public static final List<String> KEYS = List.of(TARGET, API, BASE_URL, API_KEY, MODEL, EMBEDDING_MODELS, MIX,
@@ -224,6 +235,13 @@ public record WorkloadConfig(
   }
 
   /** Whether a task's answers are streamed; always false for embeddings. */
+  /** The request options of a task: {@code llm.option.<name>}, then {@code llm.option.<task>.<name>} over them. */
+  public Map<String, Object> optionsFor(TaskSpec task) {
+    Map<String, Object> merged = new LinkedHashMap<>(options.getOrDefault(ALL_TASKS, Map.of()));
+    merged.putAll(options.getOrDefault(task.name(), Map.of()));
+    return merged;
+  }
+
   public boolean streamFor(TaskSpec task) {
     if (task.embeds()) {
       return false;
@@ -308,6 +326,8 @@ public record WorkloadConfig(
     lines.put(MAX_TOKENS, maxTokens == null ? "per task" : maxTokens.toString());
     lines.put(STREAM, stream == null ? "per task" : stream.toString());
     lines.put(SLO, slos.stream().map(Slo::expr).collect(Collectors.joining(", ")));
+    options.forEach((task, named) -> named.forEach((name, value) -> lines.put(
+        OPTION_PREFIX + (task.equals(ALL_TASKS) ? "" : task + ".") + name, value.toString())));
     lines.put(SEED, Long.toString(seed));
     if (monitorPid != null) {
       lines.put(MONITOR_PID, monitorPid.toString());
@@ -342,6 +362,10 @@ public record WorkloadConfig(
     if (known.contains(key)) {
       return;
     }
+    if (key.startsWith(OPTION_PREFIX)) {
+      optionKey(key);
+      return;
+    }
     for (String prefix : List.of(PROMPTS_PREFIX, MAX_TOKENS_PREFIX, STREAM_PREFIX)) {
       if (key.startsWith(prefix) && key.length() > prefix.length()) {
         String task = key.substring(prefix.length());
@@ -363,6 +387,46 @@ public record WorkloadConfig(
     throw ConfigException.forKey(key, "unknown key, did you mean " + closest
         + "? (every key is listed in docs/workload.md)");
   }
+
+  /**
+   * Splits {@code llm.option.[<task>.]<name>} into task ({@link #ALL_TASKS} when none) and option name. Option
+   * names have no dot (Ollama's, OpenAI's and llama-server's do not), so a dot always follows a task.
+   */
+  static Map.Entry<String, String> optionKey(String key) {
+    String rest = key.substring(OPTION_PREFIX.length());
+    int dot = rest.indexOf('.');
+    String task = dot < 0 ? ALL_TASKS : rest.substring(0, dot);
+    String name = dot < 0 ? rest : rest.substring(dot + 1);
+    if (!task.equals(ALL_TASKS) && Tasks.find(task).isEmpty()) {
+      throw ConfigException.forKey(key, "unknown task '" + task + "', expected llm.option.<name> or "
+          + "llm.option.<task>.<name> with a task among: " + Tasks.names());
+    }
+    if (name.isEmpty() || name.contains(".")) {
+      throw ConfigException.forKey(key, "expected llm.option.<name> or llm.option.<task>.<name>, e.g. "
+          + "llm.option.num_ctx=8192 or llm.option.long-context.num_ctx=16384");
+    }
+    return Map.entry(task, name);
+  }
+
+  /**
+   * An option's value: JSON when it parses as JSON (numbers, true/false, null, arrays, objects, quoted
+   * strings), else the text itself, so that {@code temperature=0.2} is a number and {@code keep_alive=10m}
+   * a string.
+   */
+  static JsonNode optionValue(String text) {
+    try {
+      JsonNode parsed = OPTION_JSON.readTree(text);
+      if (parsed != null && !parsed.isMissingNode()) {
+        return parsed;
+      }
+    } catch (IOException notJson) {
+      // plain text
+    }
+    return TextNode.valueOf(text);
+  }
+
+  private static final ObjectMapper OPTION_JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Levenshtein distance, for suggesting the key the user meant. */
   static int editDistance(String a, String b) {
@@ -519,6 +583,15 @@ public record WorkloadConfig(
         }
       }
 
+      Map<String, Map<String, JsonNode>> options = new TreeMap<>();
+      values.forEach((key, text) -> {
+        if (key.startsWith(OPTION_PREFIX)) {
+          Map.Entry<String, String> taskAndName = optionKey(key);
+          options.computeIfAbsent(taskAndName.getKey(), t -> new TreeMap<>())
+              .put(taskAndName.getValue(), optionValue(text));
+        }
+      });
+
       Long monitorPid = get(MONITOR_PID, text -> (long) parseInt(text, 1, "a process id >= 1"), null);
       boolean insecureTls = get(INSECURE_TLS, WorkloadConfig::parseBoolean, false);
       Timeouts timeouts = new Timeouts(
@@ -531,7 +604,7 @@ public record WorkloadConfig(
 
       return new WorkloadConfig(target, api, baseUrl, apiKey, chatModels, embeddingModels, mix, profile, maxTokens,
           stream, taskMaxTokens, taskStream, slos, shard, monitorPid, seed, insecureTls, timeouts, promptPaths,
-          batch, userFiles, workloadFile);
+          options, batch, userFiles, workloadFile);
     }
 
     /** {@code llm.slo}, or the mix's defaults; "none" for no objective. SLOs for tasks not in the mix drop. */

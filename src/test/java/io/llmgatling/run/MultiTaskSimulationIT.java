@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgatling.support.GatlingRun;
+import io.llmgatling.support.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,6 +45,20 @@ class MultiTaskSimulationIT {
     assertThat(all.path("requests").asLong()).isEqualTo(lines).isGreaterThanOrEqualTo(15);
     // open model: every request carries its client delay, and it is small on an idle injector
     assertThat(all.path("clientDelayMs").path("p50").asDouble()).isBetween(0.0, 50.0);
+  }
+
+  @Test
+  void should_send_the_workloads_request_options() throws Exception {
+    // num_predict as an option overrides the task's output cap: every answer is then at most 2 tokens
+    GatlingRun.Outcome outcome = GatlingRun.run("MultiTaskSimulation",
+        Map.of("llm.duration", "3s", "llm.mix", "chat,completion", "llm.option.num_predict", "2",
+            "llm.slo", "none"));
+
+    List<JsonNode> records = RunFiles.records(outcome.resultsDir());
+    assertThat(records).isNotEmpty().allSatisfy(r -> {
+      assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue();
+      assertThat(r.path("outputTokens").asInt()).isBetween(1, 2);
+    });
   }
 
   @Test

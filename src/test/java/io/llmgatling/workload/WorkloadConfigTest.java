@@ -1,5 +1,6 @@
 package io.llmgatling.workload;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -212,6 +213,38 @@ class WorkloadConfigTest {
     assertThat(overridden.streamFor(Tasks.CHAT)).isTrue();
     assertThat(overridden.streamFor(Tasks.LONG_CONTEXT)).isFalse();
     assertThat(overridden.operationFor(Tasks.COMPLETION)).isEqualTo(Operation.COMPLETION);
+  }
+
+  @Test
+  void should_pass_request_options_to_every_task_or_one_task_as_json_or_text() {
+    assertThat(load().optionsFor(Tasks.CHAT)).isEmpty();
+
+    WorkloadConfig config = load("llm.option.num_ctx", "8192", "llm.option.temperature", "0.2",
+        "llm.option.keep_alive", "10m", "llm.option.stop", "[\"\\n\\n\", \"END\"]",
+        "llm.option.long-context.num_ctx", "16384", "llm.option.chat.think", "false");
+
+    Map<String, Object> chat = config.optionsFor(Tasks.CHAT);
+    assertThat(chat).containsOnlyKeys("num_ctx", "temperature", "keep_alive", "stop", "think");
+    assertThat(chat.get("num_ctx")).hasToString("8192");
+    assertThat(((JsonNode) chat.get("num_ctx")).isInt()).isTrue();
+    assertThat(((JsonNode) chat.get("temperature")).isNumber()).isTrue();
+    assertThat(((JsonNode) chat.get("keep_alive")).asText()).isEqualTo("10m");
+    assertThat(chat.get("stop")).hasToString("[\"\\n\\n\",\"END\"]");
+    assertThat(((JsonNode) chat.get("think")).isBoolean()).isTrue();
+    // the task's own value wins over the one for every task
+    assertThat(config.optionsFor(Tasks.LONG_CONTEXT).get("num_ctx")).hasToString("16384");
+    assertThat(config.optionsFor(Tasks.LONG_CONTEXT)).doesNotContainKey("think");
+    assertThat(config.describe()).containsEntry("llm.option.num_ctx", "8192")
+        .containsEntry("llm.option.long-context.num_ctx", "16384");
+  }
+
+  @Test
+  void should_reject_an_option_for_an_unknown_task_or_without_a_name() {
+    assertRejected("llm.option.summary.num_ctx", "4096", "llm.option.summary.num_ctx: unknown task 'summary', "
+        + "expected llm.option.<name> or llm.option.<task>.<name> with a task among: chat, completion, "
+        + "long-context, code, embeddings");
+    assertRejected("llm.option.chat.", "1", "llm.option.chat.: expected llm.option.<name> or "
+        + "llm.option.<task>.<name>, e.g. llm.option.num_ctx=8192 or llm.option.long-context.num_ctx=16384");
   }
 
   @Test
