@@ -88,13 +88,21 @@ public final class Bench {
     }
     SimulatorConfig config = SimulatorConfig.forProfile("ollama").toBuilder()
         .port(0).slots(0).maxQueue(1_000_000).preloadModels(true).loadTimeMs(0).outputTokens(tokens)
-        .rates(1_000_000, decode, 0).truthLimit(maxN * 2 + 1000).build();
-    try (LlmSimulator sim = LlmSimulator.start(config); LlmClient client = new LlmClient(ClientOptions.defaults())) {
+        .rates(1_000_000, decode, 0).truthLimit(maxN * 2 + 1000)
+        .ioThreads(Integer.getInteger("bench.simIoThreads", 0)).build();
+    int loops = Integer.getInteger("bench.eventLoops", 0);
+    EventLoopGroup group = loops > 0 ? new MultiThreadIoEventLoopGroup(loops, EpollIoHandler.newFactory()) : null;
+    try (LlmSimulator sim = LlmSimulator.start(config); LlmClient client = new LlmClient(group == null
+        ? ClientOptions.defaults() : ClientOptions.defaults().withEventLoopGroup(group))) {
       // warm-up: class loading and JIT on both sides, and the connection pool grown to the largest N
       fidelityRound(sim, client, Math.min(maxN, 200), Math.max(200, rampMs / 4), "warmup", tokens, decode);
       fidelityRound(sim, client, maxN, rampMs, "warmup", tokens, decode);
       for (String c : counts) {
         fidelityRound(sim, client, Integer.parseInt(c.trim()), rampMs, "measure", tokens, decode);
+      }
+    } finally {
+      if (group != null) {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       }
     }
   }

@@ -305,6 +305,11 @@ final class Exchange {
           public void onMalformed(String line, String problem) {
             fail(ErrorCause.MALFORMED, "unparseable NDJSON line " + quote(line) + ": " + problem);
           }
+
+          @Override
+          public boolean onLine(byte[] bytes, int offset, int length) {
+            return onStreamLineFast(bytes, offset, length);
+          }
         });
         case SSE -> sse = new SseParser(this::onSseEvent);
         case JSON -> jsonBody = new JsonBody();
@@ -391,6 +396,26 @@ final class Exchange {
     int before = acc.contentChunks();
     provider.readStreamChunk(chunk, acc);
     afterChunk(before);
+  }
+
+  /**
+   * A streamed line read by the provider from its tokens, without a tree (one per token: most of the
+   * injector's allocation otherwise, and so of its GC pauses); false leaves the line to the tree path.
+   */
+  private boolean onStreamLineFast(byte[] bytes, int offset, int length) {
+    if (finished) {
+      return true;
+    }
+    try (com.fasterxml.jackson.core.JsonParser parser = Json.MAPPER.getFactory().createParser(bytes, offset, length)) {
+      int before = acc.contentChunks();
+      if (!provider.readBodyFast(parser, acc)) {
+        return false;
+      }
+      afterChunk(before);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private void afterChunk(int contentChunksBefore) {

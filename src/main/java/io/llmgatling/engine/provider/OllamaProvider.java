@@ -105,9 +105,11 @@ public final class OllamaProvider implements Provider {
   }
 
   /**
-   * The common non-streamed answer (a flat object: "response", "thinking", "done", "done_reason", the
-   * counts and durations as integers, other keys skipped) read from the tokens; anything else ("message",
-   * "error", "embeddings", a value of another type, a duplicate key, invalid JSON) is left to the tree path.
+   * The common answer object, a non-streamed body or one streamed line ("response" or a "message" with
+   * string "role", "content" and "thinking", "thinking", "done", "done_reason", the counts and durations as
+   * integers, other keys skipped) read from the tokens without building a tree: this is every token of an
+   * Ollama stream. Anything else ("error", "embeddings", a value of another type, a duplicate key, invalid
+   * JSON) is left to the tree path, and {@code acc} is then untouched.
    */
   @Override
   public boolean readBodyFast(JsonParser p, ResponseAccumulator acc) {
@@ -121,6 +123,9 @@ public final class OllamaProvider implements Provider {
     Long load = null;
     Long promptEval = null;
     Long eval = null;
+    boolean hasMessage = false;
+    String messageContent = null;
+    String messageThinking = null;
     int seen = 0;
     try {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -174,7 +179,42 @@ public final class OllamaProvider implements Provider {
             bit = 512;
             eval = longOrNull(p, value);
           }
-          case "message", "error", "embeddings" -> {
+          case "message" -> {
+            bit = 1024;
+            if (value != JsonToken.START_OBJECT) {
+              return false;
+            }
+            hasMessage = true;
+            int seenInMessage = 0;
+            String field;
+            while ((field = p.nextFieldName()) != null) {
+              JsonToken fieldValue = p.nextToken();
+              int fieldBit;
+              switch (field) {
+                case "content" -> {
+                  fieldBit = 1;
+                  messageContent = stringOrNull(p, fieldValue);
+                }
+                case "thinking" -> {
+                  fieldBit = 2;
+                  messageThinking = stringOrNull(p, fieldValue);
+                }
+                case "role" -> {
+                  fieldBit = 4;
+                  stringOrNull(p, fieldValue);
+                }
+                default -> {
+                  fieldBit = 0;
+                  p.skipChildren(); // tool_calls, images: not read by the tree path either
+                }
+              }
+              if ((seenInMessage & fieldBit) != 0) {
+                return false;
+              }
+              seenInMessage |= fieldBit;
+            }
+          }
+          case "error", "embeddings" -> {
             return false;
           }
           default -> {
@@ -193,9 +233,9 @@ public final class OllamaProvider implements Provider {
     } catch (IOException | NotFast e) {
       return false;
     }
-    // the same calls, in the same order, as readStreamChunk on the tree
-    acc.reasoning(thinking);
-    acc.content(response);
+    // the same calls, in the same order, as readStreamChunk on the tree (where a message wins)
+    acc.reasoning(hasMessage ? messageThinking : thinking);
+    acc.content(hasMessage ? messageContent : response);
     if (done) {
       acc.end();
       acc.finishReason(doneReason);

@@ -18,6 +18,14 @@ public final class NdjsonParser {
 
     /** A complete line that is not valid JSON. */
     void onMalformed(String line, String problem);
+
+    /**
+     * A complete line, before it is parsed into a tree: a listener that can read this line straight from
+     * its bytes does so and returns true (no tree, no {@link #onJson}); false lets the parser build the tree.
+     */
+    default boolean onLine(byte[] bytes, int offset, int length) {
+      return false;
+    }
   }
 
   private final Listener listener;
@@ -48,6 +56,9 @@ public final class NdjsonParser {
 
   private void onLine(byte[] bytes, int offset, int length) {
     if (isBlank(bytes, offset, length)) {
+      return;
+    }
+    if (listener.onLine(bytes, offset, length)) {
       return;
     }
     try {

@@ -222,7 +222,7 @@ class ProviderTest {
   }
 
   @Test
-  void should_read_a_non_streamed_ollama_body_from_tokens_exactly_as_from_the_tree() throws Exception {
+  void should_read_an_ollama_body_or_streamed_line_from_tokens_exactly_as_from_the_tree() throws Exception {
     Provider ollama = Provider.of(ApiFlavor.OLLAMA);
     String empty = state(new ResponseAccumulator());
     List<String> fast = List.of(
@@ -233,7 +233,15 @@ class ProviderTest {
         "{\"response\":\"x\",\"thinking\":\"hmm\",\"done\":false,\"eval_count\":3}",
         "{\"response\":\"\",\"done\":true,\"total_duration\":5000000000,\"eval_count\":null}",
         "{\"response\":null,\"done\":true,\"eval_count\":9999999999,\"total_duration\":1}",
-        "{}");
+        "{}",
+        // streamed chat lines: the message is read too
+        "{\"model\":\"m\",\"created_at\":\"t\",\"message\":{\"role\":\"assistant\",\"content\":\" word\"},"
+            + "\"done\":false}",
+        "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\"let me see\"},\"done\":false}",
+        "{\"message\":{\"content\":\"hi\"},\"done\":true}",
+        "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"f\"}}]},"
+            + "\"done\":true,\"done_reason\":\"stop\",\"eval_count\":2,\"eval_duration\":5}",
+        "{\"response\":\"ignored\",\"message\":{\"content\":\"wins\"},\"done\":false}");
     for (String body : fast) {
       ResponseAccumulator tree = new ResponseAccumulator();
       ollama.readBody(json(body), tree);
@@ -244,7 +252,8 @@ class ProviderTest {
       assertThat(state(tokens)).as(body).isEqualTo(state(tree));
     }
     List<String> treeOnly = List.of(
-        "{\"message\":{\"content\":\"hi\"},\"done\":true}", "{\"error\":\"boom\"}",
+        "{\"message\":\"hi\",\"done\":true}", "{\"message\":{\"content\":1}}",
+        "{\"message\":{\"content\":\"a\",\"content\":\"b\"}}", "{\"error\":\"boom\"}",
         "{\"embeddings\":[[0.1,0.2]]}", "{\"response\":5,\"done\":true}", "{\"done\":\"true\"}",
         "{\"response\":\"a\",\"response\":\"b\"}", "{\"eval_count\":1.5,\"done\":true}",
         "{\"response\":\"a\"} trailing", "[1]", "{\"response\":\"a\"", "\"text\"");
