@@ -362,9 +362,15 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
       }
       promptTokens = PerformanceModel.estimateTokens(prompt, config.charsPerToken());
     }
+    boolean ollama = family == Endpoint.Family.OLLAMA;
     if (promptTokens > contextLimit) {
-      r.error(family, 400, contextMessage(family, promptTokens, contextLimit));
-      return;
+      if (!ollama) {
+        r.error(family, 400, contextMessage(family, promptTokens, contextLimit));
+        return;
+      }
+      // Ollama does not refuse a prompt over num_ctx: its runner logs "truncating input prompt" and keeps
+      // the last num_ctx tokens, and prompt_eval_count says how many it read
+      promptTokens = contextLimit;
     }
     job.promptTokens = promptTokens;
 
@@ -381,7 +387,8 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
     int natural = config.minOutputTokens()
         + lengthRandom.nextInt(config.maxOutputTokens() - config.minOutputTokens() + 1);
     Integer cap = outputCap(family, options, body);
-    int room = Math.max(0, contextLimit - promptTokens);
+    // Ollama shifts its context window when the answer fills it, so only num_predict ends an answer there
+    int room = ollama ? Integer.MAX_VALUE : Math.max(0, contextLimit - promptTokens);
     int limit = cap == null ? room : Math.min(cap, room);
     if (loadOnly) {
       job.outputTokens = 0;
@@ -415,7 +422,7 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
       int t = PerformanceModel.estimateTokens(s, config.charsPerToken());
       if (t > contextLimit && (!truncate || endpoint.family != Endpoint.Family.OLLAMA)) {
         r.error(endpoint.family, 400, endpoint.family == Endpoint.Family.OLLAMA
-            ? "input length exceeds maximum context length"
+            ? "the input length exceeds the context length"
             : contextMessage(endpoint.family, t, contextLimit));
         return;
       }
@@ -506,9 +513,6 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
   }
 
   private String contextMessage(Endpoint.Family family, int tokens, int limit) {
-    if (family == Endpoint.Family.OLLAMA) {
-      return "input length exceeds maximum context length";
-    }
     if (family == Endpoint.Family.LMSTUDIO || "lmstudio".equals(config.profile())) {
       return "Trying to keep the first " + tokens + " tokens when context the overflows. However, the model is "
           + "loaded with context length of only " + limit + " tokens, which is not enough. Try to load the model "

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.simulator.Faults;
 import io.llmgatling.simulator.LlmSimulator;
+import io.llmgatling.simulator.ModelSpec;
 import io.llmgatling.simulator.RequestTruth;
 import io.llmgatling.simulator.SimulatorConfig;
 import io.llmgatling.support.GatlingRun;
@@ -130,12 +131,17 @@ class FaultMatrixIT {
 
   @Test
   void should_count_a_prompt_over_the_context_as_http_400_with_the_servers_reason() {
-    startSimulator(Faults.NONE);
+    // llama-server refuses a prompt longer than its context (Ollama cuts it instead: SimulatorHttpIT)
+    String small = "tiny-context-1b";
+    sim = LlmSimulator.start(SimulatorConfig.forProfile("llamacpp").toBuilder().host("127.0.0.1").port(0)
+        .loadTimeMs(0).truthLimit(100_000).models(List.of(
+            ModelSpec.llm(small, "llama", "1B", 1_000_000_000L, 100, 64, 2048))).build());
 
     // 400 characters = 100 prompt tokens, over a 64-token context
-    Path dir = probe("probe.promptChars", "400", "probe.numCtx", "64");
+    Path dir = probe("llm.target", "llamacpp", "llm.model", small, "probe.promptChars", "400");
 
-    assertEveryRequestFailedWith(dir, "http_400", "HTTP 400 from http://127.0.0.1:", "context");
+    assertEveryRequestFailedWith(dir, "http_400", "HTTP 400 from http://127.0.0.1:",
+        "the request exceeds the available context size");
   }
 
   @Test

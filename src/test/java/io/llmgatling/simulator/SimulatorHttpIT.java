@@ -134,10 +134,20 @@ class SimulatorHttpIT {
     assertThat(a.path("response").asText()).isEqualTo(b.path("response").asText());
     assertThat(a.path("eval_count").asInt()).isEqualTo(6);
 
-    HttpResponse<String> overflow = post("/api/generate",
-        "{\"model\":\"llama3.2:3b\",\"prompt\":\"" + "w".repeat(400) + "\",\"options\":{\"num_ctx\":50}}");
-    assertThat(overflow.statusCode()).isEqualTo(400);
-    assertThat(overflow.body()).isEqualTo("{\"error\":\"input length exceeds maximum context length\"}");
+    // a prompt over num_ctx is cut to it, not refused, as Ollama does; the answer is not capped by the
+    // context either (Ollama shifts it), only by num_predict
+    JsonNode truncated = JSON.readTree(post("/api/generate", "{\"model\":\"llama3.2:3b\",\"prompt\":\""
+        + "w".repeat(400) + "\",\"stream\":false,\"options\":{\"num_ctx\":50,\"num_predict\":60}}").body());
+    assertThat(truncated.path("prompt_eval_count").asInt()).isEqualTo(50);
+    assertThat(truncated.path("eval_count").asInt()).isBetween(1, 60); // a full window leaves no room otherwise
+    // embeddings: cut by default too, refused with "truncate": false
+    String longInput = "\"input\":\"" + "w".repeat(400) + "\",\"options\":{\"num_ctx\":50}";
+    JsonNode cut = JSON.readTree(post("/api/embed", "{\"model\":\"nomic-embed-text\"," + longInput + "}").body());
+    assertThat(cut.path("prompt_eval_count").asInt()).isEqualTo(50);
+    HttpResponse<String> refused = post("/api/embed",
+        "{\"model\":\"nomic-embed-text\",\"truncate\":false," + longInput + "}");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).isEqualTo("{\"error\":\"the input length exceeds the context length\"}");
 
     JsonNode load = JSON.readTree(post("/api/chat", "{\"model\":\"qwen2.5:7b\",\"messages\":[],\"keep_alive\":0}")
         .body().lines().reduce((x, y) -> y).orElseThrow());
