@@ -43,6 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * }</pre>
  */
 public final class LlmSimulator implements AutoCloseable {
+  /** Pipeline name of the HTTP codec; streams write their pre-framed chunks past it. */
+  static final String HTTP_CODEC = "codec";
 
   private final SimulatorConfig config;
   private final EventLoopGroup group;
@@ -93,7 +95,7 @@ public final class LlmSimulator implements AutoCloseable {
             protected void initChannel(SocketChannel ch) {
               channels.add(ch);
               ch.pipeline()
-                  .addLast("codec", new HttpServerCodec())
+                  .addLast(HTTP_CODEC, new HttpServerCodec())
                   .addLast("aggregator", new HttpObjectAggregator(config.maxBodyBytes()))
                   .addLast("handler", new SimulatorHandler(LlmSimulator.this));
             }

@@ -4,12 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -230,5 +239,68 @@ class SimulatorHttpIT {
     Thread.sleep(50);
     assertThat(sim.truth().get(0).fault()).isEqualTo(Faults.DISCONNECT);
     assertThat(sim.truth().get(0).outputTokens()).isEqualTo(3);
+  }
+
+  /**
+   * Stream tokens are written pre-framed, past Netty's HTTP encoder: a strict decoder must see one chunk per
+   * token whose size line is right, the terminating chunk, and a second streamed answer on the same
+   * keep-alive connection (the encoder's state reset by that terminating chunk).
+   */
+  @Test
+  void should_frame_each_streamed_token_as_one_chunk_and_keep_the_connection_usable() throws Exception {
+    start(SimulatorConfig.defaults().toBuilder().preloadModels(true));
+    try (Socket socket = new Socket("127.0.0.1", sim.port())) {
+      socket.setSoTimeout(10_000);
+      EmbeddedChannel decoder =
+          new EmbeddedChannel(new HttpResponseDecoder());
+      String[] requests = {
+          "{\"model\":\"llama3.2:3b\",\"prompt\":\"hi\",\"options\":{\"num_predict\":5}}",
+          "{\"model\":\"llama3.2:3b\",\"prompt\":\"hi\",\"stream\":true,\"max_tokens\":4}"};
+      String[] paths = {"/api/generate", "/v1/completions"};
+      for (int r = 0; r < 2; r++) {
+        byte[] body = requests[r].getBytes(StandardCharsets.UTF_8);
+        socket.getOutputStream().write(("POST " + paths[r] + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+            + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(body);
+        List<String> chunks = new ArrayList<>();
+        boolean last = false;
+        byte[] buf = new byte[8192];
+        while (!last) {
+          int n = socket.getInputStream().read(buf);
+          assertThat(n).as("bytes before the end of answer %d", r).isPositive();
+          decoder.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
+          Object msg;
+          while ((msg = decoder.readInbound()) != null) {
+            if (msg instanceof io.netty.handler.codec.http.HttpResponse head) {
+              assertThat(head.decoderResult().isSuccess()).isTrue();
+              assertThat(head.status().code()).isEqualTo(200);
+              assertThat(HttpUtil.isTransferEncodingChunked(head)).isTrue();
+            }
+            if (msg instanceof HttpContent content) {
+              assertThat(content.decoderResult().isSuccess()).isTrue();
+              if (content.content().isReadable()) {
+                chunks.add(content.content().toString(StandardCharsets.UTF_8));
+              }
+              last = msg instanceof LastHttpContent;
+              content.release();
+            }
+          }
+        }
+        if (r == 0) {
+          assertThat(chunks).hasSize(6); // 5 tokens and the final object, each one NDJSON line
+          for (String c : chunks) {
+            assertThat(c).endsWith("}\n").containsOnlyOnce("\n");
+            JSON.readTree(c);
+          }
+          assertThat(JSON.readTree(chunks.get(5)).get("eval_count").asInt()).isEqualTo(5);
+        } else {
+          assertThat(chunks.get(chunks.size() - 1)).isEqualTo("data: [DONE]\n\n");
+          List<JsonNode> events = sseEvents(String.join("", chunks));
+          assertThat(events).hasSize(5); // 4 tokens and the final event
+          assertThat(chunks.subList(0, 4)).allSatisfy(c -> assertThat(c).startsWith("data: {").endsWith("}\n\n"));
+        }
+      }
+      decoder.finishAndReleaseAll();
+    }
   }
 }
