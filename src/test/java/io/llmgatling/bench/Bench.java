@@ -53,6 +53,13 @@ import org.HdrHistogram.Histogram;
  * </ul>
  */
 public final class Bench {
+  /** {@code -Dbench.tail=true}: fidelity rounds print their largest TTFT errors and when they happened. */
+  private static final boolean TAIL = Boolean.getBoolean("bench.tail");
+  /** {@code -Dbench.api=openai}: fidelity over OpenAI SSE chat streams instead of Ollama NDJSON. */
+  private static final ApiFlavor FIDELITY_API = ApiFlavor.valueOf(
+      System.getProperty("bench.api", "ollama").toUpperCase(Locale.ROOT));
+  private static final long JVM_START_NANOS =
+      System.nanoTime() - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
   private static final String MODEL = "llama3.2:3b";
   private static final Timeouts LONG = new Timeouts(Duration.ofSeconds(30), Duration.ofSeconds(60),
       Duration.ofSeconds(60), Duration.ofMinutes(5));
@@ -116,6 +123,7 @@ public final class Bench {
     AtomicInteger open = new AtomicInteger();
     AtomicInteger maxOpen = new AtomicInteger();
     Map<Long, Long> intendedById = new java.util.concurrent.ConcurrentHashMap<>();
+    long[] gcBefore = gcCountAndMillis();
     long start = System.nanoTime() + 50_000_000L;
     for (int i = 0; i < n; i++) {
       long due = start + rampMs * 1_000_000L * i / n;
@@ -123,7 +131,7 @@ public final class Bench {
       if (wait > 0) {
         LockSupport.parkNanos(wait);
       }
-      LlmRequest request = new LlmRequest("bench", ApiFlavor.OLLAMA, Operation.CHAT, sim.baseUrl(), null, MODEL,
+      LlmRequest request = new LlmRequest("bench", FIDELITY_API, Operation.CHAT, sim.baseUrl(), null, MODEL,
           List.of(Message.user("Tell me about the sea, request " + i)), null, null, true, tokens, null, LONG);
       maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
       client.send(request, due, result -> {
@@ -136,6 +144,7 @@ public final class Bench {
     if (!done.await(rampMs + 120_000, TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException(n + " streams did not finish in time");
     }
+    long[] gcAfter = gcCountAndMillis();
     if (!phase.equals("measure")) {
       return;
     }
@@ -143,6 +152,7 @@ public final class Bench {
     Histogram ttftErr = new Histogram(60_000_000L, 3);   // microseconds
     Histogram gapErr = new Histogram(60_000_000L, 3);
     Histogram ttftRelErr = new Histogram(60_000_000L, 3);
+    List<double[]> tail = new ArrayList<>();
     int ok = 0;
     int ko = 0;
     int noTruth = 0;
@@ -166,6 +176,10 @@ public final class Bench {
       // absolute client first-token arrival, rebuilt from the record: intended + (sent - intended) + (first - sent)
       double clientFirstNanos = intended + (r.clientDelayMs() + r.ttftMs()) * 1e6;
       ttftErr.recordValue(Math.round(Math.abs(clientFirstNanos - t.firstTokenNanos()) / 1e3));
+      if (TAIL) {
+        tail.add(new double[] {Math.abs(clientFirstNanos - t.firstTokenNanos()) / 1e6,
+            (t.firstTokenNanos() - JVM_START_NANOS) / 1e6, r.clientDelayMs(), r.ttftMs()});
+      }
       double trueTtftMs = (t.firstTokenNanos() - t.arrivalNanos()) / 1e6;
       ttftRelErr.recordValue(Math.round(Math.abs(r.ttftMs() - trueTtftMs) * 1e3));
       long[] tn = t.tokenNanos();
@@ -177,16 +191,45 @@ public final class Bench {
         }
       }
     }
-    System.out.printf(Locale.ROOT, "RESULT part=fidelity streams=%d maxOpen=%d ok=%d ko=%d noTruth=%d decode=%.0f tokens=%d"
+    System.out.printf(Locale.ROOT, "RESULT part=fidelity api=%s streams=%d maxOpen=%d ok=%d ko=%d noTruth=%d decode=%.0f"
+            + " tokens=%d gcPauses=%d gcPauseMs=%d"
             + " ttftErrP50=%.3f ttftErrP99=%.3f ttftErrMax=%.3f gapErrP50=%.3f gapErrP99=%.3f gapErrMax=%.3f gaps=%d"
             + " ttftRelErrP99=%.3f%n",
-        n, maxOpen.get(), ok, ko, noTruth, decode, tokens,
+        FIDELITY_API.id(), n, maxOpen.get(), ok, ko, noTruth, decode, tokens,
+        gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
         ms(ttftErr, 50), ms(ttftErr, 99), ttftErr.getMaxValue() / 1e3,
         ms(gapErr, 50), ms(gapErr, 99), gapErr.getMaxValue() / 1e3, gapErr.getTotalCount(),
         ms(ttftRelErr, 99));
     if (firstError != null) {
       System.err.println("first error: " + firstError);
     }
+    if (TAIL) {
+      // the largest TTFT errors with when they happened (ms of JVM uptime, as -Xlog:gc prints them): a cluster
+      // is a pause of the whole process, scattered ones are scheduling
+      tail.sort((a, b) -> Double.compare(b[0], a[0]));
+      for (double[] e : tail.subList(0, Math.min(20, tail.size()))) {
+        System.err.printf(Locale.ROOT, "tail n=%d errMs=%.3f atUptimeMs=%.1f clientDelayMs=%.3f ttftMs=%.3f%n",
+            n, e[0], e[1], e[2], e[3]);
+      }
+    }
+  }
+
+  /**
+   * Collections so far and their summed time: a stop-the-world pause holds back every token due during it in
+   * this one-JVM set-up (client and simulator together), and such pauses are the usual source of the tail.
+   */
+  private static long[] gcCountAndMillis() {
+    long count = 0;
+    long millis = 0;
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      // G1's concurrent cycle is not a pause; its young and mixed collections (and full ones) are
+      if (gc.getName().contains("Concurrent")) {
+        continue;
+      }
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
   }
 
   private static double ms(Histogram h, double percentile) {

@@ -5,6 +5,7 @@ import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.provider.Provider;
 import io.llmgatling.engine.provider.ResponseAccumulator;
+import io.llmgatling.engine.provider.StreamLineReader;
 import io.llmgatling.engine.provider.WireFormat;
 import io.llmgatling.engine.record.ErrorCause;
 import io.llmgatling.engine.record.RequestRecord;
@@ -83,6 +84,8 @@ final class Exchange {
   private int status;
   private WireFormat format;
   private NdjsonParser ndjson;
+  /** Reads NDJSON lines one after the other with one parser; null until the first line. */
+  private StreamLineReader lineReader;
   private SseParser sse;
   private JsonBody jsonBody;
   private long responseBytes;
@@ -399,23 +402,22 @@ final class Exchange {
   }
 
   /**
-   * A streamed line read by the provider from its tokens, without a tree (one per token: most of the
-   * injector's allocation otherwise, and so of its GC pauses); false leaves the line to the tree path.
+   * A streamed line read by the provider from its tokens, without a tree (one per token otherwise); false
+   * leaves the line to the tree path.
    */
   private boolean onStreamLineFast(byte[] bytes, int offset, int length) {
     if (finished) {
       return true;
     }
-    try (com.fasterxml.jackson.core.JsonParser parser = Json.MAPPER.getFactory().createParser(bytes, offset, length)) {
-      int before = acc.contentChunks();
-      if (!provider.readBodyFast(parser, acc)) {
-        return false;
-      }
-      afterChunk(before);
-      return true;
-    } catch (IOException e) {
+    if (lineReader == null) {
+      lineReader = new StreamLineReader(provider);
+    }
+    int before = acc.contentChunks();
+    if (!lineReader.read(bytes, offset, length, acc)) {
       return false;
     }
+    afterChunk(before);
+    return true;
   }
 
   private void afterChunk(int contentChunksBefore) {
@@ -537,6 +539,9 @@ final class Exchange {
       return;
     }
     finished = true;
+    if (lineReader != null) {
+      lineReader.close();
+    }
     long endNanos = cause == null && lastByteNanos >= 0 ? lastByteNanos : System.nanoTime();
     if (channel != null) {
       dispatcher.current = null;

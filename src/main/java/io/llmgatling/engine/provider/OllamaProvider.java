@@ -227,8 +227,12 @@ public final class OllamaProvider implements Provider {
         }
         seen |= bit;
       }
-      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        return false;
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        return false; // a truncated object: a non-blocking parser runs out of input instead of failing
+      }
+      JsonToken after = p.nextToken();
+      if (after != null && after != JsonToken.NOT_AVAILABLE) {
+        return false; // more than one value: the tree path decides
       }
     } catch (IOException | NotFast e) {
       return false;

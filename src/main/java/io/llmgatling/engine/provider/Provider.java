@@ -80,7 +80,9 @@ public interface Provider {
    * a tree, when the body has a simple shape this provider knows; otherwise (or on any doubt) returns
    * false without touching {@code acc}, and the caller parses the tree and calls
    * {@link #readBody(JsonNode, ResponseAccumulator)}. When it returns true, {@code acc} holds exactly what
-   * {@code readBody} would have put there.
+   * {@code readBody} would have put there. The parser may be a blocking one over the value, or a non-blocking
+   * one (streams) fed exactly one value: there the value's end is {@code NOT_AVAILABLE} rather than the end
+   * of input, and a value cut short runs out of input instead of failing, so it must be answered with false.
    */
   default boolean readBodyFast(com.fasterxml.jackson.core.JsonParser body, ResponseAccumulator acc) {
     return false;

@@ -10,6 +10,7 @@ import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.wire.Json;
 import io.llmgatling.engine.wire.SseEvent;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -221,28 +222,41 @@ class ProviderTest {
         a.serverTotalMs(), a.serverBusyMs(), a.embeddings(), a.dimensions()).toString();
   }
 
+  /** Ollama bodies and stream lines the token-level reader takes, each as the tree path reads it. */
+  private static final List<String> OLLAMA_FAST = List.of(
+      "{\"model\":\"m\",\"created_at\":\"2026-01-01T00:00:00Z\",\"response\":\"Hi there\",\"done\":true,"
+          + "\"done_reason\":\"stop\",\"context\":[1,2,[3,{\"a\":4.5}]],\"total_duration\":31850223,"
+          + "\"load_duration\":2355534,\"prompt_eval_count\":1,\"prompt_eval_duration\":0,\"eval_count\":16,"
+          + "\"eval_duration\":3183721}",
+      "{\"response\":\"x\",\"thinking\":\"hmm\",\"done\":false,\"eval_count\":3}",
+      "{\"response\":\"\",\"done\":true,\"total_duration\":5000000000,\"eval_count\":null}",
+      "{\"response\":null,\"done\":true,\"eval_count\":9999999999,\"total_duration\":1}",
+      "{}",
+      // streamed chat lines: the message is read too
+      "{\"model\":\"m\",\"created_at\":\"t\",\"message\":{\"role\":\"assistant\",\"content\":\" word\"},"
+          + "\"done\":false}",
+      "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\"let me see\"},\"done\":false}",
+      "{\"message\":{\"content\":\"hi\"},\"done\":true}",
+      "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"f\"}}]},"
+          + "\"done\":true,\"done_reason\":\"stop\",\"eval_count\":2,\"eval_duration\":5}",
+      "{\"response\":\"ignored\",\"message\":{\"content\":\"wins\"},\"done\":false}");
+
+  /** Ollama lines the token-level reader must leave to the tree path. */
+  private static final List<String> OLLAMA_TREE_ONLY = List.of(
+      "{\"message\":\"hi\",\"done\":true}", "{\"message\":{\"content\":1}}",
+      "{\"message\":{\"content\":\"a\",\"content\":\"b\"}}", "{\"error\":\"boom\"}",
+      "{\"embeddings\":[[0.1,0.2]]}", "{\"response\":5,\"done\":true}", "{\"done\":\"true\"}",
+      "{\"response\":\"a\",\"response\":\"b\"}", "{\"eval_count\":1.5,\"done\":true}",
+      "{\"response\":\"a\"} trailing",
+      // after the object: tokens a non-blocking parser only sees end at the line end
+      "{\"response\":\"a\"} 5", "{\"response\":\"a\"} tru", "{\"response\":\"a\"} \"ab}", "{\"response\":\"a\"}{}",
+      "[1]", "{\"response\":\"a\"", "\"text\"");
+
   @Test
   void should_read_an_ollama_body_or_streamed_line_from_tokens_exactly_as_from_the_tree() throws Exception {
     Provider ollama = Provider.of(ApiFlavor.OLLAMA);
     String empty = state(new ResponseAccumulator());
-    List<String> fast = List.of(
-        "{\"model\":\"m\",\"created_at\":\"2026-01-01T00:00:00Z\",\"response\":\"Hi there\",\"done\":true,"
-            + "\"done_reason\":\"stop\",\"context\":[1,2,[3,{\"a\":4.5}]],\"total_duration\":31850223,"
-            + "\"load_duration\":2355534,\"prompt_eval_count\":1,\"prompt_eval_duration\":0,\"eval_count\":16,"
-            + "\"eval_duration\":3183721}",
-        "{\"response\":\"x\",\"thinking\":\"hmm\",\"done\":false,\"eval_count\":3}",
-        "{\"response\":\"\",\"done\":true,\"total_duration\":5000000000,\"eval_count\":null}",
-        "{\"response\":null,\"done\":true,\"eval_count\":9999999999,\"total_duration\":1}",
-        "{}",
-        // streamed chat lines: the message is read too
-        "{\"model\":\"m\",\"created_at\":\"t\",\"message\":{\"role\":\"assistant\",\"content\":\" word\"},"
-            + "\"done\":false}",
-        "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\"let me see\"},\"done\":false}",
-        "{\"message\":{\"content\":\"hi\"},\"done\":true}",
-        "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"f\"}}]},"
-            + "\"done\":true,\"done_reason\":\"stop\",\"eval_count\":2,\"eval_duration\":5}",
-        "{\"response\":\"ignored\",\"message\":{\"content\":\"wins\"},\"done\":false}");
-    for (String body : fast) {
+    for (String body : OLLAMA_FAST) {
       ResponseAccumulator tree = new ResponseAccumulator();
       ollama.readBody(json(body), tree);
       ResponseAccumulator tokens = new ResponseAccumulator();
@@ -251,18 +265,43 @@ class ProviderTest {
       }
       assertThat(state(tokens)).as(body).isEqualTo(state(tree));
     }
-    List<String> treeOnly = List.of(
-        "{\"message\":\"hi\",\"done\":true}", "{\"message\":{\"content\":1}}",
-        "{\"message\":{\"content\":\"a\",\"content\":\"b\"}}", "{\"error\":\"boom\"}",
-        "{\"embeddings\":[[0.1,0.2]]}", "{\"response\":5,\"done\":true}", "{\"done\":\"true\"}",
-        "{\"response\":\"a\",\"response\":\"b\"}", "{\"eval_count\":1.5,\"done\":true}",
-        "{\"response\":\"a\"} trailing", "[1]", "{\"response\":\"a\"", "\"text\"");
-    for (String body : treeOnly) {
+    for (String body : OLLAMA_TREE_ONLY) {
       ResponseAccumulator tokens = new ResponseAccumulator();
       try (var parser = Json.MAPPER.createParser(body)) {
         assertThat(ollama.readBodyFast(parser, tokens)).as(body).isFalse();
       }
       assertThat(state(tokens)).as(body).isEqualTo(empty);
+    }
+  }
+
+  /**
+   * A stream's lines go through one non-blocking parser, fed a line at a time: each line must read as the tree
+   * reads it, a line the fast path refuses (cut short, not JSON, two values) must leave nothing behind, and
+   * the next line must read as if it were the first.
+   */
+  @Test
+  void should_read_a_stream_line_after_line_with_one_parser_as_from_the_tree() throws Exception {
+    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
+    String empty = state(new ResponseAccumulator());
+    try (StreamLineReader reader = new StreamLineReader(ollama)) {
+      for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < OLLAMA_FAST.size(); i++) {
+          String line = OLLAMA_FAST.get(i);
+          ResponseAccumulator tree = new ResponseAccumulator();
+          ollama.readBody(json(line), tree);
+          ResponseAccumulator tokens = new ResponseAccumulator();
+          // the line inside a larger buffer, as the line splitter hands it over
+          byte[] padded = ("xx" + line + "\r\nyy").getBytes(StandardCharsets.UTF_8);
+          assertThat(reader.read(padded, 2, padded.length - 4, tokens)).as(line).isTrue();
+          assertThat(state(tokens)).as(line).isEqualTo(state(tree));
+
+          String refused = OLLAMA_TREE_ONLY.get(i % OLLAMA_TREE_ONLY.size());
+          ResponseAccumulator untouched = new ResponseAccumulator();
+          byte[] bytes = refused.getBytes(StandardCharsets.UTF_8);
+          assertThat(reader.read(bytes, 0, bytes.length, untouched)).as(refused).isFalse();
+          assertThat(state(untouched)).as(refused).isEqualTo(empty);
+        }
+      }
     }
   }
 }
