@@ -26,7 +26,8 @@ for (const rs of Object.values(fidelity)) {
   const rounds = rs.length > 1;
   const med = k => median(rs.map(r => num(r[k])));
   const max = k => Math.max(...rs.map(r => num(r[k])));
-  const gc = rs.map(r => (r.gcPauses === undefined ? '?' : `${r.gcPauses} GC ${r.gcPauseMs} ms`)).join(', ');
+  const gc = `${r0.gc ?? 'GC'} pauses per round: `
+    + rs.map(r => (r.gcPauses === undefined ? '?' : `${r.gcPauses} (${r.gcPauseMs} ms)`)).join(', ');
   const each = k => (rounds ? `; rounds ${rs.map(r => r[k]).join(', ')}` : '');
   const okKo = `${rs.reduce((a, r) => a + num(r.ok), 0)} ok, ${rs.reduce((a, r) => a + num(r.ko), 0)} ko`;
   const cond = `${wire(r0.api)}, ${fmt(n)} streams (max ${fmt(max('maxOpen'))} open, ${okKo}), ${r0.decode} tok/s, `

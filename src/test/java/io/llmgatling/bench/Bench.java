@@ -192,10 +192,10 @@ public final class Bench {
       }
     }
     System.out.printf(Locale.ROOT, "RESULT part=fidelity api=%s streams=%d maxOpen=%d ok=%d ko=%d noTruth=%d decode=%.0f"
-            + " tokens=%d gcPauses=%d gcPauseMs=%d"
+            + " tokens=%d gc=%s gcPauses=%d gcPauseMs=%d"
             + " ttftErrP50=%.3f ttftErrP99=%.3f ttftErrMax=%.3f gapErrP50=%.3f gapErrP99=%.3f gapErrMax=%.3f gaps=%d"
             + " ttftRelErrP99=%.3f%n",
-        FIDELITY_API.id(), n, maxOpen.get(), ok, ko, noTruth, decode, tokens,
+        FIDELITY_API.id(), n, maxOpen.get(), ok, ko, noTruth, decode, tokens, collector(),
         gcAfter[0] - gcBefore[0], gcAfter[1] - gcBefore[1],
         ms(ttftErr, 50), ms(ttftErr, 99), ttftErr.getMaxValue() / 1e3,
         ms(gapErr, 50), ms(gapErr, 99), gapErr.getMaxValue() / 1e3, gapErr.getTotalCount(),
@@ -222,14 +222,20 @@ public final class Bench {
     long count = 0;
     long millis = 0;
     for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      // G1's concurrent cycle is not a pause; its young and mixed collections (and full ones) are
-      if (gc.getName().contains("Concurrent")) {
+      // concurrent work is not a pause: G1's concurrent cycle, ZGC's cycles (its "ZGC Pauses" are counted)
+      if (gc.getName().contains("Concurrent") || gc.getName().contains("Cycles")) {
         continue;
       }
       count += Math.max(0, gc.getCollectionCount());
       millis += Math.max(0, gc.getCollectionTime());
     }
     return new long[] {count, millis};
+  }
+
+  /** The collector's name as the table shows it: G1, ZGC, Parallel, ... */
+  private static String collector() {
+    String name = ManagementFactory.getGarbageCollectorMXBeans().get(0).getName();
+    return name.startsWith("ZGC") ? "ZGC" : name.startsWith("G1") ? "G1" : name.split(" ")[0];
   }
 
   private static double ms(Histogram h, double percentile) {
