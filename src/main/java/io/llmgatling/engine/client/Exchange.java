@@ -84,7 +84,7 @@ final class Exchange {
   private int status;
   private WireFormat format;
   private NdjsonParser ndjson;
-  /** Reads NDJSON lines one after the other with one parser; null until the first line. */
+  /** Reads a stream's NDJSON lines or SSE data one after the other with one parser; null until the first. */
   private StreamLineReader lineReader;
   private SseParser sse;
   private JsonBody jsonBody;
@@ -314,7 +314,17 @@ final class Exchange {
             return onStreamLineFast(bytes, offset, length);
           }
         });
-        case SSE -> sse = new SseParser(this::onSseEvent);
+        case SSE -> sse = new SseParser(new SseParser.Listener() {
+          @Override
+          public void onEvent(SseEvent event) {
+            onSseEvent(event);
+          }
+
+          @Override
+          public boolean onEventBytes(String event, byte[] data, int offset, int length) {
+            return onSseEventFast(event, data, offset, length);
+          }
+        });
         case JSON -> jsonBody = new JsonBody();
       }
     } else {
@@ -388,6 +398,28 @@ final class Exchange {
     afterChunk(before);
   }
 
+  /**
+   * An SSE event's data read by the provider from its tokens, without a String or a tree (one each per token
+   * otherwise); false leaves the event to {@link #onSseEvent}, which also owns [DONE] and error events.
+   */
+  private boolean onSseEventFast(String event, byte[] data, int offset, int length) {
+    if (finished) {
+      return true;
+    }
+    if (!"message".equals(event) || length == 0 || data[offset] != '{') {
+      return false;
+    }
+    if (lineReader == null) {
+      lineReader = new StreamLineReader(provider::readStreamChunkFast);
+    }
+    int before = acc.contentChunks();
+    if (!lineReader.read(data, offset, length, acc)) {
+      return false;
+    }
+    afterChunk(before);
+    return true;
+  }
+
   private void onStreamChunk(JsonNode chunk) {
     if (finished) {
       return;
@@ -410,7 +442,7 @@ final class Exchange {
       return true;
     }
     if (lineReader == null) {
-      lineReader = new StreamLineReader(provider);
+      lineReader = new StreamLineReader(provider::readBodyFast);
     }
     int before = acc.contentChunks();
     if (!lineReader.read(bytes, offset, length, acc)) {

@@ -262,15 +262,15 @@ public final class OllamaProvider implements Provider {
   }
 
   /** A value the fast path leaves to the tree path. */
-  private static final class NotFast extends Exception {
-    private static final NotFast INSTANCE = new NotFast();
+  static final class NotFast extends Exception {
+    static final NotFast INSTANCE = new NotFast();
 
     private NotFast() {
       super(null, null, false, false);
     }
   }
 
-  private static String stringOrNull(JsonParser p, JsonToken value) throws IOException, NotFast {
+  static String stringOrNull(JsonParser p, JsonToken value) throws IOException, NotFast {
     if (value == JsonToken.VALUE_STRING) {
       return p.getText();
     }

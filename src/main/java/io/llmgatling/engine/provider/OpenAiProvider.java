@@ -1,11 +1,14 @@
 package io.llmgatling.engine.provider;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.wire.Json;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -95,6 +98,164 @@ public class OpenAiProvider implements Provider {
     }
     readUsage(chunk, acc);
     readExtras(chunk, acc);
+  }
+
+  /**
+   * The per-token chunk read from its tokens: top-level {@code id}, {@code object}, {@code created},
+   * {@code model}, {@code system_fingerprint}, a null {@code usage} and {@code choices}. Anything else at the
+   * top (a usage object, an error, llama-server's {@code timings}, LM Studio's {@code stats}, a field this
+   * reader does not know) goes to the tree path, so what the subclasses read there never needs reading here.
+   */
+  @Override
+  public boolean readStreamChunkFast(JsonParser p, ResponseAccumulator acc) {
+    boolean hasDelta = false;
+    boolean emptyChoices = false;
+    String reasoningContent = null;
+    String reasoning = null;
+    String content = null;
+    String text = null;
+    String finish = null;
+    int seen = 0;
+    try {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        JsonToken value = p.nextToken();
+        int bit;
+        switch (name) {
+          case "id", "object", "created", "model", "system_fingerprint" -> {
+            bit = 0;
+            p.skipChildren();
+          }
+          case "usage" -> {
+            bit = 1;
+            if (value != JsonToken.VALUE_NULL) {
+              return false;
+            }
+          }
+          case "choices" -> {
+            bit = 2;
+            if (value != JsonToken.START_ARRAY) {
+              return false;
+            }
+            JsonToken first = p.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+              int seenInChoice = 0;
+              String field;
+              while ((field = p.nextFieldName()) != null) {
+                JsonToken fieldValue = p.nextToken();
+                int fieldBit;
+                switch (field) {
+                  case "delta" -> {
+                    fieldBit = 1;
+                    if (fieldValue != JsonToken.START_OBJECT) {
+                      return false;
+                    }
+                    hasDelta = true;
+                    int seenInDelta = 0;
+                    String deltaField;
+                    while ((deltaField = p.nextFieldName()) != null) {
+                      JsonToken deltaValue = p.nextToken();
+                      int deltaBit;
+                      switch (deltaField) {
+                        case "content" -> {
+                          deltaBit = 1;
+                          content = OllamaProvider.stringOrNull(p, deltaValue);
+                        }
+                        case "reasoning_content" -> {
+                          deltaBit = 2;
+                          reasoningContent = OllamaProvider.stringOrNull(p, deltaValue);
+                        }
+                        case "reasoning" -> {
+                          deltaBit = 4;
+                          reasoning = OllamaProvider.stringOrNull(p, deltaValue);
+                        }
+                        default -> {
+                          deltaBit = 0;
+                          p.skipChildren(); // role, tool_calls, refusal: not read by the tree path either
+                        }
+                      }
+                      if ((seenInDelta & deltaBit) != 0) {
+                        return false;
+                      }
+                      seenInDelta |= deltaBit;
+                    }
+                    if (p.currentToken() != JsonToken.END_OBJECT) {
+                      return false;
+                    }
+                  }
+                  case "text" -> {
+                    fieldBit = 2;
+                    text = OllamaProvider.stringOrNull(p, fieldValue);
+                  }
+                  case "finish_reason" -> {
+                    fieldBit = 4;
+                    finish = OllamaProvider.stringOrNull(p, fieldValue);
+                  }
+                  default -> {
+                    fieldBit = 0;
+                    p.skipChildren(); // index, logprobs, a server's extras
+                  }
+                }
+                if ((seenInChoice & fieldBit) != 0) {
+                  return false;
+                }
+                seenInChoice |= fieldBit;
+              }
+              if (p.currentToken() != JsonToken.END_OBJECT) {
+                return false;
+              }
+              // the tree path reads choices[0] only
+              JsonToken next;
+              while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (next == null || next == JsonToken.NOT_AVAILABLE) {
+                  return false;
+                }
+                p.skipChildren();
+              }
+            } else if (first == JsonToken.END_ARRAY) {
+              emptyChoices = true; // the usage-only last chunk of include_usage has none
+            } else {
+              return false;
+            }
+          }
+          default -> {
+            return false;
+          }
+        }
+        if ((seen & bit) != 0) {
+          return false;
+        }
+        seen |= bit;
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT) {
+        return false; // cut short: a non-blocking parser runs out of input
+      }
+      JsonToken after = p.nextToken();
+      if (after != null && after != JsonToken.NOT_AVAILABLE) {
+        return false;
+      }
+    } catch (IOException | OllamaProvider.NotFast e) {
+      return false;
+    }
+    boolean hasChoice = (seen & 2) != 0 && !emptyChoices;
+    // the same calls, in the same order, as readStreamChunk on the tree
+    if (hasChoice) {
+      if (hasDelta) {
+        acc.reasoning(reasoningContent);
+        acc.reasoning(reasoning);
+        acc.content(content);
+      } else {
+        acc.content(text);
+      }
+      if (finish != null && !finish.isEmpty()) {
+        acc.finishReason(finish);
+        acc.end();
+      }
+    }
+    return true;
   }
 
   @Override

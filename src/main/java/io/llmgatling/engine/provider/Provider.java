@@ -89,6 +89,15 @@ public interface Provider {
   }
 
   /**
+   * Fast path for one streamed chunk (an SSE event's data): like {@link #readBodyFast}, read straight from
+   * the tokens when the chunk has the plain per-token shape, with exactly the calls
+   * {@link #readStreamChunk} would make on its tree; otherwise false with {@code acc} untouched.
+   */
+  default boolean readStreamChunkFast(com.fasterxml.jackson.core.JsonParser chunk, ResponseAccumulator acc) {
+    return false;
+  }
+
+  /**
    * Reports an {@code "error"} member of a chunk or body (Ollama's string, OpenAI's object) as a stream error.
    *
    * @return true when there was one, so the caller stops reading this chunk

@@ -6,22 +6,29 @@ import io.llmgatling.engine.wire.Json;
 import java.io.IOException;
 
 /**
- * Reads the lines of one NDJSON stream through the provider's token-level fast path
- * ({@link Provider#readBodyFast}) with a single non-blocking parser, fed one line at a time. A parser per
- * line (its context, symbol table and buffers, for every token) was most of the injector's allocation, so
- * of its GC pauses, and a pause delays every token that arrives during it. Not thread-safe: one per stream.
+ * Reads the chunks of one stream (NDJSON lines, SSE data) through a provider's token-level fast path
+ * ({@link Provider#readBodyFast}, {@link Provider#readStreamChunkFast}) with a single non-blocking parser,
+ * fed one chunk at a time. A parser per chunk (its context, symbol table and buffers), or a tree per chunk,
+ * for every token, was most of the injector's allocation, so of its GC pauses, and a pause delays every
+ * token that arrives during it. Not thread-safe: one per stream.
  */
 public final class StreamLineReader implements AutoCloseable {
-  private final Provider provider;
+  /** A provider's fast path: reads one JSON value from the parser into {@code acc}, or false (untouched). */
+  @FunctionalInterface
+  public interface FastPath {
+    boolean read(JsonParser parser, ResponseAccumulator acc);
+  }
+
+  private final FastPath fastPath;
   private JsonParser parser;
   private byte[] line = new byte[512];
 
-  public StreamLineReader(Provider provider) {
-    this.provider = provider;
+  public StreamLineReader(FastPath fastPath) {
+    this.fastPath = fastPath;
   }
 
   /**
-   * Reads one complete line (without its line end).
+   * Reads one complete chunk (a line without its line end, an event's data).
    *
    * @return true when the line was read into {@code acc}; false when it was left untouched and the line
    *     belongs to the tree path (an unusual shape, an error object, a value cut short, not JSON)
@@ -40,7 +47,7 @@ public final class StreamLineReader implements AutoCloseable {
       System.arraycopy(bytes, offset, line, 0, length);
       line[length] = '\n';
       ((ByteArrayFeeder) parser.getNonBlockingInputFeeder()).feedInput(line, 0, length + 1);
-      if (provider.readBodyFast(parser, acc)) {
+      if (fastPath.read(parser, acc)) {
         return true;
       }
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.llmgatling.engine.wire;
 
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Incremental parser of {@code text/event-stream} following the WHATWG event-stream rules: feed it the
@@ -15,11 +16,22 @@ public final class SseParser {
   /** Receives dispatched events. */
   public interface Listener {
     void onEvent(SseEvent event);
+
+    /**
+     * An event's data as UTF-8 bytes (its lines joined with {@code \n}), before any String is made: a
+     * listener that reads it straight from the bytes does so and returns true ({@link #onEvent} is not
+     * called); false gets {@link #onEvent}. The array is the parser's and is reused once this returns.
+     */
+    default boolean onEventBytes(String event, byte[] data, int offset, int length) {
+      return false;
+    }
   }
 
   private final Listener listener;
   private final LineSplitter lines;
-  private final StringBuilder data = new StringBuilder();
+  /** The event's data lines so far, joined with LF, as bytes: a String is made only if a listener wants one. */
+  private byte[] data = new byte[256];
+  private int dataLength;
   private boolean hasData;
   private String eventType;
   private String lastEventId;
@@ -43,7 +55,7 @@ public final class SseParser {
   /** The body has ended; an unterminated event is discarded (WHATWG rule). */
   public void finish() {
     lines.takeRemainder();
-    data.setLength(0);
+    dataLength = 0;
     hasData = false;
     eventType = null;
   }
@@ -71,45 +83,62 @@ public final class SseParser {
         break;
       }
     }
-    String field;
-    String value;
-    if (colon < 0) {
-      field = new String(bytes, offset, length, StandardCharsets.UTF_8);
-      value = "";
-    } else {
-      field = new String(bytes, offset, colon - offset, StandardCharsets.UTF_8);
-      int valueStart = colon + 1;
-      if (valueStart < offset + length && bytes[valueStart] == ' ') {
-        valueStart++;
-      }
-      value = new String(bytes, valueStart, offset + length - valueStart, StandardCharsets.UTF_8);
+    int fieldLength = colon < 0 ? length : colon - offset;
+    int valueStart = colon < 0 ? offset + length : colon + 1;
+    if (valueStart < offset + length && bytes[valueStart] == ' ') {
+      valueStart++;
     }
-    switch (field) {
-      case "data" -> {
-        if (hasData) {
-          data.append('\n');
-        }
-        data.append(value);
-        hasData = true;
+    int valueLength = offset + length - valueStart;
+    if (is(bytes, offset, fieldLength, DATA)) {
+      if (hasData) {
+        append((byte) '\n');
       }
-      case "event" -> eventType = value;
-      case "id" -> {
-        if (value.indexOf('\0') < 0) {
-          lastEventId = value;
-        }
+      append(bytes, valueStart, valueLength);
+      hasData = true;
+    } else if (is(bytes, offset, fieldLength, EVENT)) {
+      eventType = new String(bytes, valueStart, valueLength, StandardCharsets.UTF_8);
+    } else if (is(bytes, offset, fieldLength, ID)) {
+      String value = new String(bytes, valueStart, valueLength, StandardCharsets.UTF_8);
+      if (value.indexOf('\0') < 0) {
+        lastEventId = value;
       }
-      default -> {
-        // "retry" and unknown fields do not matter to a load generator
-      }
+    }
+    // "retry" and unknown fields do not matter to a load generator
+  }
+
+  private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EVENT = "event".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean is(byte[] bytes, int offset, int length, byte[] name) {
+    return length == name.length && Arrays.equals(bytes, offset, offset + length, name, 0, length);
+  }
+
+  private void append(byte b) {
+    ensure(1);
+    data[dataLength++] = b;
+  }
+
+  private void append(byte[] bytes, int offset, int length) {
+    ensure(length);
+    System.arraycopy(bytes, offset, data, dataLength, length);
+    dataLength += length;
+  }
+
+  private void ensure(int more) {
+    if (dataLength + more > data.length) {
+      data = Arrays.copyOf(data, Math.max(dataLength + more, data.length * 2));
     }
   }
 
   private void dispatch() {
     if (hasData) {
-      listener.onEvent(new SseEvent(eventType == null || eventType.isEmpty() ? "message" : eventType,
-          data.toString(), lastEventId));
+      String type = eventType == null || eventType.isEmpty() ? "message" : eventType;
+      if (!listener.onEventBytes(type, data, 0, dataLength)) {
+        listener.onEvent(new SseEvent(type, new String(data, 0, dataLength, StandardCharsets.UTF_8), lastEventId));
+      }
     }
-    data.setLength(0);
+    dataLength = 0;
     hasData = false;
     eventType = null;
   }

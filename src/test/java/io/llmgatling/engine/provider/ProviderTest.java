@@ -283,7 +283,7 @@ class ProviderTest {
   void should_read_a_stream_line_after_line_with_one_parser_as_from_the_tree() throws Exception {
     Provider ollama = Provider.of(ApiFlavor.OLLAMA);
     String empty = state(new ResponseAccumulator());
-    try (StreamLineReader reader = new StreamLineReader(ollama)) {
+    try (StreamLineReader reader = new StreamLineReader(ollama::readBodyFast)) {
       for (int round = 0; round < 2; round++) {
         for (int i = 0; i < OLLAMA_FAST.size(); i++) {
           String line = OLLAMA_FAST.get(i);
@@ -300,6 +300,71 @@ class ProviderTest {
           byte[] bytes = refused.getBytes(StandardCharsets.UTF_8);
           assertThat(reader.read(bytes, 0, bytes.length, untouched)).as(refused).isFalse();
           assertThat(state(untouched)).as(refused).isEqualTo(empty);
+        }
+      }
+    }
+  }
+
+  /** OpenAI-shaped stream chunks the token-level reader takes, each as the tree path reads it. */
+  private static final List<String> OPENAI_FAST = List.of(
+      "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+          + "\"system_fingerprint\":\"fp\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+          + "\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}",
+      "{\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" w\\u00f6rd\\n\"}}],\"usage\":null}",
+      "{\"choices\":[{\"delta\":{\"reasoning_content\":\"hmm\",\"content\":null}}]}",
+      "{\"choices\":[{\"delta\":{\"reasoning\":\"r\"}}]}",
+      "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}",
+      "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"choices\":[{\"text\":\"abc\",\"index\":0,"
+          + "\"logprobs\":{\"tokens\":[\"a\"]},\"finish_reason\":null}]}",
+      "{\"choices\":[{\"delta\":{\"content\":\"first\"}},{\"delta\":{\"content\":\"second\"}}]}",
+      "{\"choices\":[],\"usage\":null}",
+      "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\"}}]},"
+          + "\"finish_reason\":null}]}",
+      "{\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":\"\"}]}",
+      "{\"choices\":[{\"text\":\"t\",\"delta\":{\"content\":\"d\"},\"matched_stop\":2}]}",
+      "{}");
+
+  /** OpenAI-shaped chunks the token-level reader must leave to the tree path. */
+  private static final List<String> OPENAI_TREE_ONLY = List.of(
+      "{\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}",
+      "{\"error\":{\"message\":\"boom\"}}", "{\"choices\":[],\"timings\":{\"prompt_ms\":1}}",
+      "{\"choices\":[],\"stats\":{}}", "{\"choices\":[{\"delta\":{\"content\":5}}]}",
+      "{\"choices\":[{\"delta\":null}]}", "{\"choices\":{}}", "{\"choices\":[1]}",
+      "{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}",
+      "{\"choices\":[],\"choices\":[]}", "{\"choices\":[{\"finish_reason\":\"stop\",\"finish_reason\":\"x\"}]}",
+      "{\"obfuscation\":\"x\",\"choices\":[]}", "{\"choices\":[]} x", "{\"choices\":[]} 5",
+      "{\"choices\":[{\"delta\":{\"content\":\"a\"", "[1]", "\"text\"");
+
+  @Test
+  void should_read_an_openai_stream_chunk_from_tokens_exactly_as_from_the_tree() throws Exception {
+    String empty = state(new ResponseAccumulator());
+    for (ApiFlavor flavor : List.of(ApiFlavor.OPENAI, ApiFlavor.LMSTUDIO, ApiFlavor.LLAMACPP)) {
+      Provider provider = Provider.of(flavor);
+      try (StreamLineReader reader = new StreamLineReader(provider::readStreamChunkFast)) {
+        for (int i = 0; i < OPENAI_FAST.size(); i++) {
+          String chunk = OPENAI_FAST.get(i);
+          ResponseAccumulator tree = new ResponseAccumulator();
+          provider.readStreamChunk(json(chunk), tree);
+          ResponseAccumulator blocking = new ResponseAccumulator();
+          try (var parser = Json.MAPPER.createParser(chunk)) {
+            assertThat(provider.readStreamChunkFast(parser, blocking)).as("%s %s", flavor, chunk).isTrue();
+          }
+          assertThat(state(blocking)).as("%s %s", flavor, chunk).isEqualTo(state(tree));
+          ResponseAccumulator streamed = new ResponseAccumulator();
+          byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
+          assertThat(reader.read(bytes, 0, bytes.length, streamed)).as("%s %s", flavor, chunk).isTrue();
+          assertThat(state(streamed)).as("%s %s", flavor, chunk).isEqualTo(state(tree));
+
+          String refused = OPENAI_TREE_ONLY.get(i % OPENAI_TREE_ONLY.size());
+          for (String r : i == 0 ? OPENAI_TREE_ONLY : List.of(refused)) {
+            ResponseAccumulator untouched = new ResponseAccumulator();
+            try (var parser = Json.MAPPER.createParser(r)) {
+              assertThat(provider.readStreamChunkFast(parser, untouched)).as("%s %s", flavor, r).isFalse();
+            }
+            byte[] refusedBytes = r.getBytes(StandardCharsets.UTF_8);
+            assertThat(reader.read(refusedBytes, 0, refusedBytes.length, untouched)).as("%s %s", flavor, r).isFalse();
+            assertThat(state(untouched)).as("%s %s", flavor, r).isEqualTo(empty);
+          }
         }
       }
     }

@@ -86,6 +86,42 @@ class SseParserTest {
     direct.release();
   }
 
+  /**
+   * A listener may take an event's data as bytes before any String is made: it must see exactly the bytes of
+   * the data the String path gives (lines joined with LF, after the BOM and the space after the colon), with
+   * the event type; an event it refuses still reaches onEvent, whole.
+   */
+  @Test
+  void should_offer_each_event_as_bytes_first_and_fall_back_to_a_string_when_refused() {
+    String stream = "\uFEFF: ping\n\nid: 3\nevent: error\ndata: {\"e\":1}\n\n"
+        + "data: {\"a\":\ndata:  \"h\u00e9llo \u4e16\u754c\"}\r\n\r\ndata:[DONE]\n\ndata\n\n";
+    byte[] bytes = stream.getBytes(StandardCharsets.UTF_8);
+    for (int chunkSize = 1; chunkSize <= bytes.length; chunkSize++) {
+      List<String> offered = new ArrayList<>();
+      List<SseEvent> refused = new ArrayList<>();
+      SseParser fresh = new SseParser(new SseParser.Listener() {
+        @Override
+        public void onEvent(SseEvent event) {
+          refused.add(event);
+        }
+
+        @Override
+        public boolean onEventBytes(String event, byte[] data, int offset, int length) {
+          String text = new String(data, offset, length, StandardCharsets.UTF_8);
+          offered.add(event + "|" + text);
+          return text.startsWith("{\"a\"");
+        }
+      });
+      for (int offset = 0; offset < bytes.length; offset += chunkSize) {
+        fresh.feed(bytes, offset, Math.min(chunkSize, bytes.length - offset));
+      }
+      assertThat(offered).as("chunk size %d", chunkSize).containsExactly("error|{\"e\":1}",
+          "message|{\"a\":\n \"h\u00e9llo \u4e16\u754c\"}", "message|[DONE]", "message|");
+      assertThat(refused).as("chunk size %d", chunkSize).containsExactly(new SseEvent("error", "{\"e\":1}", "3"),
+          new SseEvent("message", "[DONE]", "3"), new SseEvent("message", "", "3"));
+    }
+  }
+
   private void feed(String text) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     parser.feed(bytes, 0, bytes.length);
