@@ -409,15 +409,7 @@ final class Exchange {
     if (!"message".equals(event) || length == 0 || data[offset] != '{') {
       return false;
     }
-    if (lineReader == null) {
-      lineReader = new StreamLineReader(provider::readStreamChunkFast);
-    }
-    int before = acc.contentChunks();
-    if (!lineReader.read(data, offset, length, acc)) {
-      return false;
-    }
-    afterChunk(before);
-    return true;
+    return readChunkFast(provider::readStreamChunkFast, data, offset, length);
   }
 
   private void onStreamChunk(JsonNode chunk) {
@@ -441,8 +433,13 @@ final class Exchange {
     if (finished) {
       return true;
     }
+    return readChunkFast(provider::readBodyFast, bytes, offset, length);
+  }
+
+  /** One chunk through the stream's one reader (made on the first chunk, with the wire format's fast path). */
+  private boolean readChunkFast(StreamLineReader.FastPath fastPath, byte[] bytes, int offset, int length) {
     if (lineReader == null) {
-      lineReader = new StreamLineReader(provider::readBodyFast);
+      lineReader = new StreamLineReader(fastPath);
     }
     int before = acc.contentChunks();
     if (!lineReader.read(bytes, offset, length, acc)) {

@@ -227,12 +227,8 @@ public final class OllamaProvider implements Provider {
         }
         seen |= bit;
       }
-      if (p.currentToken() != JsonToken.END_OBJECT) {
-        return false; // a truncated object: a non-blocking parser runs out of input instead of failing
-      }
-      JsonToken after = p.nextToken();
-      if (after != null && after != JsonToken.NOT_AVAILABLE) {
-        return false; // more than one value: the tree path decides
+      if (!endsWholeObject(p)) {
+        return false;
       }
     } catch (IOException | NotFast e) {
       return false;
@@ -268,6 +264,19 @@ public final class OllamaProvider implements Provider {
     private NotFast() {
       super(null, null, false, false);
     }
+  }
+
+  /**
+   * After a fast reader's last field: whether the parser stands on the end of a whole object with nothing
+   * after it. A truncated object fails that way too: a non-blocking parser (streams) runs out of input
+   * instead of throwing; a second value goes to the tree path, which decides.
+   */
+  static boolean endsWholeObject(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      return false;
+    }
+    JsonToken after = p.nextToken();
+    return after == null || after == JsonToken.NOT_AVAILABLE;
   }
 
   static String stringOrNull(JsonParser p, JsonToken value) throws IOException, NotFast {

@@ -230,11 +230,7 @@ public class OpenAiProvider implements Provider {
         }
         seen |= bit;
       }
-      if (p.currentToken() != JsonToken.END_OBJECT) {
-        return false; // cut short: a non-blocking parser runs out of input
-      }
-      JsonToken after = p.nextToken();
-      if (after != null && after != JsonToken.NOT_AVAILABLE) {
+      if (!OllamaProvider.endsWholeObject(p)) {
         return false;
       }
     } catch (IOException | OllamaProvider.NotFast e) {
