@@ -32,12 +32,19 @@ public class MultiTaskSimulation extends LlmSimulation {
     for (int i = 0; i < tasks.size(); i++) {
       TaskSpec task = tasks.get(i);
       double share = workload().mix().fraction(task.name());
-      ScenarioBuilder scenario = scenario(task.name())
-          .feed(workload().promptSet(task).feeder(workload().seed() + i))
-          .exec(pickModel(workload().modelsFor(task)));
+      ChainBuilder visit = exec(feed(workload().promptSet(task).feeder(workload().seed() + i)))
+          .exec(pickModel(workload().modelsFor(task)))
+          .exec(requests(task, i));
+      ScenarioBuilder scenario = scenario(task.name());
       LoadProfile profile = workload().injectedProfile();
       if (profile instanceof LoadProfile.Closed closed) {
-        populations.add(scenario.exec(requests(task)).injectClosed(LlmInjection.closed(closed, share)));
+        populations.add(scenario.exec(visit).injectClosed(LlmInjection.closed(closed, share)));
+      } else if (profile instanceof LoadProfile.Capacity) {
+        // the search decides the rate while the run goes: tick users, admitted or not by its gate
+        populations.add(scenario
+            .exec(stopWhenCapacityFound())
+            .exec(capacityGate(i, visit))
+            .injectOpen(capacityTicks(i)));
       } else {
         double[] arrivals = LlmInjection.arrivalOffsets(profile, share, i);
         if (arrivals.length == 0) {
@@ -45,9 +52,8 @@ public class MultiTaskSimulation extends LlmSimulation {
         }
         ArrivalClock clock = new ArrivalClock(arrivals);
         populations.add(scenario
-            .exec(stopWhenCapacityFound()) // llm.profile=capacity: ends the search at the first broken step
             .exec(session -> session.set(LlmAction.INTENDED_START_KEY, clock.plannedStart(System.nanoTime())))
-            .exec(requests(task))
+            .exec(visit)
             .injectOpen(LlmInjection.open(arrivals)));
       }
     }
@@ -55,24 +61,26 @@ public class MultiTaskSimulation extends LlmSimulation {
   }
 
   /** The requests of one visit: one request, or a multi-turn conversation for chat. */
-  private ChainBuilder requests(TaskSpec task) {
+  private ChainBuilder requests(TaskSpec task, int taskIndex) {
     Operation operation = workload().operationFor(task);
+    ChainBuilder counted = countRequest(taskIndex); // a capacity search counts the requests sent
     switch (operation) {
       case EMBED -> {
-        return exec(llm(task.name()).embed().task(task.name()).model("#{model}").inputsFrom("#{inputs}")
+        return exec(counted).exec(llm(task.name()).embed().task(task.name()).model("#{model}").inputsFrom("#{inputs}")
             .options(workload().optionsFor(task)).check(embeddings().gte(1)));
       }
       case GENERATE, COMPLETION -> {
         LlmActionBuilder action = operation == Operation.GENERATE ? llm(task.name()).generate()
             : llm(task.name()).completion();
-        return exec(tuned(action.task(task.name()).model("#{model}").prompt("#{prompt}"), task));
+        return exec(counted).exec(tuned(action.task(task.name()).model("#{model}").prompt("#{prompt}"), task));
       }
       default -> {
         LlmActionBuilder opening = tuned(llm(task.name()).chat().task(task.name()).model("#{model}")
             .messages(MultiTaskSimulation::messages).conversation("history"), task);
         LlmActionBuilder followUp = tuned(llm(task.name()).chat().task(task.name()).model("#{model}")
             .user("#{turn}").conversation("history"), task);
-        return exec(opening).exitHereIfFailed().foreach("#{turns}", "turn").on(exec(followUp).exitHereIfFailed());
+        return exec(counted).exec(opening).exitHereIfFailed().foreach("#{turns}", "turn")
+            .on(exec(counted).exec(followUp).exitHereIfFailed());
       }
     }
   }

@@ -42,6 +42,11 @@ public final class LlmInjection {
     if (profile instanceof LoadProfile.Closed) {
       throw new IllegalArgumentException("a closed profile has no arrival schedule");
     }
+    if (profile instanceof LoadProfile.Capacity) {
+      throw new IllegalArgumentException("llm.profile=capacity decides its rates while the run goes: it runs in"
+          + " MultiTaskSimulation (mvn gatling:test), or in a simulation injecting capacityTicks(i) through"
+          + " capacityGate(i, ...) (see LlmSimulation)");
+    }
     List<Double> offsets = new ArrayList<>();
     double arrivals = 0; // integrated rate so far
     long next = 0;       // index of the next arrival

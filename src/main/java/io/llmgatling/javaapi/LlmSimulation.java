@@ -2,8 +2,13 @@ package io.llmgatling.javaapi;
 
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.CoreDsl;
+import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.Simulation;
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.gatling.LlmAction;
+import io.llmgatling.engine.record.RunClock;
+import io.llmgatling.run.CapacitySearch;
 import io.llmgatling.run.LlmRun;
 import io.llmgatling.run.PlannedStep;
 import io.llmgatling.run.ProcessMonitor;
@@ -14,6 +19,7 @@ import io.llmgatling.workload.ConfigException;
 import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.LoadStep;
 import io.llmgatling.workload.Slo;
+import io.llmgatling.workload.TaskSpec;
 import io.llmgatling.workload.WorkloadConfig;
 import java.net.URI;
 import java.nio.file.Files;
@@ -52,6 +58,7 @@ public abstract class LlmSimulation extends Simulation {
   private final WorkloadConfig workload;
   private final LlmSimulator simulator;
   private final URI baseUrl;
+  private final CapacitySearch capacitySearch;
   private LlmRun run;
 
   /** A simulation configured by the workload file and {@code -Dllm.*} alone. */
@@ -93,6 +100,8 @@ public abstract class LlmSimulation extends Simulation {
     }
     // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
     // the Ollama way whatever API the run speaks, so that -Dllm.api=openai|lmstudio runs against it unchanged
+    this.capacitySearch = workload.injectedProfile() instanceof LoadProfile.Capacity capacity
+        ? orExit(() -> newCapacitySearch(capacity)) : null;
     ApiFlavor preflightApi = simulator != null ? ApiFlavor.OLLAMA : workload.api();
     orExit(() -> ServerPreflight.check(preflightApi, baseUrl, workload.apiKey(), workload.models(),
         workload.insecureTls()));
@@ -134,6 +143,81 @@ public abstract class LlmSimulation extends Simulation {
   }
 
   /**
+   * The adaptive capacity search of this run ({@code llm.profile=capacity}), or null in other runs. Its tasks are
+   * the mix's, in order, each with its share of the requests.
+   *
+   * @return the search the admission gates ask
+   */
+  protected CapacitySearch capacitySearch() {
+    return capacitySearch;
+  }
+
+  /**
+   * Injection of a capacity search's tick users for one task (see {@link CapacitySearch}): a steady stream over the
+   * time budget (plus a minute for the last step), fine enough for the highest rate the search may offer.
+   *
+   * @param taskIndex the task's index in the mix
+   * @return open injection steps
+   */
+  protected List<OpenInjectionStep> capacityTicks(int taskIndex) {
+    LoadProfile.Capacity capacity = (LoadProfile.Capacity) workload.injectedProfile();
+    CapacitySearch.Task task = capacitySearch.tasks().get(taskIndex);
+    double usersAtMax = capacity.maxRate() * task.share() / task.requestsPerUser();
+    return List.of(CoreDsl.constantUsersPerSec(LoadProfile.Capacity.tickRate(usersAtMax))
+        .during(capacity.budget().plusMinutes(1)));
+  }
+
+  /**
+   * The admission gate of a capacity search for one task: a tick user either becomes an arrival (with its intended
+   * start, so that client delay stays honest) and runs {@code visit}, or leaves at once.
+   *
+   * @param taskIndex the task's index in the mix
+   * @param visit     what an admitted user does
+   * @return the chain to put after {@link #stopWhenCapacityFound()}
+   */
+  protected ChainBuilder capacityGate(int taskIndex, ChainBuilder visit) {
+    CapacitySearch search = capacitySearch;
+    return CoreDsl.exec(session -> {
+      long due = search.admit(taskIndex, System.nanoTime());
+      return due == CapacitySearch.REFUSED ? session.set(ADMITTED, false)
+          : session.set(ADMITTED, true).set(LlmAction.INTENDED_START_KEY, due);
+    }).doIf(session -> session.getBoolean(ADMITTED)).then(visit);
+  }
+
+  /**
+   * Tells a capacity search that one request of the task is being sent (first turn or follow-up): the search
+   * compares completions with requests sent, and learns how many requests a user sends. A no-op in other runs.
+   *
+   * @param taskIndex the task's index in the mix
+   * @return a chain to put right before each LLM request
+   */
+  protected ChainBuilder countRequest(int taskIndex) {
+    CapacitySearch search = capacitySearch;
+    return CoreDsl.exec(session -> {
+      if (search != null) {
+        search.requestStarted(taskIndex, System.nanoTime());
+      }
+      return session;
+    });
+  }
+
+  private static final String ADMITTED = "llm.capacityAdmitted";
+
+  private CapacitySearch newCapacitySearch(LoadProfile.Capacity capacity) {
+    List<CapacitySearch.Task> tasks = new ArrayList<>();
+    for (TaskSpec task : workload.tasks()) {
+      double requestsPerUser = 1;
+      if (workload.operationFor(task) == Operation.CHAT) {
+        // a chat visit is the opening request and one more per follow-up turn (MultiTaskSimulation)
+        requestsPerUser = workload.promptSet(task).entries().stream().mapToInt(e -> 1 + e.turns().size())
+            .average().orElse(1);
+      }
+      tasks.add(new CapacitySearch.Task(task.name(), workload.mix().fraction(task.name()), requestsPerUser));
+    }
+    return new CapacitySearch(capacity, tasks, RunClock::epochMillis);
+  }
+
+  /**
    * Opens the run (results folder, journal, progress). Called by Gatling before the injection.
    */
   @Override
@@ -169,8 +253,8 @@ public abstract class LlmSimulation extends Simulation {
     if (workload.monitorPid() != null) {
       run.monitorProcess(workload.monitorPid());
     }
-    if (workload.injectedProfile() instanceof LoadProfile.Capacity capacity) {
-      run.monitorCapacity(capacity.limits());
+    if (capacitySearch != null) {
+      run.searchCapacity(capacitySearch);
     }
   }
 

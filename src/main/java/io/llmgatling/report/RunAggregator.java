@@ -40,6 +40,10 @@ final class RunAggregator {
   private final MetricRecorder outputTokens = new MetricRecorder(3, 1);
   private final Map<String, MetricRecorder> server = new LinkedHashMap<>();
   private long skippedLines;
+  /** Capacity runs: the search's own verdicts ({@code capacity.json}); steps then group requests by completion. */
+  private SearchStep.Outcome search;
+  /** Capacity runs: every record, for the fitted model (a search's few thousand requests). */
+  private final List<RequestRecord> capacityRecords = new ArrayList<>();
   private long firstMs = Long.MAX_VALUE;
   private long lastMs = Long.MIN_VALUE;
 
@@ -57,6 +61,9 @@ final class RunAggregator {
   /** Aggregates {@code runDir/requests.jsonl} (a missing file counts as a run without requests). */
   static RunAggregate aggregate(Path runDir, RunMeta meta, List<Slo> slos) throws IOException {
     RunAggregator aggregator = new RunAggregator(meta, slos);
+    if ("capacity".equals(meta.profile())) {
+      aggregator.search = SearchStep.Outcome.read(runDir);
+    }
     Path file = runDir.resolve(REQUESTS_FILE);
     if (Files.isRegularFile(file)) {
       try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -87,16 +94,21 @@ final class RunAggregator {
     all.add(r, good);
     tasks.computeIfAbsent(String.valueOf(r.task()), t -> new GroupAggregator()).add(r, good);
     models.computeIfAbsent(r.model() == null ? "(not resolved)" : r.model(), m -> new GroupAggregator()).add(r, good);
+    double end = r.intendedAtMs() + nz(r.clientDelayMs()) + nz(r.e2eMs());
+    // a capacity search judges the requests completed in its windows; stairs the requests meant to start in a step
+    double at = search != null ? end : r.intendedAtMs();
     for (int i = 0; i < steps.size(); i++) {
       LoadStep step = meta.steps().get(i);
-      if (r.intendedAtMs() >= step.startEpochMs() && r.intendedAtMs() < step.endEpochMs()) {
+      if (at >= step.startEpochMs() && at < step.endEpochMs()) {
         steps.get(i).add(r, good);
         break;
       }
     }
+    if (search != null) {
+      capacityRecords.add(r);
+    }
     series.add(r);
     firstMs = Math.min(firstMs, r.intendedAtMs());
-    double end = r.intendedAtMs() + nz(r.clientDelayMs()) + nz(r.e2eMs());
     lastMs = Math.max(lastMs, (long) Math.ceil(end));
     if (r.ok()) {
       if (r.chunkGapsMs() != null) {
@@ -137,8 +149,9 @@ final class RunAggregator {
     }
     boolean passed = verdicts.stream().allMatch(Summary.SloResult::passed);
     List<Summary.StepStats> stepStats = stepStats();
-    Summary.Capacity capacity = "capacity".equals(meta.profile()) && !stepStats.isEmpty()
-        ? capacity(stepStats) : null;
+    Summary.Capacity capacity = !"capacity".equals(meta.profile()) ? null
+        : search != null ? CapacitySummary.of(search, stepStats, slos, capacityRecords, taskStats.keySet())
+        : stepStats.isEmpty() ? null : capacity(stepStats);
     if (capacity != null) {
       // a capacity search goes on until a step breaks the SLOs, so the run-wide verdicts fail by design: the
       // search succeeds when it found a sustained rate, i.e. when at least its first step held
@@ -179,15 +192,26 @@ final class RunAggregator {
       List<String> failed = SloEvaluator.failedRunWide(slos, s);
       Double rate = Double.isNaN(step.ratePerSec()) ? null : step.ratePerSec();
       Double errorRate = s.errorRatePercent() == null ? null : MetricRecorder.round3(s.errorRatePercent());
+      SearchStep judged = search != null && search.steps().size() == steps.size() ? search.steps().get(i) : null;
+      if (judged != null) {
+        // the search's verdict, taken while it ran on the same window (with its throughput and trend checks)
+        failed = judged.reasons();
+      }
       result.add(new Summary.StepStats(Instant.ofEpochMilli(step.startEpochMs()).toString(),
           Instant.ofEpochMilli(step.endEpochMs()).toString(), rate, step.users(), s.requests(),
           s.requestsPerSec(), errorRate, s.outputTokensPerSec(), s.ttftMs().p50(), s.ttftMs().p95(),
-          s.itlMs().p95(), s.e2eMs().p50(), s.e2eMs().p95(), failed.isEmpty(), failed));
+          s.itlMs().p95(), s.e2eMs().p50(), s.e2eMs().p95(), failed.isEmpty(), failed,
+          judged == null ? null : judged.offeredPerSec(), judged == null ? null : judged.usersPerSec(),
+          judged == null ? null : judged.arrivalsPerSec(), judged == null ? null : judged.achievedPerSec(),
+          judged == null ? null : judged.steady()));
     }
     return result;
   }
 
-  /** The highest step that passed, what stopped the next one, and where the limit would lie. */
+  /**
+   * A capacity run without the search's {@code capacity.json} (a run folder of an older version, or merged shards):
+   * the highest step that passed, what stopped the next one, and where the limit would lie.
+   */
   private Summary.Capacity capacity(List<Summary.StepStats> stepStats) {
     int lastPass = -1;
     int firstFailAfter = -1;
@@ -201,7 +225,7 @@ final class RunAggregator {
     }
     Double maxRate = lastPass < 0 ? null : stepStats.get(lastPass).requestsPerSec();
     if (firstFailAfter < 0) {
-      return new Summary.Capacity(maxRate, null, null, stepStats);
+      return new Summary.Capacity(maxRate, null, null, null, null, null, null, null, List.of(), stepStats);
     }
     String limitedBy = stepStats.get(firstFailAfter).failed().get(0);
     Double predicted = null;
@@ -218,7 +242,7 @@ final class RunAggregator {
         predicted = Double.isFinite(crossing) ? MetricRecorder.round3(crossing) : null;
       }
     }
-    return new Summary.Capacity(maxRate, limitedBy, predicted, stepStats);
+    return new Summary.Capacity(maxRate, null, null, limitedBy, predicted, null, null, null, List.of(), stepStats);
   }
 
   private double stepSeconds(int i) {

@@ -65,13 +65,16 @@ final class SloEvaluator {
 
   /**
    * The verdict of one SLO: a task-scoped one on its task's stats, a run-wide one on {@code all}.
-   * With no sample (e.g. a task that never ran) the actual value is null and the SLO passes: nothing breached it.
+   * With no sample the actual value is null, "no data", and the SLO fails (every request of the task failed, or
+   * none carried the metric): a limit nothing measured is not met. It passes only when its scope (the task, or the
+   * run) sent no request at all, e.g. a shard whose share of the task rounds to nothing.
    */
   static Summary.SloResult evaluate(Slo slo, Stats all, Map<String, Stats> tasks) {
     Stats stats = slo.task() == null ? all : tasks.get(slo.task());
     Double actual = stats == null ? null : stats.metric(slo.metric(), slo.stat());
     Double shown = actual == null ? null : MetricRecorder.round3(actual);
-    return new Summary.SloResult(slo.expr(), shown, actual == null || compare(slo, actual));
+    boolean nothingSent = stats == null || stats.requests() == 0;
+    return new Summary.SloResult(slo.expr(), shown, actual == null ? nothingSent : compare(slo, actual));
   }
 
   /** The run-wide SLOs that a step's stats fail (task-scoped ones are judged on the whole run only). */

@@ -47,41 +47,71 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
   public record Target(String api, String baseUrl, List<String> models) {
   }
 
-  /** One SLO verdict; {@code actual} is null when nothing was measured (then it passes: nothing breached it). */
+  /**
+   * One SLO verdict; {@code actual} is null when nothing was measured: "no data", which fails unless the SLO's
+   * scope (its task, or the run) sent no request at all.
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   @JsonPropertyOrder({"expr", "actual", "passed"})
   public record SloResult(String expr, Double actual, boolean passed) {
   }
 
   /**
-   * The outcome of a capacity run.
+   * The outcome of a capacity run (an adaptive search, SPEC "Additions → Capacity").
    *
-   * @param maxRatePerSec          achieved throughput of the highest step that met every run-wide SLO (null if none did)
-   * @param limitedBy              the SLO that failed first above it, or null when no step failed
-   * @param predictedMaxRatePerSec where the limiting SLO's value crosses its threshold, interpolated linearly
-   *                               between the last passing and the first failing step; null when not computable
-   * @param steps                  every step's figures
+   * @param maxRatePerSec          highest request rate that held in steady state: the best held step's offered rate,
+   *                               or its achieved completion rate when lower (null if no step held)
+   * @param maxUsersPerSec         virtual users per second carrying {@code maxRatePerSec}
+   * @param bracket                {@code [lastGood, firstBad]} offered rates (requests/s), either null when unknown
+   * @param limitedBy              why the first bad step did not hold (an SLO, {@code throughput}, {@code queue},
+   *                               {@code errors}, {@code no data}), or null when none failed
+   * @param predictedMaxRatePerSec the fitted model's highest rate meeting the SLOs, or null
+   * @param model                  the fitted model of the server, or null
+   * @param verdict                one or two plain sentences
+   * @param searchEnded            why the search stopped
+   * @param predicted              the model's latency against offered rate (may be empty)
+   * @param steps                  every judged step's figures, in the order played
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  @JsonPropertyOrder({"maxRatePerSec", "limitedBy", "predictedMaxRatePerSec", "steps"})
-  public record Capacity(Double maxRatePerSec, String limitedBy, Double predictedMaxRatePerSec,
-                         List<StepStats> steps) {
+  @JsonPropertyOrder({"maxRatePerSec", "maxUsersPerSec", "bracket", "limitedBy", "predictedMaxRatePerSec", "model",
+      "verdict", "searchEnded", "predicted", "steps"})
+  public record Capacity(Double maxRatePerSec, Double maxUsersPerSec, List<Double> bracket, String limitedBy,
+                         Double predictedMaxRatePerSec, ServerModel model, String verdict, String searchEnded,
+                         List<PredictedPoint> predicted, List<StepStats> steps) {
+  }
+
+  /** One point of the model's predicted curve: latency p95 at an offered request rate (null when unknown). */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"offeredPerSec", "ttftP95Ms", "e2eP95Ms"})
+  public record PredictedPoint(double offeredPerSec, Double ttftP95Ms, Double e2eP95Ms) {
   }
 
   /**
-   * Figures of one load step (requests that were meant to start within it).
+   * Figures of one load step: for stairs, requests meant to start within it; for a capacity search, requests
+   * completed within its judged window.
    *
-   * @param ratePerSec offered rate, or null for a closed-model step
-   * @param users      concurrency, or 0 for an open-model step
-   * @param passed     whether the step met every run-wide SLO
+   * @param ratePerSec     offered rate, or null for a closed-model step
+   * @param users          concurrency, or 0 for an open-model step
+   * @param passed         whether the step met every run-wide SLO (capacity: whether it held, = {@code steady})
+   * @param offeredPerSec  capacity: the request rate the search offered
+   * @param usersPerSec    capacity: the virtual users per second carrying it
+   * @param arrivalsPerSec capacity: requests sent per second in the judged window
+   * @param achievedPerSec capacity: requests completed per second in the judged window
+   * @param steady         capacity: whether the step held (kept up, no latency trend, errors and SLOs within limits)
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  @JsonPropertyOrder({"start", "end", "ratePerSec", "users", "requests", "requestsPerSec", "errorRate",
-      "outputTokensPerSec", "ttftP50Ms", "ttftP95Ms", "itlP95Ms", "e2eP50Ms", "e2eP95Ms", "passed", "failed"})
+  @JsonPropertyOrder({"start", "end", "ratePerSec", "users", "offeredPerSec", "usersPerSec", "arrivalsPerSec",
+      "achievedPerSec", "steady", "requests", "requestsPerSec", "errorRate", "outputTokensPerSec", "ttftP50Ms",
+      "ttftP95Ms", "itlP95Ms", "e2eP50Ms", "e2eP95Ms", "passed", "failed"})
   public record StepStats(String start, String end, Double ratePerSec, int users, long requests,
                           double requestsPerSec, Double errorRate, double outputTokensPerSec, Double ttftP50Ms,
                           Double ttftP95Ms, Double itlP95Ms, Double e2eP50Ms, Double e2eP95Ms, boolean passed,
-                          List<String> failed) {
+                          List<String> failed,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Double offeredPerSec,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Double usersPerSec,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Double arrivalsPerSec,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Double achievedPerSec,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Boolean steady) {
   }
 
   /**

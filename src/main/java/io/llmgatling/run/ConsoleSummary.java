@@ -37,15 +37,33 @@ final class ConsoleSummary {
       errors.fields().forEachRemaining(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue()));
       out.println(sb);
     }
-    JsonNode slo = summary.path("slo");
-    for (JsonNode s : slo) {
-      boolean ok = s.path("passed").asBoolean(false);
-      out.printf("SLO %-4s %-32s actual %s%n", ok ? "OK" : "FAIL", s.path("expr").asText(),
-          s.path("actual").isNull() || s.path("actual").isMissingNode() ? "n/a" : fmt(s.path("actual").asDouble()));
+    JsonNode capacity = summary.path("capacity");
+    if (capacity.isObject() && capacity.has("verdict")) {
+      // a capacity search pushes past the limits on purpose: its verdict replaces the run-wide SLO verdicts
+      JsonNode bracket = capacity.path("bracket");
+      out.printf("capacity: max %s req/s%s, bracket [%s, %s] req/s, limited by %s%n",
+          number(capacity.path("maxRatePerSec")),
+          capacity.path("maxUsersPerSec").isNumber() ? " (" + number(capacity.path("maxUsersPerSec")) + " users/s)" : "",
+          number(bracket.path(0)), number(bracket.path(1)),
+          capacity.path("limitedBy").isTextual() ? capacity.path("limitedBy").asText() : "nothing");
+      out.println("capacity: " + capacity.path("verdict").asText());
+      out.println(summary.path("passed").asBoolean(false) ? "Capacity found." : "NO CAPACITY FOUND: the run fails.");
+    } else {
+      JsonNode slo = summary.path("slo");
+      for (JsonNode s : slo) {
+        boolean ok = s.path("passed").asBoolean(false);
+        boolean noData = s.path("actual").isNull() || s.path("actual").isMissingNode();
+        out.printf("SLO %-4s %-32s actual %s%n", ok ? "OK" : "FAIL", s.path("expr").asText(),
+            noData ? (ok ? "n/a (no request sent)" : "no data") : fmt(s.path("actual").asDouble()));
+      }
+      out.println(summary.path("passed").asBoolean(false) ? "All SLOs met." : "SLO BREACHED: the run fails.");
     }
-    out.println(summary.path("passed").asBoolean(false) ? "All SLOs met." : "SLO BREACHED: the run fails.");
     out.println("LLM report: " + dir.resolve("index.html").toAbsolutePath());
     out.println(RULE);
+  }
+
+  private static String number(JsonNode value) {
+    return value.isNumber() ? fmt(value.asDouble()) : "-";
   }
 
   private static void line(PrintStream out, String scope, JsonNode s) {

@@ -75,7 +75,7 @@ public final class LlmRun implements RecordSink {
   private volatile Boolean passed;
   private volatile String gatlingResultsDir;
   private volatile ProcessMonitor processMonitor;
-  private volatile CapacityMonitor capacityMonitor;
+  private volatile CapacitySearch capacitySearch;
   private volatile long lastRecordNanos = System.nanoTime();
 
   private LlmRun(Settings settings, PrintStream console) {
@@ -141,37 +141,35 @@ public final class LlmRun implements RecordSink {
   }
 
   /**
-   * Judges a capacity search step by step while it runs ({@code llm.profile=capacity}); once a step breaks one of
-   * {@code limits}, {@link #capacityStopRequested()} turns true and the summary reports on the steps played.
+   * Runs an adaptive capacity search ({@code llm.profile=capacity}) during this run: starts it now, feeds it every
+   * finished request, moves it on every 250 ms (printing its verdicts), and once it is done
+   * {@link #capacityStopRequested()} turns true so that the scenarios stop the injection.
    *
-   * @param limits the objectives every step must meet
+   * @param search the search the scenarios' admission gates ask
    */
-  public void monitorCapacity(List<Slo> limits) {
-    List<LoadStep> planned = steps();
-    if (planned.isEmpty()) {
-      return;
-    }
-    long stepMs = planned.get(0).endEpochMs() - planned.get(0).startEpochMs();
-    CapacityMonitor monitor = new CapacityMonitor(planned, limits, CapacityMonitor.settleMsFor(stepMs));
-    capacityMonitor = monitor;
-    progress.scheduleWithFixedDelay(() -> monitor.tick(System.currentTimeMillis()).forEach(console::println),
+  public void searchCapacity(CapacitySearch search) {
+    search.start(System.nanoTime());
+    capacitySearch = search;
+    console.println("llm-gatling: " + settings.workload().getOrDefault("llm.profile", "capacity search"));
+    search.tick(System.nanoTime()).forEach(console::println);
+    progress.scheduleWithFixedDelay(() -> search.tick(System.nanoTime()).forEach(console::println),
         250, 250, TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Whether the capacity search of this JVM's run found its limit, so that the injection should stop (used by
+   * Whether the capacity search of this JVM's run is done, so that the injection should stop (used by
    * {@code stopLoadGeneratorIf} in the scenarios).
    */
   public static boolean capacityStopRequested() {
     LlmRun run = current;
-    return run != null && run.capacityMonitor != null && run.capacityMonitor.stopRequested();
+    return run != null && run.capacitySearch != null && run.capacitySearch.done();
   }
 
   /** Why the capacity search stops, or a generic sentence. */
   public static String capacityStopReason() {
     LlmRun run = current;
-    String reason = run == null || run.capacityMonitor == null ? null : run.capacityMonitor.stopReason();
-    return reason == null ? "capacity search finished" : reason;
+    String reason = run == null || run.capacitySearch == null ? null : run.capacitySearch.stopReason();
+    return reason == null ? "capacity search finished" : "capacity search done: " + reason;
   }
 
   /** The run of this JVM, or null. */
@@ -194,9 +192,9 @@ public final class LlmRun implements RecordSink {
     }
     live.record(record);
     lastRecordNanos = System.nanoTime();
-    CapacityMonitor capacity = capacityMonitor;
-    if (capacity != null) {
-      capacity.accept(record);
+    CapacitySearch search = capacitySearch;
+    if (search != null) {
+      search.completed(record, System.nanoTime());
     }
   }
 
@@ -231,6 +229,16 @@ public final class LlmRun implements RecordSink {
       drainAfterCapacityStop();
     }
     progress.shutdownNow();
+    CapacitySearch search = capacitySearch;
+    if (search != null) {
+      search.stop(partial ? "run interrupted" : "injection ended");
+      search.tick(System.nanoTime()).forEach(console::println);
+      try {
+        search.outcome().write(dir);
+      } catch (IOException e) {
+        console.println("llm-gatling: could not write " + dir.resolve("capacity.json") + ": " + e.getMessage());
+      }
+    }
     if (processMonitor != null) {
       processMonitor.close(); // before the report: it reads resources.jsonl
     }
@@ -275,11 +283,14 @@ public final class LlmRun implements RecordSink {
   }
 
   private List<LoadStep> steps() {
-    List<LoadStep> all = settings.steps().stream().map(s -> new LoadStep(startEpochMs + Math.round(s.startSec() * 1000),
+    CapacitySearch search = capacitySearch;
+    if (search != null) {
+      // a capacity search's steps are its judged windows, decided while it ran
+      return search.outcome().steps().stream().map(s -> new LoadStep(s.startMs(), s.endMs(), s.offeredPerSec(), 0))
+          .toList();
+    }
+    return settings.steps().stream().map(s -> new LoadStep(startEpochMs + Math.round(s.startSec() * 1000),
         startEpochMs + Math.round(s.endSec() * 1000), s.rate(), s.users())).toList();
-    CapacityMonitor capacity = capacityMonitor;
-    // a capacity search that stopped reports on the steps it played, up to the one that broke a limit
-    return capacity == null ? all : all.subList(0, capacity.playedSteps());
   }
 
   private JsonNode readSummary() {

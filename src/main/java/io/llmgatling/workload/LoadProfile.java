@@ -283,25 +283,37 @@ public sealed interface LoadProfile {
   }
 
   /**
-   * A capacity search: stairs that go up until the SLOs break. The injector plays the steps; the run
-   * stops at the first step that breaks one of {@code limits} and reports the last step that held as the
-   * capacity. With {@code maxSteps} reached the capacity is at least the top rate.
+   * An adaptive capacity search: the request rate offered is decided while the run goes (doubling, then bisecting
+   * between the last rate that held and the first that did not) by {@code io.llmgatling.run.CapacitySearch}; the
+   * injection is a fine stream of "tick" users over the time budget, each admitted or not by the search.
+   * Rates are in requests per second.
    *
-   * @param startRate    rate of the first step
-   * @param stepRate     added at each step
-   * @param maxSteps     most steps played
-   * @param stepDuration length of each step; long enough to fill the server's queue (15 s or more)
-   * @param limits       the objectives a step must meet to count as sustained
+   * @param startRate   first rate offered (requests/s)
+   * @param maxRate     highest rate offered; a search that holds there stops ("at least maxRate")
+   * @param precision   the search stops when the bracket [last good, first bad] is within this fraction of its top
+   * @param budget      time budget of the whole search
+   * @param minRequests completions a judged window needs (unless it reaches {@code maxWindow})
+   * @param minWindow   shortest judged window
+   * @param maxWindow   longest judged window
+   * @param limits      the objectives a step must meet to count as sustained
    */
-  record Capacity(double startRate, double stepRate, int maxSteps, Duration stepDuration, List<Slo> limits)
-      implements LoadProfile {
+  record Capacity(double startRate, double maxRate, double precision, Duration budget, int minRequests,
+                  Duration minWindow, Duration maxWindow, List<Slo> limits) implements LoadProfile {
     public Capacity {
       requireRate("startRate", startRate, false);
-      requireRate("stepRate", stepRate, false);
-      if (maxSteps < 1) {
-        throw new IllegalArgumentException("maxSteps must be >= 1, was " + maxSteps);
+      requireRate("maxRate", maxRate, false);
+      if (!(precision > 0 && precision < 1)) {
+        throw new IllegalArgumentException("precision must be in (0, 1), was " + precision);
       }
-      requirePositive("stepDuration", stepDuration);
+      requirePositive("budget", budget);
+      if (minRequests < 1) {
+        throw new IllegalArgumentException("minRequests must be >= 1, was " + minRequests);
+      }
+      requirePositive("minWindow", minWindow);
+      requirePositive("maxWindow", maxWindow);
+      if (maxWindow.compareTo(minWindow) < 0) {
+        throw new IllegalArgumentException("maxWindow must be >= minWindow");
+      }
       limits = List.copyOf(limits);
     }
 
@@ -311,29 +323,41 @@ public sealed interface LoadProfile {
     }
 
     /**
-     * Each shard plays its share of every step. Rate limits (requestsPerSec, ...) stay as they are: the
+     * Each shard offers its share of every rate. Rate limits (requestsPerSec, ...) stay as they are: the
      * verdict is taken on the merged run.
      */
     @Override
     public Capacity shard(int index, int count) {
       new Shard(index, count);
-      return new Capacity(startRate / count, stepRate / count, maxSteps, stepDuration, limits);
+      return new Capacity(startRate / count, maxRate / count, precision, budget, minRequests, minWindow, maxWindow,
+          limits);
+    }
+
+    /** The steps are decided while the run goes: none planned. */
+    @Override
+    public List<LoadStep> loadSteps() {
+      return List.of();
     }
 
     @Override
-    public List<LoadStep> loadSteps() {
-      return stairSteps(startRate, stepRate, maxSteps, stepDuration);
+    public Duration totalDuration() {
+      return budget;
     }
 
-    /** The rate of step {@code i} (0-based). */
-    public double rateOfStep(int i) {
-      return startRate + i * stepRate;
+    /**
+     * Tick users per second a scenario carrying {@code usersPerSecAtMax} users/s at the maximum rate injects: twice
+     * that, at least 20/s (an arrival is at most 50 ms late), at most 400/s.
+     */
+    public static double tickRate(double usersPerSecAtMax) {
+      return Math.max(20, Math.min(400, 2 * usersPerSecAtMax));
     }
 
     @Override
     public String describe() {
-      return "capacity search from " + perSecond(startRate) + " by " + perSecond(stepRate) + " up to " + maxSteps
-          + " steps of " + Durations.format(stepDuration);
+      return "capacity search from " + perSecond(startRate) + " (x2, then bisection to " + Math.round(precision * 100)
+          + " %, at most " + perSecond(maxRate) + ") within " + Durations.format(budget) + "; steps of >= "
+          + minRequests + " requests and " + Durations.format(minWindow) + " (<= " + Durations.format(maxWindow)
+          + ") after a warm-up";
     }
   }
 

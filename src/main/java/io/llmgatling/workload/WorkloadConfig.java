@@ -100,6 +100,11 @@ public record WorkloadConfig(
   public static final String STAIRS_STEP = "llm.stairs.step";
   public static final String STAIRS_STEPS = "llm.stairs.steps";
   public static final String STAIRS_STEP_DURATION = "llm.stairs.stepDuration";
+  public static final String CAPACITY_MAX_RATE = "llm.capacity.maxRate";
+  public static final String CAPACITY_PRECISION = "llm.capacity.precision";
+  public static final String CAPACITY_MIN_REQUESTS = "llm.capacity.minRequests";
+  public static final String CAPACITY_WINDOW = "llm.capacity.window";
+  public static final String CAPACITY_MAX_WINDOW = "llm.capacity.maxWindow";
   public static final String MAX_TOKENS = "llm.maxTokens";
   public static final String STREAM = "llm.stream";
   public static final String SLO = "llm.slo";
@@ -127,7 +132,7 @@ public record WorkloadConfig(
   /** Every fixed key this class reads. */
   public static final List<String> KEYS = List.of(TARGET, API, BASE_URL, API_KEY, MODEL, EMBEDDING_MODELS, MIX,
       PROFILE, RATE, USERS, DURATION, RAMP_UP, RAMP_FROM, STAIRS_STEP, STAIRS_STEPS, STAIRS_STEP_DURATION,
-      MAX_TOKENS, STREAM, SLO, SHARD, MONITOR_PID, SEED, WORKLOAD, INSECURE_TLS, TIMEOUT_CONNECT,
+      CAPACITY_MAX_RATE, CAPACITY_PRECISION, CAPACITY_MIN_REQUESTS, CAPACITY_WINDOW, CAPACITY_MAX_WINDOW, MAX_TOKENS, STREAM, SLO, SHARD, MONITOR_PID, SEED, WORKLOAD, INSECURE_TLS, TIMEOUT_CONNECT,
       TIMEOUT_FIRST_TOKEN, TIMEOUT_IDLE, TIMEOUT_TOTAL, EMBEDDINGS_BATCH);
 
   /** The workload file read when {@code llm.workload} is not set, if it exists. */
@@ -139,6 +144,15 @@ public record WorkloadConfig(
   public static final Duration DEFAULT_RAMP_UP = Duration.ofSeconds(5);
   public static final int DEFAULT_STAIRS_STEPS = 5;
   public static final long DEFAULT_SEED = 42;
+  /** Capacity search defaults: start rate (requests/s) when {@code llm.rate} is not set, and the rest. */
+  public static final double DEFAULT_CAPACITY_START_RATE = 1;
+  public static final double DEFAULT_CAPACITY_MAX_RATE = 100;
+  public static final double DEFAULT_CAPACITY_PRECISION = 0.10;
+  /** The search's time budget when {@code llm.duration} is not set. */
+  public static final Duration DEFAULT_CAPACITY_BUDGET = Duration.ofMinutes(10);
+  public static final int DEFAULT_CAPACITY_MIN_REQUESTS = 30;
+  public static final Duration DEFAULT_CAPACITY_WINDOW = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_CAPACITY_MAX_WINDOW = Duration.ofSeconds(60);
 
   public WorkloadConfig {
     chatModels = List.copyOf(chatModels);
@@ -558,7 +572,7 @@ public record WorkloadConfig(
         case "poisson" -> new LoadProfile.Poisson(rate, duration, seed);
         case "stairs" -> new LoadProfile.Stairs(rate, stairsStep, stairsSteps, stepDuration);
         case "closed" -> new LoadProfile.Closed(users, rampUp, duration);
-        case "capacity" -> new LoadProfile.Capacity(rate, stairsStep, stairsSteps, stepDuration, slos);
+        case "capacity" -> capacity(slos);
         default -> new LoadProfile.Constant(rate, duration);
       };
 
@@ -605,6 +619,31 @@ public record WorkloadConfig(
       return new WorkloadConfig(target, api, baseUrl, apiKey, chatModels, embeddingModels, mix, profile, maxTokens,
           stream, taskMaxTokens, taskStream, slos, shard, monitorPid, seed, insecureTls, timeouts, promptPaths,
           options, batch, userFiles, workloadFile);
+    }
+
+    /**
+     * {@code llm.profile=capacity}: rates in requests/s from {@code llm.rate} (default 1), the budget from
+     * {@code llm.duration} (default 10 minutes: the search's default 30 s would end it after two steps).
+     */
+    private LoadProfile.Capacity capacity(List<Slo> slos) {
+      double start = get(RATE, text -> parseRate(text, false), DEFAULT_CAPACITY_START_RATE);
+      double max = get(CAPACITY_MAX_RATE, text -> parseRate(text, false), DEFAULT_CAPACITY_MAX_RATE);
+      if (max < start) {
+        throw ConfigException.forKey(CAPACITY_MAX_RATE, "'" + values.get(CAPACITY_MAX_RATE)
+            + "' is below the start rate llm.rate=" + start);
+      }
+      double precision = get(CAPACITY_PRECISION, WorkloadConfig::parseFraction, DEFAULT_CAPACITY_PRECISION);
+      Duration budget = get(DURATION, WorkloadConfig::parsePositiveDuration, DEFAULT_CAPACITY_BUDGET);
+      int minRequests = get(CAPACITY_MIN_REQUESTS, text -> parseInt(text, 1, "a whole number of requests >= 1"),
+          DEFAULT_CAPACITY_MIN_REQUESTS);
+      Duration window = get(CAPACITY_WINDOW, WorkloadConfig::parsePositiveDuration, DEFAULT_CAPACITY_WINDOW);
+      Duration maxWindow = get(CAPACITY_MAX_WINDOW, WorkloadConfig::parsePositiveDuration,
+          window.compareTo(DEFAULT_CAPACITY_MAX_WINDOW) > 0 ? window : DEFAULT_CAPACITY_MAX_WINDOW);
+      if (maxWindow.compareTo(window) < 0) {
+        throw ConfigException.forKey(CAPACITY_MAX_WINDOW, "'" + values.get(CAPACITY_MAX_WINDOW)
+            + "' is shorter than " + CAPACITY_WINDOW + "=" + Durations.format(window));
+      }
+      return new LoadProfile.Capacity(start, max, precision, budget, minRequests, window, maxWindow, slos);
     }
 
     /** {@code llm.slo}, or the mix's defaults; "none" for no objective. SLOs for tasks not in the mix drop. */
@@ -712,6 +751,22 @@ public record WorkloadConfig(
       throw new IllegalArgumentException(accepted);
     }
     return rate;
+  }
+
+  /** A fraction in (0, 1): {@code 0.1} or {@code 10%}. */
+  static double parseFraction(String text) {
+    String accepted = "'" + text + "' is not a fraction between 0 and 1 (e.g. 0.1 or 10%)";
+    try {
+      String t = text.trim();
+      double value = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
+          : Double.parseDouble(t);
+      if (value > 0 && value < 1) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with what is accepted
+    }
+    throw new IllegalArgumentException(accepted);
   }
 
   static int parseInt(String text, int min, String accepted) {

@@ -187,8 +187,60 @@ class LlmReportTest {
     assertThat(capacity.predictedMaxRatePerSec()).isCloseTo(23.33, within(0.1));
     JsonNode root = Json.MAPPER.readTree(runDir.resolve("summary.json").toFile());
     assertThat(root.get("partial").asBoolean()).isTrue();
-    assertThat(fieldNames(root.get("capacity")))
-        .containsExactlyInAnyOrder("maxRatePerSec", "limitedBy", "predictedMaxRatePerSec", "steps");
+    assertThat(fieldNames(root.get("capacity"))).containsExactlyInAnyOrder("maxRatePerSec", "maxUsersPerSec",
+        "bracket", "limitedBy", "predictedMaxRatePerSec", "model", "verdict", "searchEnded", "predicted", "steps");
+  }
+
+  @Test
+  void should_summarise_an_adaptive_search_from_its_judged_windows_by_completion_time() throws IOException {
+    // two windows of 10 s: 4 req/s held, 8 req/s did not (completions fell behind); requests meant to start
+    // before a window but completed in it count for it
+    List<RequestRecord> records = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      records.add(SyntheticRuns.ok(i, "chat", "m1", START + i * 250L - 400, 100.0, 500, 10, null));
+    }
+    for (int i = 0; i < 45; i++) {
+      records.add(SyntheticRuns.ok(100 + i, "chat", "m1", START + 12_000 + i * 125L, 2000.0, 2600, 10, null));
+    }
+    SyntheticRuns.write(runDir, records);
+    new SearchStep.Outcome(2.0, 4.0, 8.0, "bracket [4, 8] req/s within 10 %", List.of(
+        new SearchStep(START - 3_000, START, START + 10_000, 4, 2, 4, 4, 40, true, List.of()),
+        new SearchStep(START + 10_000, START + 13_000, START + 23_000, 8, 4, 8, 4.5, 45, false,
+            List.of("throughput", "ttft.p95<1s")))).write(runDir);
+    List<LoadStep> steps = List.of(new LoadStep(START, START + 10_000, 4, 0),
+        new LoadStep(START + 13_000, START + 23_000, 8, 0));
+    Summary summary = LlmReport.generate(runDir, SyntheticRuns.meta("search", START - 3_000, START + 25_000, steps,
+        "capacity"), List.of(new Slo("ttft.p95<1s", null, "ttft", "p95", true, 1000)));
+
+    Summary.Capacity capacity = summary.capacity();
+    assertThat(capacity.maxRatePerSec()).isEqualTo(4.0);
+    assertThat(capacity.maxUsersPerSec()).isEqualTo(2.0);
+    assertThat(capacity.bracket()).containsExactly(4.0, 8.0);
+    assertThat(capacity.limitedBy()).isEqualTo("throughput");
+    assertThat(capacity.predictedMaxRatePerSec()).isNull(); // the placeholder model predicts nothing
+    assertThat(capacity.verdict()).startsWith("Sustains 4 req/s (≈ 2 chat users/s) with ttft.p95<1s. Beyond that"
+        + " (8 req/s) completions fall behind arrivals");
+    assertThat(capacity.steps()).extracting(Summary.StepStats::steady).containsExactly(true, false);
+    assertThat(capacity.steps()).extracting(Summary.StepStats::achievedPerSec).containsExactly(4.0, 4.5);
+    assertThat(capacity.steps().get(0).requests()).isEqualTo(40); // completed in [START, START + 10 s)
+    assertThat(capacity.steps().get(1).failed()).containsExactly("throughput", "ttft.p95<1s");
+    assertThat(summary.passed()).as("a search that found a capacity passes").isTrue();
+  }
+
+  @Test
+  void should_report_an_slo_without_sample_as_no_data_and_failed() throws IOException {
+    List<RequestRecord> records = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      records.add(SyntheticRuns.ko(i, "long-context", "m1", START + i * 100L, "http_400", "context too small"));
+    }
+    records.add(SyntheticRuns.ok(10, "chat", "m1", START, 100.0, 500, 10, null));
+    SyntheticRuns.write(runDir, records);
+    Summary summary = LlmReport.generate(runDir, SyntheticRuns.meta("nodata", START, END, List.of(), "constant"),
+        Slo.parseList("long-context:ttft.p95<20s, embeddings:e2e.p95<1s"));
+
+    assertThat(summary.slo()).containsExactly(new Summary.SloResult("long-context:ttft.p95<20s", null, false),
+        new Summary.SloResult("embeddings:e2e.p95<1s", null, true)); // embeddings sent nothing
+    assertThat(summary.passed()).isFalse();
   }
 
   @Test

@@ -104,14 +104,23 @@ class LoadProfileTest {
   }
 
   @Test
-  void should_play_capacity_steps_like_stairs_up_to_the_maximum() {
+  void should_plan_no_capacity_step_ahead_and_last_the_time_budget() {
     List<Slo> limits = Slo.parseList("ttft.p95<2s");
-    LoadProfile.Capacity capacity = new LoadProfile.Capacity(1, 1, 4, TEN_SECONDS, limits);
+    LoadProfile.Capacity capacity = new LoadProfile.Capacity(1, 100, 0.1, Duration.ofMinutes(10), 30, TEN_SECONDS,
+        Duration.ofSeconds(60), limits);
 
-    assertThat(capacity.loadSteps()).extracting(LoadStep::from).containsExactly(1.0, 2.0, 3.0, 4.0);
-    assertThat(capacity.rateOfStep(3)).isEqualTo(4);
+    assertThat(capacity.loadSteps()).isEmpty();
+    assertThat(capacity.totalDuration()).isEqualTo(Duration.ofMinutes(10));
     assertThat(capacity.shard(1, 4).startRate()).isEqualTo(0.25);
+    assertThat(capacity.shard(1, 4).maxRate()).isEqualTo(25);
     assertThat(capacity.shard(1, 4).limits()).isEqualTo(limits);
+  }
+
+  @Test
+  void should_tick_at_twice_the_highest_user_rate_within_bounds() {
+    assertThat(LoadProfile.Capacity.tickRate(50)).isEqualTo(100);
+    assertThat(LoadProfile.Capacity.tickRate(1)).isEqualTo(20);
+    assertThat(LoadProfile.Capacity.tickRate(1000)).isEqualTo(400);
   }
 
   @Test

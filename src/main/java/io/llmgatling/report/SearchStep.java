@@ -1,0 +1,61 @@
+package io.llmgatling.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * One step of an adaptive capacity search as the search judged it while the run went ({@code capacity.json} in
+ * the run folder, written by {@code io.llmgatling.run.CapacitySearch}); the summary's {@code capacity.steps} adds
+ * the latency figures of the same judged window.
+ *
+ * @param warmupStartMs  start of the step (its warm-up, not judged), epoch ms
+ * @param startMs        start of the judged window, epoch ms
+ * @param endMs          end of the judged window, epoch ms
+ * @param offeredPerSec  the request rate the search offered (requests/s)
+ * @param usersPerSec    the arrival rate of virtual users that carried it
+ * @param arrivalsPerSec requests actually sent per second in the judged window
+ * @param achievedPerSec requests completed per second in the judged window (by completion time)
+ * @param completed      requests completed in the judged window
+ * @param steady         whether the step held: kept up, no latency trend, errors and SLOs within limits
+ * @param reasons        why it did not hold (empty when it held): an SLO expression, {@code throughput},
+ *                       {@code queue}, {@code errors} or {@code no data}
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record SearchStep(long warmupStartMs, long startMs, long endMs, double offeredPerSec, double usersPerSec,
+                         double arrivalsPerSec, double achievedPerSec, long completed, boolean steady,
+                         List<String> reasons) {
+  public SearchStep {
+    reasons = reasons == null ? List.of() : List.copyOf(reasons);
+  }
+
+  /**
+   * The outcome of a search: {@code capacity.json}.
+   *
+   * @param requestsPerUser requests per virtual user (measured, else expected from the prompt sets)
+   * @param lastGood        highest offered rate that held below {@code firstBad}, or null
+   * @param firstBad        lowest offered rate that did not hold, or null
+   * @param stopReason      why the search ended
+   * @param steps           the judged steps in the order played
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Outcome(double requestsPerUser, Double lastGood, Double firstBad, String stopReason,
+                        List<SearchStep> steps) {
+    /** The file name inside a run folder. */
+    public static final String FILE_NAME = "capacity.json";
+
+    public Outcome {
+      steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** Writes {@code runDir/capacity.json}. */
+    public void write(java.nio.file.Path runDir) throws java.io.IOException {
+      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve(FILE_NAME).toFile(), this);
+    }
+
+    /** Reads {@code runDir/capacity.json}, or null when there is none. */
+    public static Outcome read(java.nio.file.Path runDir) throws java.io.IOException {
+      java.nio.file.Path file = runDir.resolve(FILE_NAME);
+      return java.nio.file.Files.isRegularFile(file) ? Json.MAPPER.readValue(file.toFile(), Outcome.class) : null;
+    }
+  }
+}

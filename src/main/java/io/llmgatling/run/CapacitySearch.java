@@ -1,0 +1,465 @@
+package io.llmgatling.run;
+
+import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.report.SearchStep;
+import io.llmgatling.report.StepJudge;
+import io.llmgatling.workload.LoadProfile;
+import io.llmgatling.workload.Slo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongUnaryOperator;
+
+/**
+ * The adaptive capacity search ({@code llm.profile=capacity}): decides while the run goes which request rate to
+ * offer, judges each step in steady state and narrows the bracket around the highest rate the server sustains.
+ * Pure Java (no Gatling); every method takes the time ({@link System#nanoTime()} terms), so a test drives it with a
+ * fake clock.
+ *
+ * <p><b>Admission gate.</b> Gatling's open injection is fixed when the run starts, so the scenarios inject "tick"
+ * users at a fixed fine rate and each asks {@link #admit(int, long)} whether an arrival is due. Each task keeps
+ * the integral of its users/s rate since its last admission: a tick admits a user when the integral reached 1, and
+ * the user's intended start is the moment it did, so arrivals are as regular as a schedule and the tick's
+ * lateness shows as client delay. Rates are requests/s; a task's users/s is its share divided by its requests per
+ * user (the prompt set's expectation, corrected by the requests actually sent per admitted user).
+ *
+ * <p><b>Steps.</b> Each step is a warm-up (not judged: at least {@value #MIN_WARMUP_SEC} s and 3 median service times
+ * seen so far, at most {@value #MAX_WARMUP_SEC} s, so that the queue of the new rate builds up; a service time is
+ * E2E − TTFT + the fastest TTFT seen for streams, E2E otherwise) and a judged window lasting until it holds at least
+ * {@code minRequests} completions and {@code minWindow}, at most {@code maxWindow}. A step HOLDS only if, in its
+ * window: some requests finished; completions per second kept up with requests sent per second (at least
+ * {@value #KEEP_UP}); the median TTFT (E2E for non-streamed work) of the second half of the completions is not
+ * above the first half's by more than {@value #TREND_TOLERANCE} and {@value #TREND_SLACK_MS} ms (a queue that
+ * grows); the error rate is within budget ({@code errorRate} SLO, else {@value #ERROR_BUDGET_PERCENT} %); every
+ * run-wide SLO holds on the window's completions.
+ *
+ * <p><b>Search.</b> The rate doubles from the start rate until a step fails (halves while the first steps fail),
+ * then bisects between the last good and the first bad rate until the bracket is within {@code precision} of its
+ * upper end, the time budget ends, or the maximum rate held. After a failed step, admissions pause until the
+ * requests in flight have finished (at most {@value #MAX_DRAIN_SEC} s), so its backlog does not judge the next one.
+ */
+public final class CapacitySearch {
+  /** Returned by {@link #admit(int, long)} when no arrival is due. */
+  public static final long REFUSED = Long.MIN_VALUE;
+
+  /**
+   * Completions must reach this share of the requests sent in the judged window. On a deterministic server with
+   * regular arrivals the count noise is ±1 request per window (3 % of the 30 default completions), so 0.95 holds a
+   * step below saturation and fails one 6 % above it; the latency trend catches the smaller overloads.
+   */
+  static final double KEEP_UP = 0.95;
+  /** Relative growth of the median latency, second half of the window against the first, that counts as a queue. */
+  static final double TREND_TOLERANCE = 0.25;
+  /** ... and the absolute growth it must also exceed (real servers' medians move by tens of ms at a fixed load). */
+  static final double TREND_SLACK_MS = 50;
+  static final double MIN_WARMUP_SEC = 3;
+  static final double WARMUP_SERVICE_TIMES = 3;
+  static final double MAX_WARMUP_SEC = 30;
+  static final double ERROR_BUDGET_PERCENT = 1;
+  static final double MAX_DRAIN_SEC = 60;
+  static final double GROWTH = 2;
+  /** Fewest completions a window capped by {@code maxWindow} needs to be judged at all. */
+  static final int MIN_COMPLETIONS_AT_CAP = 5;
+  /** Weight, in users, of the prompt sets' expected requests per user against the measured ratio. */
+  private static final double PRIOR_USERS = 20;
+
+  /**
+   * One task's part of the arrivals.
+   *
+   * @param name            task name
+   * @param share           fraction of the requests, summing to 1 over the tasks
+   * @param requestsPerUser requests one virtual user sends, expected from the prompt set (1 for single requests)
+   */
+  public record Task(String name, double share, double requestsPerUser) {
+  }
+
+  /** Where the search is. */
+  public enum Phase { IDLE, WARMUP, JUDGED, DRAIN, DONE }
+
+  private final LoadProfile.Capacity settings;
+  private final List<Task> tasks;
+  private final LongUnaryOperator epochMillis;
+  private final boolean hasErrorSlo;
+  private final double[] credit;
+  private final long[] lastTick;
+  private final long[] admitted;
+  private final long[] started;
+
+  private Phase phase = Phase.IDLE;
+  private double rate;
+  private long searchStart;
+  private long stepStart;
+  private long phaseStart;
+  private long warmupNanos;
+  private long inFlight;
+  private final double[] recentE2e = new double[64];
+  private int recentCount;
+  private double minTtftMs = Double.MAX_VALUE;
+
+  // judged window
+  private long windowArrivals;
+  private StepJudge judge;
+  private final List<double[]> windowCompletions = new ArrayList<>(); // {nanos, ttft or NaN, e2e or NaN}
+  private long windowKo;
+
+  private final List<SearchStep> steps = new ArrayList<>();
+  private Double lastGood;
+  private Double firstBad;
+  private String stopReason;
+  private final List<String> log = new ArrayList<>();
+
+  /**
+   * @param settings    the profile's search settings and limits
+   * @param tasks       the tasks sharing the arrivals, indexed as {@link #admit(int, long)} gets them
+   * @param epochMillis maps a nanoTime reading to epoch ms (for the steps' times)
+   */
+  public CapacitySearch(LoadProfile.Capacity settings, List<Task> tasks, LongUnaryOperator epochMillis) {
+    if (tasks.isEmpty()) {
+      throw new IllegalArgumentException("a capacity search needs at least one task");
+    }
+    this.settings = settings;
+    this.tasks = List.copyOf(tasks);
+    this.epochMillis = epochMillis;
+    this.hasErrorSlo = settings.limits().stream().anyMatch(s -> s.task() == null && s.metric().equals("errorRate"));
+    int n = tasks.size();
+    credit = new double[n];
+    lastTick = new long[n];
+    admitted = new long[n];
+    started = new long[n];
+  }
+
+  /** Starts the first step. */
+  public synchronized void start(long now) {
+    searchStart = now;
+    rate = settings.startRate();
+    Arrays.fill(lastTick, now);
+    startStep(now);
+  }
+
+  /**
+   * Whether the tick user of task {@code task} arriving at {@code now} becomes a real arrival.
+   *
+   * @return its intended start (nanoTime terms, at most {@code now}), or {@link #REFUSED}
+   */
+  public synchronized long admit(int task, long now) {
+    advance(now);
+    if (phase != Phase.WARMUP && phase != Phase.JUDGED) {
+      lastTick[task] = now;
+      credit[task] = 0;
+      return REFUSED;
+    }
+    double usersPerSec = usersPerSec(task);
+    credit[task] += usersPerSec * Math.max(0, now - lastTick[task]) / 1e9;
+    lastTick[task] = now;
+    if (credit[task] < 1) {
+      return REFUSED;
+    }
+    credit[task] -= 1;
+    // a tick rate below the users/s would pile credit up and then release a burst: keep at most one in reserve
+    credit[task] = Math.min(credit[task], 1);
+    admitted[task]++;
+    long due = now - Math.round(credit[task] / usersPerSec * 1e9);
+    return Math.min(now, due);
+  }
+
+  /** A request of task {@code task} is being sent (first turn or follow-up). */
+  public synchronized void requestStarted(int task, long now) {
+    advance(now);
+    if (task >= 0 && task < started.length) {
+      started[task]++;
+    }
+    inFlight++;
+    if (phase == Phase.JUDGED) {
+      windowArrivals++;
+    }
+  }
+
+  /** A request finished (its record arrived at {@code now}). */
+  public synchronized void completed(RequestRecord r, long now) {
+    inFlight = Math.max(0, inFlight - 1);
+    if (r.ok() && r.e2eMs() != null) {
+      // a service time without the queue: decode time plus the fastest first token seen, where streams tell them
+      double service = r.e2eMs();
+      if (r.ttftMs() != null) {
+        minTtftMs = Math.min(minTtftMs, r.ttftMs());
+        service = r.e2eMs() - r.ttftMs() + minTtftMs;
+      }
+      recentE2e[recentCount++ % recentE2e.length] = service;
+    }
+    if (phase == Phase.JUDGED) {
+      judge.add(r);
+      windowCompletions.add(new double[] {now, r.ok() && r.ttftMs() != null ? r.ttftMs() : Double.NaN,
+          r.ok() && r.e2eMs() != null ? r.e2eMs() : Double.NaN});
+      if (!r.ok()) {
+        windowKo++;
+      }
+    }
+    advance(now);
+  }
+
+  /**
+   * Moves the search on (phase ends, verdicts); call often (every 250 ms) besides admissions.
+   *
+   * @return console lines for what happened since the last call
+   */
+  public synchronized List<String> tick(long now) {
+    advance(now);
+    List<String> lines = List.copyOf(log);
+    log.clear();
+    return lines;
+  }
+
+  /** Whether the search has ended: the injection should stop. */
+  public synchronized boolean done() {
+    return phase == Phase.DONE;
+  }
+
+  /** Why the search ended, or null while it runs. */
+  public synchronized String stopReason() {
+    return stopReason;
+  }
+
+  /** The tasks, indexed as {@link #admit(int, long)} gets them. */
+  public List<Task> tasks() {
+    return tasks;
+  }
+
+  public synchronized Phase phase() {
+    return phase;
+  }
+
+  /** The request rate offered now. */
+  public synchronized double rate() {
+    return rate;
+  }
+
+  /** Requests per virtual user: the prompt sets' expectation, corrected by what was sent so far. */
+  public synchronized double requestsPerUser() {
+    double expected = 0;
+    double sent = 0;
+    double users = 0;
+    for (int i = 0; i < tasks.size(); i++) {
+      expected += tasks.get(i).share() / tasks.get(i).requestsPerUser();
+      sent += started[i];
+      users += admitted[i];
+    }
+    double prior = 1 / expected; // requests per user of the whole mix
+    // every admitted user sends at least one request; follow-ups of users still in their visit are not counted yet
+    return Math.max(1, (prior * PRIOR_USERS + sent) / (PRIOR_USERS + users));
+  }
+
+  /** The outcome so far, for {@code capacity.json}. */
+  public synchronized SearchStep.Outcome outcome() {
+    return new SearchStep.Outcome(round3(requestsPerUser()), lastGood, firstBad, stopReason, steps);
+  }
+
+  /** Ends the search now (run interrupted or injection over). */
+  public synchronized void stop(String reason) {
+    if (phase != Phase.DONE) {
+      finish(reason);
+    }
+  }
+
+  private double taskRequestsPerUser(int task) {
+    double prior = tasks.get(task).requestsPerUser();
+    return Math.max(1, (prior * PRIOR_USERS + started[task]) / (PRIOR_USERS + admitted[task]));
+  }
+
+  private double usersPerSec(int task) {
+    return rate * tasks.get(task).share() / taskRequestsPerUser(task);
+  }
+
+  private double totalUsersPerSec() {
+    double sum = 0;
+    for (int i = 0; i < tasks.size(); i++) {
+      sum += usersPerSec(i);
+    }
+    return sum;
+  }
+
+  private void startStep(long now) {
+    phase = Phase.WARMUP;
+    stepStart = now;
+    phaseStart = now;
+    double p50 = medianRecentE2eMs();
+    warmupNanos = secondsToNanos(Math.min(MAX_WARMUP_SEC,
+        Math.max(MIN_WARMUP_SEC, Double.isNaN(p50) ? 0 : WARMUP_SERVICE_TIMES * p50 / 1000)));
+    log.add(String.format(Locale.ROOT, "llm-gatling: capacity step %d: offering %s req/s (%s users/s)",
+        steps.size() + 1, fmt(rate), fmt(totalUsersPerSec())));
+  }
+
+  private void advance(long now) {
+    if (phase == Phase.IDLE || phase == Phase.DONE) {
+      return;
+    }
+    if (now - searchStart >= secondsToNanos(settings.budget().toNanos() / 1e9)) {
+      if (phase == Phase.JUDGED && windowCompletions.size() >= settings.minRequests()) {
+        judgeStep(now); // a full window at the deadline still counts
+        if (phase == Phase.DONE) {
+          return;
+        }
+      }
+      finish("time budget of " + settings.budget().toSeconds() + " s used");
+      return;
+    }
+    switch (phase) {
+      case WARMUP -> {
+        if (now - phaseStart >= warmupNanos) {
+          phase = Phase.JUDGED;
+          phaseStart = now;
+          windowArrivals = 0;
+          windowKo = 0;
+          windowCompletions.clear();
+          judge = new StepJudge(settings.limits());
+        }
+      }
+      case JUDGED -> {
+        long elapsed = now - phaseStart;
+        boolean enough = windowCompletions.size() >= settings.minRequests()
+            && elapsed >= settings.minWindow().toNanos();
+        if (enough || elapsed >= settings.maxWindow().toNanos()) {
+          judgeStep(now);
+        }
+      }
+      case DRAIN -> {
+        if (inFlight <= 0 || now - phaseStart >= secondsToNanos(MAX_DRAIN_SEC)) {
+          startStep(now);
+        }
+      }
+      default -> {
+      }
+    }
+  }
+
+  private void judgeStep(long now) {
+    double seconds = (now - phaseStart) / 1e9;
+    List<String> reasons = verdict(seconds);
+    double achieved = windowCompletions.size() / seconds;
+    double arrivals = windowArrivals / seconds;
+    boolean steady = reasons.isEmpty();
+    steps.add(new SearchStep(epochMillis.applyAsLong(stepStart), epochMillis.applyAsLong(phaseStart),
+        epochMillis.applyAsLong(now), round3(rate), round3(totalUsersPerSec()), round3(arrivals), round3(achieved),
+        windowCompletions.size(), steady, reasons));
+    log.add(String.format(Locale.ROOT, "llm-gatling: capacity step %d (%s req/s offered, %s sent, %s completed per s,"
+            + " %d requests): %s", steps.size(), fmt(rate), fmt(arrivals), fmt(achieved), windowCompletions.size(),
+        steady ? "held" : "did not hold: " + String.join(", ", reasons)));
+    if (steady) {
+      lastGood = lastGood == null ? rate : Math.max(lastGood, rate);
+    } else {
+      firstBad = firstBad == null ? rate : Math.min(firstBad, rate);
+      if (lastGood != null && lastGood >= firstBad) {
+        // a failure below a rate that held: noise or a server that got slower; trust the failure
+        lastGood = steps.stream().filter(SearchStep::steady).mapToDouble(SearchStep::offeredPerSec)
+            .filter(r -> r < firstBad).max().stream().boxed().findFirst().orElse(null);
+      }
+    }
+    Double next = nextRate();
+    if (next == null) {
+      return;
+    }
+    rate = next;
+    if (steady) {
+      startStep(now);
+    } else {
+      phase = Phase.DRAIN;
+      phaseStart = now;
+      advance(now);
+    }
+  }
+
+  /** The next rate, or null when the search is over (then finished). */
+  private Double nextRate() {
+    if (lastGood != null && firstBad != null) {
+      if (firstBad - lastGood <= settings.precision() * firstBad) {
+        finish(String.format(Locale.ROOT, "bracket [%s, %s] req/s within %s %%", fmt(lastGood), fmt(firstBad),
+            fmt(settings.precision() * 100)));
+        return null;
+      }
+      return (lastGood + firstBad) / 2;
+    }
+    if (firstBad == null) {
+      if (rate >= settings.maxRate()) {
+        finish("held at the maximum rate " + fmt(settings.maxRate()) + " req/s (llm.capacity.maxRate)");
+        return null;
+      }
+      return Math.min(settings.maxRate(), rate * GROWTH);
+    }
+    double lower = rate / GROWTH;
+    if (lower < settings.startRate() / 64) {
+      finish("no rate held down to " + fmt(rate) + " req/s");
+      return null;
+    }
+    return lower;
+  }
+
+  /** Why the judged window does not hold (empty when it holds). */
+  private List<String> verdict(double seconds) {
+    List<String> reasons = new ArrayList<>();
+    int n = windowCompletions.size();
+    if (n == 0 || (n < settings.minRequests() && n < MIN_COMPLETIONS_AT_CAP)) {
+      reasons.add("no data");
+      return reasons;
+    }
+    if (n < KEEP_UP * windowArrivals) {
+      reasons.add("throughput");
+    }
+    if (trending()) {
+      reasons.add("queue");
+    }
+    if (!hasErrorSlo && windowKo * 100.0 / n > ERROR_BUDGET_PERCENT) {
+      reasons.add("errors");
+    }
+    reasons.addAll(judge.broken(seconds));
+    return reasons;
+  }
+
+  /** Whether the window's latency grows: second half's median against the first half's. */
+  private boolean trending() {
+    boolean ttft = windowCompletions.stream().filter(c -> !Double.isNaN(c[2])).allMatch(c -> !Double.isNaN(c[1]));
+    int column = ttft ? 1 : 2;
+    double[] values = windowCompletions.stream().mapToDouble(c -> c[column]).filter(v -> !Double.isNaN(v)).toArray();
+    if (values.length < 4) {
+      return false;
+    }
+    int half = values.length / 2;
+    double first = median(Arrays.copyOfRange(values, 0, half));
+    double second = median(Arrays.copyOfRange(values, values.length - half, values.length));
+    return second > first * (1 + TREND_TOLERANCE) && second - first > TREND_SLACK_MS;
+  }
+
+  private void finish(String reason) {
+    phase = Phase.DONE;
+    stopReason = reason;
+    log.add("llm-gatling: capacity search done: " + reason + "; stopping the injection");
+  }
+
+  private double medianRecentE2eMs() {
+    int n = Math.min(recentCount, recentE2e.length);
+    return n == 0 ? Double.NaN : median(Arrays.copyOf(recentE2e, n));
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static long secondsToNanos(double seconds) {
+    return (long) (seconds * 1e9);
+  }
+
+  private static double round3(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.3g", v).replaceAll("(\\.\\d*?)0+$", "$1").replaceAll("\\.$", "");
+  }
+
+  /** The limits as the search judges them (run-wide SLOs). */
+  List<Slo> limits() {
+    return settings.limits();
+  }
+}
