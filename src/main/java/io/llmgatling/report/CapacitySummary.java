@@ -19,14 +19,7 @@ final class CapacitySummary {
 
   static Summary.Capacity of(SearchStep.Outcome search, List<Summary.StepStats> steps, List<Slo> slos,
                              List<RequestRecord> records, Collection<String> tasks) {
-    Double maxRate = null;
-    for (SearchStep step : search.steps()) {
-      if (step.steady()) {
-        // the offered rate, unless fewer completed: a held step never claims more than the server delivered
-        double sustained = Math.min(step.offeredPerSec(), step.achievedPerSec());
-        maxRate = maxRate == null ? sustained : Math.max(maxRate, sustained);
-      }
-    }
+    Double maxRate = search.sustainedPerSec();
     Double maxUsers = maxRate == null || search.requestsPerUser() <= 0 ? null
         : MetricRecorder.round3(maxRate / search.requestsPerUser());
     String limitedBy = null;

@@ -47,6 +47,22 @@ public record SearchStep(long warmupStartMs, long startMs, long endMs, double of
       steps = steps == null ? List.of() : List.copyOf(steps);
     }
 
+    /**
+     * The highest rate that held: over the steady steps, the offered rate, or the achieved completion rate when
+     * lower (a step just above saturation can pass for steady in a short window; what it completed cannot exceed
+     * what the server does). Null when no step held.
+     */
+    public Double sustainedPerSec() {
+      Double best = null;
+      for (SearchStep step : steps) {
+        if (step.steady()) {
+          double sustained = Math.min(step.offeredPerSec(), step.achievedPerSec());
+          best = best == null ? sustained : Math.max(best, sustained);
+        }
+      }
+      return best;
+    }
+
     /** Writes {@code runDir/capacity.json}. */
     public void write(java.nio.file.Path runDir) throws java.io.IOException {
       Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve(FILE_NAME).toFile(), this);

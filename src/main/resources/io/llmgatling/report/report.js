@@ -101,13 +101,34 @@
       } } },
       axes: [{ label: opts.xLabel, size: 42 }, { label: opts.yLabel, size: 64 }],
       series: series,
-      hooks: { ready: [markRendered] }
+      hooks: { ready: [markRendered], draw: opts.marks ? [function (u) { drawMarks(u, opts.marks); }] : [] }
     };
     try {
       new uPlot(options, [x].concat(present.map(function (l) { return l.values; })), box);
     } catch (e) {
       window.__reportError('chart "' + title + '": ' + e.message);
     }
+  }
+
+  /** Vertical dashed lines with a label at given x values (opts.marks: [{x, label, color}]). */
+  function drawMarks(u, marks) {
+    var ctx = u.ctx;
+    ctx.save();
+    marks.forEach(function (m) {
+      if (!isNum(m.x)) { return; }
+      var x = Math.round(u.valToPos(m.x, 'x', true));
+      ctx.strokeStyle = m.color || '#555';
+      ctx.fillStyle = m.color || '#555';
+      ctx.setLineDash([5, 4]);
+      ctx.lineWidth = 1.2 * devicePixelRatio;
+      ctx.beginPath();
+      ctx.moveTo(x, u.bbox.top);
+      ctx.lineTo(x, u.bbox.top + u.bbox.height);
+      ctx.stroke();
+      ctx.font = (11 * devicePixelRatio) + 'px system-ui, sans-serif';
+      ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+    });
+    ctx.restore();
   }
 
   function statsRow(name, s) {
@@ -155,13 +176,22 @@
     card(cards, 'E2E p95', ms(s.e2eMs.p95), 'p50 ' + ms(s.e2eMs.p50));
     var slos = summary.slo || [];
     var verdictLine = add(h, 'div');
+    if (summary.capacity && summary.capacity.verdict) {
+      // a capacity search pushes past the limits on purpose: its verdict replaces the run-wide SLO verdicts
+      add(verdictLine, 'span', 'verdict ' + (summary.passed ? 'pass' : 'fail'),
+        summary.passed ? 'CAPACITY FOUND' : 'NO CAPACITY FOUND');
+      add(h, 'p', 'capacity-verdict', summary.capacity.verdict);
+      add(h, 'p', 'muted', 'SLOs of the whole run are not a verdict here: the search pushes past them on purpose; ' +
+        'see "Capacity" below for each step.');
+      return;
+    }
     add(verdictLine, 'span', 'verdict ' + (summary.passed ? 'pass' : 'fail'), summary.passed ? 'SLOs PASSED' : 'SLOs FAILED');
     if (slos.length === 0) { add(verdictLine, 'span', 'muted', '  no SLO set'); }
     var list = add(h, 'ul', 'slo-list');
     slos.forEach(function (v) {
       var li = add(list, 'li', v.passed ? 'pass' : 'fail');
       add(li, 'span', 'mark', v.passed ? '✓' : '✗');
-      add(li, 'span', null, v.expr + ' — actual ' + (isNum(v.actual) ? num(v.actual) : 'n/a'));
+      add(li, 'span', null, v.expr + ' — actual ' + (isNum(v.actual) ? num(v.actual) : v.passed ? 'n/a (no request sent)' : 'no data'));
     });
   }
 
@@ -214,7 +244,57 @@
     table(sec, PCT_HEADERS, names.map(function (n) { return pctRow(labels[n] || n, server[n].samples, server[n].pct); }));
   }
 
+  /** The capacity search: verdict, bracket, achieved vs offered, latency vs offered with the predicted curve. */
+  function capacitySearch(capacity) {
+    var sec = section('Capacity', 'capacity');
+    var steps = capacity.steps || [];
+    var bracket = capacity.bracket || [];
+    add(sec, 'p', 'capacity-verdict', capacity.verdict);
+    var cards = add(sec, 'div', 'cards');
+    card(cards, 'Max rate (req/s)', num(capacity.maxRatePerSec), 'highest offered rate that held in steady state');
+    card(cards, 'Max users/s', num(capacity.maxUsersPerSec), 'virtual users/s carrying it');
+    card(cards, 'Bracket (req/s)', '[' + num(bracket[0]) + ', ' + num(bracket[1]) + ']', 'last good, first bad');
+    card(cards, 'Limited by', capacity.limitedBy || 'nothing failed');
+    card(cards, 'Predicted max (req/s)', num(capacity.predictedMaxRatePerSec),
+      capacity.model && isNum(capacity.model.slots) ? 'model: ' + capacity.model.slots + ' slots' : 'fitted model');
+    if (capacity.searchEnded) { add(sec, 'p', 'muted', 'Search ended: ' + capacity.searchEnded); }
+    // the search plays rates out of order (bisection): the charts show them by offered rate, the model's curve beside
+    var predicted = capacity.predicted || [];
+    var xs = [];
+    steps.forEach(function (s) { if (isNum(s.offeredPerSec)) { xs.push(s.offeredPerSec); } });
+    predicted.forEach(function (p) { if (isNum(p.offeredPerSec)) { xs.push(p.offeredPerSec); } });
+    xs = xs.sort(function (a, b) { return a - b; }).filter(function (v, i, a) { return i === 0 || v !== a[i - 1]; });
+    function at(list, key, field) {
+      return xs.map(function (x) {
+        var hit = null;
+        list.forEach(function (item) { if (item[key] === x && isNum(item[field])) { hit = item[field]; } });
+        return hit;
+      });
+    }
+    var marks = [];
+    if (isNum(bracket[0])) { marks.push({ x: bracket[0], label: 'last good', color: '#1a7f37' }); }
+    if (isNum(bracket[1])) { marks.push({ x: bracket[1], label: 'first bad', color: '#c62828' }); }
+    var grid = add(sec, 'div', 'charts');
+    var opts = { xLabel: 'offered req/s', marks: marks };
+    chart(grid, 'Achieved vs offered (req/s)', xs, [
+      { label: 'achieved (completed/s)', values: at(steps, 'offeredPerSec', 'achievedPerSec') },
+      { label: 'sent/s', values: at(steps, 'offeredPerSec', 'arrivalsPerSec') },
+      { label: 'offered', values: xs.slice(), dash: [4, 4], color: '#999' }], opts);
+    chart(grid, 'Latency p95 vs offered (ms)', xs, [
+      { label: 'TTFT p95', values: at(steps, 'offeredPerSec', 'ttftP95Ms') },
+      { label: 'E2E p95', values: at(steps, 'offeredPerSec', 'e2eP95Ms') },
+      { label: 'TTFT p95 predicted', values: at(predicted, 'offeredPerSec', 'ttftP95Ms'), dash: [6, 4] },
+      { label: 'E2E p95 predicted', values: at(predicted, 'offeredPerSec', 'e2eP95Ms'), dash: [6, 4] }], opts);
+    table(sec, ['step', 'offered req/s', 'users/s', 'sent/s', 'completed/s', 'requests', 'errors', 'TTFT p50',
+      'TTFT p95', 'E2E p50', 'E2E p95', 'verdict'], steps.map(function (s, i) {
+      return [String(i + 1), num(s.offeredPerSec), num(s.usersPerSec), num(s.arrivalsPerSec), num(s.achievedPerSec),
+        num(s.requests, 0), pct(s.errorRate), ms(s.ttftP50Ms), ms(s.ttftP95Ms), ms(s.e2eP50Ms), ms(s.e2eP95Ms),
+        s.steady ? 'held' : 'did not hold: ' + (s.failed || []).join(', ')];
+    }));
+  }
+
   function latencyVsLoad(steps, capacity) {
+    if (capacity && capacity.verdict) { capacitySearch(capacity); return; }
     if (!steps || steps.length === 0) { return; }
     var sec = section('Latency vs load', 'latency-vs-load');
     if (capacity) {
