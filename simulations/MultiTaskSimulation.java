@@ -33,6 +33,7 @@ public class MultiTaskSimulation extends LlmSimulation {
       TaskSpec task = tasks.get(i);
       double share = workload().mix().fraction(task.name());
       ChainBuilder visit = exec(feed(workload().promptSet(task).feeder(workload().seed() + i)))
+          .exec(planRequests(i)) // a capacity search spaces arrivals by the requests each user will send
           .exec(pickModel(workload().modelsFor(task)))
           .exec(requests(task, i));
       ScenarioBuilder scenario = scenario(task.name());

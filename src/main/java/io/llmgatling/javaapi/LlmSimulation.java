@@ -18,6 +18,7 @@ import io.llmgatling.simulator.SimulatorConfig;
 import io.llmgatling.workload.ConfigException;
 import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.LoadStep;
+import io.llmgatling.workload.PromptSet;
 import io.llmgatling.workload.Slo;
 import io.llmgatling.workload.TaskSpec;
 import io.llmgatling.workload.WorkloadConfig;
@@ -196,6 +197,29 @@ public abstract class LlmSimulation extends Simulation {
     return CoreDsl.exec(session -> {
       if (search != null) {
         search.requestStarted(taskIndex, System.nanoTime());
+      }
+      return session;
+    });
+  }
+
+  /**
+   * Tells a capacity search how many requests the user that just drew its prompt will send (chat: the opening
+   * request and one per follow-up turn of {@code #{turns}}; other tasks: one), so that its gate offers requests at
+   * the rate exactly. Put it right after the feeder in the admitted visit; a no-op in other runs.
+   *
+   * @param taskIndex the task's index in the mix
+   * @return the chain
+   */
+  protected ChainBuilder planRequests(int taskIndex) {
+    CapacitySearch search = capacitySearch;
+    boolean chat = search != null && workload.operationFor(workload.tasks().get(taskIndex)) == Operation.CHAT;
+    return CoreDsl.exec(session -> {
+      if (search != null) {
+        int requests = 1;
+        if (chat && session.contains(PromptSet.TURNS)) {
+          requests += session.getList(PromptSet.TURNS).size();
+        }
+        search.planned(taskIndex, requests);
       }
       return session;
     });

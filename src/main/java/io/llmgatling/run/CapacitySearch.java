@@ -18,11 +18,12 @@ import java.util.function.LongUnaryOperator;
  * fake clock.
  *
  * <p><b>Admission gate.</b> Gatling's open injection is fixed when the run starts, so the scenarios inject "tick"
- * users at a fixed fine rate and each asks {@link #admit(int, long)} whether an arrival is due. Each task keeps
- * the integral of its users/s rate since its last admission: a tick admits a user when the integral reached 1, and
- * the user's intended start is the moment it did, so arrivals are as regular as a schedule and the tick's
- * lateness shows as client delay. Rates are requests/s; a task's users/s is its share divided by its requests per
- * user (the prompt set's expectation, corrected by the requests actually sent per admitted user).
+ * users at a fixed fine rate and each asks {@link #admit(int, long)} whether an arrival is due. Rates are
+ * requests/s: each task keeps a credit of requests, the integral of its share of the rate, and a tick admits a
+ * user when the credit is not negative; the user's intended start is the moment it became so (arrivals are as
+ * regular as a schedule, the tick's lateness shows as client delay), and the credit pays for the requests the
+ * user will send: the prompt set's average at once, corrected by {@link #planned(int, int)} once its prompt is
+ * drawn (a chat user sends 1-3 requests). Users/s = requests/s divided by the requests per user planned.
  *
  * <p><b>Steps.</b> Each step is a warm-up (not judged: at least {@value #MIN_WARMUP_SEC} s and 3 median service times
  * seen so far, at most {@value #MAX_WARMUP_SEC} s, so that the queue of the new rate builds up; a service time is
@@ -63,8 +64,6 @@ public final class CapacitySearch {
   static final double EARLY_VERDICT_SEC = 2;
   /** Fewest completions a window capped by {@code maxWindow} needs to be judged at all. */
   static final int MIN_COMPLETIONS_AT_CAP = 5;
-  /** Weight, in users, of the prompt sets' expected requests per user against the measured ratio. */
-  private static final double PRIOR_USERS = 20;
 
   /**
    * One task's part of the arrivals.
@@ -87,6 +86,8 @@ public final class CapacitySearch {
   private final long[] lastTick;
   private final long[] admitted;
   private final long[] started;
+  private final long[] planned;
+  private final long[] plannedUsers;
 
   private Phase phase = Phase.IDLE;
   private double rate;
@@ -129,6 +130,8 @@ public final class CapacitySearch {
     lastTick = new long[n];
     admitted = new long[n];
     started = new long[n];
+    planned = new long[n];
+    plannedUsers = new long[n];
   }
 
   /** Starts the first step. */
@@ -151,18 +154,30 @@ public final class CapacitySearch {
       credit[task] = 0;
       return REFUSED;
     }
-    double usersPerSec = usersPerSec(task);
-    credit[task] += usersPerSec * Math.max(0, now - lastTick[task]) / 1e9;
+    double requestsPerSec = rate * tasks.get(task).share();
+    credit[task] += requestsPerSec * Math.max(0, now - lastTick[task]) / 1e9;
     lastTick[task] = now;
-    if (credit[task] < 1) {
+    if (credit[task] < 0) {
       return REFUSED;
     }
-    credit[task] -= 1;
     // a tick rate below the users/s would pile credit up and then release a burst: keep at most one in reserve
     credit[task] = Math.min(credit[task], 1);
+    long due = Math.max(stepStart, now - Math.round(credit[task] / requestsPerSec * 1e9));
+    // the user will send this many requests on average; planned(...) corrects it once its prompt is drawn
+    credit[task] -= tasks.get(task).requestsPerUser();
     admitted[task]++;
-    long due = now - Math.round(credit[task] / usersPerSec * 1e9);
     return Math.min(now, due);
+  }
+
+  /**
+   * The admitted user of task {@code task} drew its prompt and will send {@code requests} requests (a chat with two
+   * follow-up turns: 3): the gate spaces the next arrivals by what this one will really send, so that the requests
+   * offered follow the rate exactly instead of the prompt set's average.
+   */
+  public synchronized void planned(int task, int requests) {
+    credit[task] -= requests - tasks.get(task).requestsPerUser();
+    planned[task] += requests;
+    plannedUsers[task]++;
   }
 
   /** A request of task {@code task} is being sent (first turn or follow-up). */
@@ -236,19 +251,13 @@ public final class CapacitySearch {
     return rate;
   }
 
-  /** Requests per virtual user: the prompt sets' expectation, corrected by what was sent so far. */
+  /** Requests per virtual user: as planned by the users admitted so far, else the prompt sets' expectation. */
   public synchronized double requestsPerUser() {
-    double expected = 0;
-    double sent = 0;
     double users = 0;
     for (int i = 0; i < tasks.size(); i++) {
-      expected += tasks.get(i).share() / tasks.get(i).requestsPerUser();
-      sent += started[i];
-      users += admitted[i];
+      users += usersPerSec(i);
     }
-    double prior = 1 / expected; // requests per user of the whole mix
-    // every admitted user sends at least one request; follow-ups of users still in their visit are not counted yet
-    return Math.max(1, (prior * PRIOR_USERS + sent) / (PRIOR_USERS + users));
+    return users > 0 ? rate / users : 1;
   }
 
   /** The outcome so far, for {@code capacity.json}. */
@@ -264,8 +273,7 @@ public final class CapacitySearch {
   }
 
   private double taskRequestsPerUser(int task) {
-    double prior = tasks.get(task).requestsPerUser();
-    return Math.max(1, (prior * PRIOR_USERS + started[task]) / (PRIOR_USERS + admitted[task]));
+    return plannedUsers[task] > 0 ? (double) planned[task] / plannedUsers[task] : tasks.get(task).requestsPerUser();
   }
 
   private double usersPerSec(int task) {

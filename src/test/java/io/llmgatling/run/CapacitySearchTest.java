@@ -101,7 +101,7 @@ class CapacitySearchTest {
         assertThat(at).isLessThanOrEqualTo(t * MS);
       }
     }
-    assertThat(due).hasSize(19); // 0.5 s, 1 s, ... 9.5 s (the last tick is at 9.996 s)
+    assertThat(due).hasSize(20); // 0 s, 0.5 s, ... 9.5 s (the last tick is at 9.996 s)
     for (int i = 1; i < due.size(); i++) {
       assertThat((due.get(i) - due.get(i - 1)) / (double) MS).isCloseTo(500, within(0.01));
     }
@@ -112,14 +112,30 @@ class CapacitySearchTest {
     CapacitySearch search = search(settings(2, Duration.ofMinutes(5), "ttft.p95<2s"), 2);
     search.start(0);
     int admitted = 0;
-    for (long t = 0; t <= 10_000; t += 5) {
+    for (long t = 0; t < 10_000; t += 5) {
       if (search.admit(0, t * MS) != CapacitySearch.REFUSED) {
         admitted++;
-        search.requestStarted(0, t * MS);
-        search.requestStarted(0, t * MS);
       }
     }
     assertThat(admitted).isEqualTo(10); // 2 req/s at 2 requests per user: 1 user/s
+  }
+
+  @Test
+  void should_space_arrivals_by_the_requests_each_user_plans_to_send() {
+    CapacitySearch search = search(settings(2, Duration.ofMinutes(5), "ttft.p95<2s"), 2);
+    search.start(0);
+    int[] plans = {1, 3, 1, 3, 2};
+    List<Long> due = new ArrayList<>();
+    for (long t = 0; t < 10_000 && due.size() < plans.length; t += 5) {
+      long at = search.admit(0, t * MS);
+      if (at != CapacitySearch.REFUSED) {
+        search.planned(0, plans[due.size()]);
+        due.add(at / MS);
+      }
+    }
+    // at 2 req/s a user of 1 request is followed 0.5 s later, a user of 3 requests 1.5 s later
+    assertThat(due).containsExactly(0L, 500L, 2000L, 2500L, 4000L);
+    assertThat(search.requestsPerUser()).isEqualTo(2.0); // (1 + 3 + 1 + 3 + 2) / 5
   }
 
   @Test
