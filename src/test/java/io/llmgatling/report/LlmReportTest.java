@@ -204,7 +204,7 @@ class LlmReportTest {
     }
     SyntheticRuns.write(runDir, records);
     new SearchStep.Outcome(2.0, 4.0, 8.0, "bracket [4, 8] req/s within 10 %", List.of(
-        new SearchStep(START - 3_000, START, START + 10_000, 4, 2, 4, 4, 40, true, List.of()),
+        new SearchStep(START - 3_000, START, START + 10_000, 4, 2, 4, 4.2, 42, true, List.of()),
         new SearchStep(START + 10_000, START + 13_000, START + 23_000, 8, 4, 8, 4.5, 45, false,
             List.of("throughput", "ttft.p95<1s")))).write(runDir);
     List<LoadStep> steps = List.of(new LoadStep(START, START + 10_000, 4, 0),
@@ -221,7 +221,7 @@ class LlmReportTest {
     assertThat(capacity.verdict()).startsWith("Sustains 4 req/s (≈ 2 chat users/s) with ttft.p95<1s. Beyond that"
         + " (8 req/s) completions fall behind arrivals");
     assertThat(capacity.steps()).extracting(Summary.StepStats::steady).containsExactly(true, false);
-    assertThat(capacity.steps()).extracting(Summary.StepStats::achievedPerSec).containsExactly(4.0, 4.5);
+    assertThat(capacity.steps()).extracting(Summary.StepStats::achievedPerSec).containsExactly(4.2, 4.5);
     assertThat(capacity.steps().get(0).requests()).isEqualTo(40); // completed in [START, START + 10 s)
     assertThat(capacity.steps().get(1).failed()).containsExactly("throughput", "ttft.p95<1s");
     assertThat(summary.passed()).as("a search that found a capacity passes").isTrue();

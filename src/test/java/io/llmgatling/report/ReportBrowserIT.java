@@ -84,6 +84,44 @@ class ReportBrowserIT {
   }
 
   @Test
+  void should_render_a_capacity_search_with_its_verdict_and_bracket() throws Exception {
+    Path runDir = tmp.resolve("capacity");
+    List<RequestRecord> records = new ArrayList<>();
+    List<SearchStep> judged = new ArrayList<>();
+    List<LoadStep> steps = new ArrayList<>();
+    double[] rates = {1, 2, 4, 8, 6, 5, 4.5};
+    long id = 0;
+    for (int k = 0; k < rates.length; k++) {
+      long start = START + k * 15_000L;
+      boolean held = rates[k] <= 4;
+      double achieved = Math.min(rates[k], 4.17);
+      for (int i = 0; i < achieved * 10; i++) {
+        double ttft = held ? 100 + i : 400 + 60 * i;
+        records.add(SyntheticRuns.ok(++id, "chat", "m1", start + (long) (i * 1000 / achieved) - 500, ttft,
+            ttft + 380, 20, null));
+      }
+      steps.add(new LoadStep(start, start + 10_000, rates[k], 0));
+      judged.add(new SearchStep(start - 3_000, start, start + 10_000, rates[k], rates[k] / 1.35, rates[k], achieved,
+          (long) (achieved * 10), held, held ? List.of() : List.of("throughput", "queue")));
+    }
+    SyntheticRuns.write(runDir, records);
+    new SearchStep.Outcome(1.35, 4.0, 4.5, "bracket [4, 4.5] req/s within 10 %", judged).write(runDir);
+    RunMeta meta = new RunMeta("capacity-run", "MultiTaskSimulation", START - 3_000, START + 110_000, "1/1",
+        "openai", "http://127.0.0.1:8080", List.of("m1"), List.of("ttft.p95<2s"), "capacity", steps, false, null,
+        java.util.Map.of());
+    LlmReport.generate(runDir, meta, List.of(new Slo("ttft.p95<2s", null, "ttft", "p95", true, 2000)));
+    String dom = HeadlessChromium.dumpDom(runDir.resolve("index.html"), tmp.resolve("profile"));
+
+    assertThat(intOf(ERRORS, dom)).as("page errors: %s", pageErrors(dom)).isZero();
+    assertThat(intOf(RENDERED, dom)).isEqualTo(intOf(EXPECTED, dom));
+    assertThat(dom).contains("CAPACITY FOUND", "Sustains 4 req/s", "Achieved vs offered (req/s)",
+        "Latency p95 vs offered (ms)", "[4.00, 4.50]", "did not hold: throughput, queue")
+        .doesNotContain("SLOs FAILED");
+    HeadlessChromium.screenshot(runDir.resolve("index.html"), tmp.resolve("profile"),
+        Path.of("target", "capacity-report-screenshot.png"));
+  }
+
+  @Test
   void should_detect_a_page_that_tries_to_fetch() throws Exception {
     // the negative control: the same page with a request added must report it
     Path page = richRun();

@@ -54,11 +54,11 @@ class CapacitySearchIT {
     JsonNode capacity = summary.path("capacity");
     String dump = capacity.toPrettyString();
     double max = capacity.path("maxRatePerSec").asDouble();
-    // never above saturation, but for the 1 % resolution of a window's completion count
-    assertThat(max).as(dump).isBetween(0.9 * saturation, saturation * 1.01);
+    assertThat(max).as(dump).isBetween(0.9 * saturation, saturation);
     JsonNode bracket = capacity.path("bracket");
     assertThat(bracket.get(1).asDouble()).as(dump).isGreaterThan(bracket.get(0).asDouble());
     for (JsonNode step : capacity.path("steps")) {
+      // a window's completion count is exact to one request: 1 % at the 90 completions of a 3 s window at 30/s
       assertThat(step.path("achievedPerSec").asDouble()).as("completed more than saturation: " + dump)
           .isLessThanOrEqualTo(saturation * 1.01);
     }
@@ -86,7 +86,7 @@ class CapacitySearchIT {
     // tell a backlog from their noise (with 3 s windows the search stopped at 6.4 req/s, 77 % of saturation); and
     // bursty arrivals queue below saturation, so a 10 % bracket ended at [7.5, 8.25] with 7.37 completed per second
     // (88 %): a 5 % bracket lands within 10 % of saturation
-    JsonNode summary = search(server(2, 250.0 / 3, 0), "chat", 3,
+    JsonNode summary = search(server(2, 250.0 / 3, 0), "chat", 6,
         Map.of("llm.capacity.window", "10s", "llm.capacity.precision", "5%"));
 
     assertFound(summary, 2 / 0.24);
