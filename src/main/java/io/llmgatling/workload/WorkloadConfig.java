@@ -650,7 +650,11 @@ public record WorkloadConfig(
     private List<Slo> slos(TaskMix mix) {
       String text = values.get(SLO);
       if (text == null) {
-        return Tasks.defaultSlos(mix.tasks());
+        // a non-streamed answer has no first token: a default TTFT/ITL/TPOT limit would only ever say "no data"
+        return Tasks.defaultSlos(mix.tasks()).stream()
+            .filter(slo -> slo.task() == null || !List.of("ttft", "itl", "tpot").contains(slo.metric())
+                || streamed(slo.task()))
+            .toList();
       }
       if (text.equalsIgnoreCase("none")) {
         return List.of();
@@ -663,6 +667,13 @@ public record WorkloadConfig(
         }
       }
       return parsed.stream().filter(slo -> slo.task() == null || mix.contains(slo.task())).toList();
+    }
+
+    /** Whether a task's answers are streamed, as {@link WorkloadConfig#streamFor} will say. */
+    private boolean streamed(String task) {
+      Boolean perTask = get(STREAM_PREFIX + task, WorkloadConfig::parseBoolean, null);
+      Boolean all = get(STREAM, WorkloadConfig::parseBoolean, null);
+      return perTask != null ? perTask : all != null ? all : Tasks.find(task).map(TaskSpec::defaultStream).orElse(true);
     }
 
     private Path resolvePromptPath(String key, String text) {

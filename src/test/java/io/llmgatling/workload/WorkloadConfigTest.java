@@ -166,6 +166,34 @@ class WorkloadConfigTest {
   }
 
   @Test
+  void should_default_a_capacity_search_to_requests_per_second_and_a_ten_minute_budget() {
+    LoadProfile.Capacity capacity = (LoadProfile.Capacity) load("llm.profile", "capacity").profile();
+    assertThat(capacity).isEqualTo(new LoadProfile.Capacity(1, 100, 0.10, Duration.ofMinutes(10), 30,
+        Duration.ofSeconds(10), Duration.ofSeconds(60), capacity.limits()));
+
+    LoadProfile.Capacity tuned = (LoadProfile.Capacity) load("llm.profile", "capacity", "llm.rate", "4",
+        "llm.duration", "3m", "llm.capacity.precision", "5%", "llm.capacity.window", "90s",
+        "llm.capacity.minRequests", "50", "llm.capacity.maxRate", "20").profile();
+    assertThat(tuned).isEqualTo(new LoadProfile.Capacity(4, 20, 0.05, Duration.ofMinutes(3), 50,
+        Duration.ofSeconds(90), Duration.ofSeconds(90), tuned.limits()));
+  }
+
+  @Test
+  void should_refuse_a_capacity_precision_outside_zero_to_one_in_one_line() {
+    assertThatThrownBy(() -> load("llm.profile", "capacity", "llm.capacity.precision", "150%"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("llm.capacity.precision: '150%' is not a fraction between 0 and 1 (e.g. 0.1 or 10%)");
+  }
+
+  @Test
+  void should_drop_default_first_token_limits_of_tasks_that_are_not_streamed() {
+    assertThat(load("llm.mix", "chat", "llm.stream", "false").slos()).extracting(Slo::expr)
+        .containsExactly("errorRate<1%", "chat:e2e.p95<30s");
+    assertThat(load("llm.mix", "chat").slos()).extracting(Slo::expr)
+        .containsExactly("errorRate<1%", "chat:ttft.p95<5s", "chat:e2e.p95<30s");
+  }
+
+  @Test
   void should_scale_the_injected_profile_to_the_shard() {
     WorkloadConfig config = load("llm.rate", "6", "llm.shard", "2/3");
 
