@@ -40,6 +40,7 @@ class CapacitySearchTest {
     final PriorityQueue<long[]> running = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0])); // end, arrival, start
     final List<Long> admittedAt = new ArrayList<>();
     boolean answers = true;
+    int skipEvery; // every n-th admitted user sends nothing (0: all send)
 
     FakeServer(int slots, long serviceMs, long prefillMs) {
       this.slots = slots;
@@ -63,7 +64,9 @@ class CapacitySearchTest {
         }
         if (t % tickMs == 0) {
           long due = search.admit(0, now);
-          if (due != CapacitySearch.REFUSED) {
+          if (due != CapacitySearch.REFUSED && skipEvery > 0 && (admittedAt.size() + 1) % skipEvery == 0) {
+            admittedAt.add(due);
+          } else if (due != CapacitySearch.REFUSED) {
             admittedAt.add(due);
             search.requestStarted(0, now);
             queue.add(t);
@@ -210,6 +213,19 @@ class CapacitySearchTest {
     assertThat(outcome.lastGood()).isNull();
     assertThat(outcome.steps().get(0).reasons()).containsExactly("ttft.p95<50ms");
     assertThat(outcome.stopReason()).startsWith("no rate held");
+  }
+
+  @Test
+  void should_not_hold_a_step_whose_requests_were_not_sent_at_the_rate_offered() {
+    // a fast server, but a fifth of the users send nothing (as chat follow-ups held back by slow answers)
+    CapacitySearch search = search(settings(4, Duration.ofSeconds(100), ""), 1);
+    FakeServer server = new FakeServer(8, 100, 10);
+    server.skipEvery = 5;
+    server.run(search, 20_000, 5);
+
+    SearchStep first = search.outcome().steps().get(0);
+    assertThat(first.arrivalsPerSec()).isCloseTo(3.2, within(0.2));
+    assertThat(first.reasons()).containsExactly("throughput");
   }
 
   @Test
