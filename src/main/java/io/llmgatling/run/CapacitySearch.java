@@ -31,8 +31,8 @@ import java.util.function.LongUnaryOperator;
  * {@code minRequests} completions and {@code minWindow}, at most {@code maxWindow} (cut short when the backlog
  * clearly grows: see {@link #clearlyBehind}). A step HOLDS only if, in its
  * window: some requests finished; completions kept up with the requests sent (the backlog grew by no more than
- * {@code 1 − }{@value #KEEP_UP} of the arrivals, or one request) and the requests sent with the rate offered (at
- * least {@value #KEEP_UP} of it, less one request: chat follow-ups wait for the previous answer); the median TTFT (E2E for non-streamed work) of
+ * {@code 1 − }{@value #KEEP_UP} of the arrivals, or one request) and with the rate offered (at least
+ * {@value #KEEP_UP} of it: chat follow-ups wait for the previous answer, so they may not queue at all); the median TTFT (E2E for non-streamed work) of
  * the second half of the completions is not above the first half's by more than {@value #TREND_TOLERANCE} and half
  * a median service time (at least {@value #TREND_SLACK_MS} ms): a queue that grows; the error rate is within budget ({@code errorRate} SLO, else {@value #ERROR_BUDGET_PERCENT} %); every
  * run-wide SLO holds on the window's completions.
@@ -427,11 +427,11 @@ public final class CapacitySearch {
     // the backlog grew by arrivals − completions over the window: more than 5 % of the arrivals (and more than the
     // ±1 request a window's edges make) means the server fell behind
     double backlogGrowth = windowArrivals - n;
-    // ... or fewer requests were sent than offered: a chat user sends its follow-up only once the previous answer
-    // came, so a saturated server holds the follow-ups back instead of queueing them (2 slots x 480 ms offered
-    // 4.5 req/s of chat: 4.2 sent, 4.2 completed, no backlog)
+    // ... or fewer requests completed than offered: a chat user sends its follow-up only once the previous answer
+    // came, so a saturated server holds follow-ups back instead of queueing them (2 slots x 480 ms offered 4.5 req/s
+    // of chat: 4.4 sent, 4.18 completed, a backlog of 2 requests)
     double offered = rate * seconds;
-    if (backlogGrowth > Math.max((1 - KEEP_UP) * windowArrivals, 1) || windowArrivals < KEEP_UP * offered - 1) {
+    if (backlogGrowth > Math.max((1 - KEEP_UP) * windowArrivals, 1) || n < KEEP_UP * offered) {
       reasons.add("throughput");
     }
     if (trending()) {
