@@ -278,7 +278,39 @@ public abstract class LlmSimulation extends Simulation {
       run.monitorProcess(workload.monitorPid());
     }
     if (capacitySearch != null) {
+      if (simulator == null && workload.api() == ApiFlavor.LLAMACPP) {
+        capacitySearch.serverSlots(llamaServerSlots());
+      }
       run.searchCapacity(capacitySearch);
+    }
+  }
+
+  /**
+   * llama-server's parallel slots ({@code GET /props → total_slots}), a hint for the capacity model; null when the
+   * server does not say within 2 s (older builds, a proxy in front).
+   */
+  private Integer llamaServerSlots() {
+    try {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
+          .connectTimeout(java.time.Duration.ofSeconds(2)).build();
+      java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+          URI.create(baseUrl.toString() + "/props")).timeout(java.time.Duration.ofSeconds(2)).GET();
+      if (workload.apiKey() != null) {
+        request.header("Authorization", "Bearer " + workload.apiKey());
+      }
+      java.net.http.HttpResponse<String> response = client.send(request.build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        return null;
+      }
+      com.fasterxml.jackson.databind.JsonNode slots = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(response.body()).path("total_slots");
+      return slots.isInt() && slots.asInt() > 0 ? slots.asInt() : null;
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
     }
   }
 

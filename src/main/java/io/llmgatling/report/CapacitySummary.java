@@ -30,7 +30,7 @@ final class CapacitySummary {
         }
       }
     }
-    CapacityAnalysis.Result analysis = analyze(records, slos);
+    CapacityAnalysis.Result analysis = analyze(records, slos, new CapacityAnalysis.ServerHints(search.serverSlots()));
     List<Summary.PredictedPoint> predicted = analysis.curve() == null ? List.of() : analysis.curve().stream()
         .map(p -> new Summary.PredictedPoint(p.offeredPerSec(), p.ttftP95Ms(), p.e2eP95Ms())).toList();
     Double predictedMax = analysis.predictedMaxRatePerSec() == null ? null
@@ -42,9 +42,10 @@ final class CapacitySummary {
         search.stopReason(), predicted, steps);
   }
 
-  private static CapacityAnalysis.Result analyze(List<RequestRecord> records, List<Slo> slos) {
+  private static CapacityAnalysis.Result analyze(List<RequestRecord> records, List<Slo> slos,
+                                                CapacityAnalysis.ServerHints hints) {
     try {
-      CapacityAnalysis.Result result = CapacityAnalysis.analyze(records, slos, CapacityAnalysis.ServerHints.NONE);
+      CapacityAnalysis.Result result = CapacityAnalysis.analyze(records, slos, hints);
       return result == null ? CapacityAnalysis.Result.NONE : result;
     } catch (RuntimeException e) {
       // a model that cannot be fitted must not cost the run its summary

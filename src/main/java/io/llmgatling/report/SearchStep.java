@@ -36,10 +36,11 @@ public record SearchStep(long warmupStartMs, long startMs, long endMs, double of
    * @param firstBad        lowest offered rate that did not hold, or null
    * @param stopReason      why the search ended
    * @param steps           the judged steps in the order played
+   * @param serverSlots     parallel slots the server reported (llama-server {@code /props} total_slots), or null
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record Outcome(double requestsPerUser, Double lastGood, Double firstBad, String stopReason,
-                        List<SearchStep> steps) {
+                        List<SearchStep> steps, Integer serverSlots) {
     /** The file name inside a run folder. */
     public static final String FILE_NAME = "capacity.json";
 

@@ -111,6 +111,7 @@ public final class CapacitySearch {
   private Double lastGood;
   private Double firstBad;
   private String stopReason;
+  private Integer serverSlots;
   private final List<String> log = new ArrayList<>();
 
   /**
@@ -263,7 +264,12 @@ public final class CapacitySearch {
 
   /** The outcome so far, for {@code capacity.json}. */
   public synchronized SearchStep.Outcome outcome() {
-    return new SearchStep.Outcome(round3(requestsPerUser()), lastGood, firstBad, stopReason, steps);
+    return new SearchStep.Outcome(round3(requestsPerUser()), lastGood, firstBad, stopReason, steps, serverSlots);
+  }
+
+  /** What the server said of its parallel slots (llama-server {@code /props}), a hint for the fitted model. */
+  public synchronized void serverSlots(Integer slots) {
+    this.serverSlots = slots;
   }
 
   /** Ends the search now (run interrupted or injection over). */

@@ -206,7 +206,7 @@ class LlmReportTest {
     new SearchStep.Outcome(2.0, 4.0, 8.0, "bracket [4, 8] req/s within 10 %", List.of(
         new SearchStep(START - 3_000, START, START + 10_000, 4, 2, 4, 4.2, 42, true, List.of()),
         new SearchStep(START + 10_000, START + 13_000, START + 23_000, 8, 4, 8, 4.5, 45, false,
-            List.of("throughput", "ttft.p95<1s")))).write(runDir);
+            List.of("throughput", "ttft.p95<1s"))), null).write(runDir);
     List<LoadStep> steps = List.of(new LoadStep(START, START + 10_000, 4, 0),
         new LoadStep(START + 13_000, START + 23_000, 8, 0));
     Summary summary = LlmReport.generate(runDir, SyntheticRuns.meta("search", START - 3_000, START + 25_000, steps,

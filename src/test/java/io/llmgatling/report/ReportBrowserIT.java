@@ -105,7 +105,7 @@ class ReportBrowserIT {
           (long) (achieved * 10), held, held ? List.of() : List.of("throughput", "queue")));
     }
     SyntheticRuns.write(runDir, records);
-    new SearchStep.Outcome(1.35, 4.0, 4.5, "bracket [4, 4.5] req/s within 10 %", judged).write(runDir);
+    new SearchStep.Outcome(1.35, 4.0, 4.5, "bracket [4, 4.5] req/s within 10 %", judged, 2).write(runDir);
     RunMeta meta = new RunMeta("capacity-run", "MultiTaskSimulation", START - 3_000, START + 110_000, "1/1",
         "openai", "http://127.0.0.1:8080", List.of("m1"), List.of("ttft.p95<2s"), "capacity", steps, false, null,
         java.util.Map.of());
