@@ -29,7 +29,7 @@ public final class LlmInjection {
    * Deterministic profiles place the k-th arrival where the integrated rate reaches k; Poisson draws
    * exponential gaps at {@code rate × fraction} with a seed of its own per share.
    *
-   * @param profile    an open profile (constant, ramp, poisson, stairs, capacity)
+   * @param profile    an open profile with a planned schedule (constant, ramp, poisson, stairs)
    * @param fraction   share of the load, in (0, 1]
    * @param shareIndex distinguishes the shares' random streams
    * @return ascending offsets
@@ -87,7 +87,7 @@ public final class LlmInjection {
   public static List<OpenInjectionStep> open(LoadProfile profile) {
     if (profile instanceof LoadProfile.Closed) {
       throw new IllegalArgumentException("llm.profile=closed: this simulation injects arrivals per second,"
-          + " use constant, ramp, poisson, stairs or capacity");
+          + " use constant, ramp, poisson or stairs");
     }
     return open(arrivalOffsets(profile, 1.0, 0));
   }

@@ -132,9 +132,9 @@ public abstract class LlmSimulation extends Simulation {
   }
 
   /**
-   * Stops the whole injection, normally, once a capacity search ({@code llm.profile=capacity}) has found the step
-   * that breaks its limits; does nothing in other runs. Put it first in every open-model scenario:
-   * {@code scenario("chat").exec(stopWhenCapacityFound()).exec(...)}.
+   * Stops the whole injection, normally, once the capacity search ({@code llm.profile=capacity}) is done; does
+   * nothing in other runs. Put it first in every capacity scenario, before {@link #capacityGate}:
+   * {@code scenario("chat").exec(stopWhenCapacityFound()).exec(capacityGate(0, visit)).injectOpen(capacityTicks(0))}.
    *
    * @return a chain with Gatling's {@code stopLoadGeneratorIf}
    */

@@ -5,9 +5,9 @@ import io.llmgatling.workload.Slo;
 import java.util.List;
 
 /**
- * Judges one load step while it is played, with exactly the figures and rules the summary uses for its
- * {@code capacity.steps} (same HdrHistogram-backed stats, same run-wide SLO evaluation), so that the live
- * decision to stop a capacity search and the written verdict cannot disagree on the same requests.
+ * Judges the SLOs of one capacity step's judged window while it is played, with exactly the figures and rules the
+ * summary uses for its {@code capacity.steps} (same HdrHistogram-backed stats, same run-wide SLO evaluation), so
+ * that the search's live verdict and the written figures cannot disagree on the same requests.
  * Thread-safe: records arrive from the client's event loops.
  */
 public final class StepJudge {
