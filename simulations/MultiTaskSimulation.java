@@ -80,8 +80,9 @@ public class MultiTaskSimulation extends LlmSimulation {
             .messages(MultiTaskSimulation::messages).conversation("history"), task);
         LlmActionBuilder followUp = tuned(llm(task.name()).chat().task(task.name()).model("#{model}")
             .user("#{turn}").conversation("history"), task);
-        return exec(counted).exec(opening).exitHereIfFailed().foreach("#{turns}", "turn")
-            .on(exec(counted).exec(followUp).exitHereIfFailed());
+        // a failed turn ends the conversation (the block, and with it the visit)
+        return exitBlockOnFail().on(exec(counted).exec(opening).foreach("#{turns}", "turn")
+            .on(exec(counted).exec(followUp)));
       }
     }
   }

@@ -163,7 +163,8 @@ public abstract class LlmSimulation extends Simulation {
   protected List<OpenInjectionStep> capacityTicks(int taskIndex) {
     LoadProfile.Capacity capacity = (LoadProfile.Capacity) workload.injectedProfile();
     CapacitySearch.Task task = capacitySearch.tasks().get(taskIndex);
-    double usersAtMax = capacity.maxRate() * task.share() / task.requestsPerUser();
+    // closed model: a tick replaces a user that ended; 50 ticks/s make that wait 20 ms at most
+    double usersAtMax = capacity.closed() ? 25 : capacity.maxRate() * task.share() / task.requestsPerUser();
     return List.of(CoreDsl.constantUsersPerSec(LoadProfile.Capacity.tickRate(usersAtMax))
         .during(capacity.budget().plusMinutes(1)));
   }
@@ -182,7 +183,12 @@ public abstract class LlmSimulation extends Simulation {
       long due = search.admit(taskIndex, System.nanoTime());
       return due == CapacitySearch.REFUSED ? session.set(ADMITTED, false)
           : session.set(ADMITTED, true).set(LlmAction.INTENDED_START_KEY, due);
-    }).doIf(session -> session.getBoolean(ADMITTED)).then(visit);
+    }).doIf(session -> session.getBoolean(ADMITTED)).then(
+        // the closed model counts the users in their visit: the visit must reach its end, even when it fails
+        CoreDsl.exitBlockOnFail().on(visit).exec(session -> {
+          search.userDone(taskIndex);
+          return session;
+        }));
   }
 
   /**

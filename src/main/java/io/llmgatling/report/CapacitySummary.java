@@ -38,7 +38,7 @@ final class CapacitySummary {
     String verdict = verdict(search, maxRate == null ? null : MetricRecorder.round3(maxRate), maxUsers, limitedBy,
         analysis.model(), predictedMax, slos, tasks);
     return new Summary.Capacity(maxRate == null ? null : MetricRecorder.round3(maxRate), maxUsers,
-        Arrays.asList(search.lastGood(), search.firstBad()), limitedBy, predictedMax, analysis.model(), verdict,
+        search.maxUsers(), Arrays.asList(search.lastGood(), search.firstBad()), limitedBy, predictedMax, analysis.model(), verdict,
         search.stopReason(), predicted, steps);
   }
 
@@ -60,6 +60,9 @@ final class CapacitySummary {
     String users = maxUsers == null ? "" : " (≈ " + fmt(maxUsers) + " " + (tasks.size() == 1
         ? tasks.iterator().next() + " " : "") + "users/s)";
     StringBuilder sb = new StringBuilder();
+    if (search.closed()) {
+      return closedVerdict(search, maxRate, limitedBy, model, predictedMax, under);
+    }
     if (maxRate == null) {
       double lowest = search.steps().stream().mapToDouble(SearchStep::offeredPerSec).min().orElse(0);
       sb.append(search.steps().isEmpty() ? "No step was judged" : "Sustains no rate tried: even " + fmt(lowest)
@@ -83,6 +86,34 @@ final class CapacitySummary {
         && search.stopReason().startsWith("time budget")) {
       sb.append(" The time budget ended with the bracket at [").append(fmt(search.lastGood())).append(", ")
           .append(fmt(search.firstBad())).append("] req/s.");
+    }
+    if (predictedMax != null) {
+      sb.append(" The model fitted from this run predicts ").append(fmt(predictedMax)).append(" req/s.");
+    }
+    return sb.toString();
+  }
+
+  private static String closedVerdict(SearchStep.Outcome search, Double maxRate, String limitedBy, ServerModel model,
+                                      Double predictedMax, String under) {
+    Integer users = search.maxUsers();
+    StringBuilder sb = new StringBuilder();
+    if (users == null) {
+      sb.append("Sustains no concurrency tried: even ").append(search.steps().stream().mapToInt(
+          s -> s.users() == null ? 0 : s.users()).min().orElse(0)).append(" users ").append(phrase(limitedBy))
+          .append('.');
+    } else {
+      sb.append("Sustains ").append(users).append(users == 1 ? " concurrent user" : " concurrent users")
+          .append(maxRate == null ? "" : " (" + fmt(maxRate) + " req/s)")
+          .append(under.isEmpty() ? "" : " with " + under).append('.');
+      if (search.firstBad() != null) {
+        sb.append(" With ").append(fmt(search.firstBad())).append(" users ").append(phrase(limitedBy));
+        if (model != null && model.slots() != null) {
+          sb.append(": the server runs ").append(model.slots()).append(" requests at a time");
+        }
+        sb.append('.');
+      } else {
+        sb.append(" No concurrency failed (").append(search.stopReason()).append(").");
+      }
     }
     if (predictedMax != null) {
       sb.append(" The model fitted from this run predicts ").append(fmt(predictedMax)).append(" req/s.");

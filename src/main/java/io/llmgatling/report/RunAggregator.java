@@ -203,7 +203,7 @@ final class RunAggregator {
           s.itlMs().p95(), s.e2eMs().p50(), s.e2eMs().p95(), failed.isEmpty(), failed,
           judged == null ? null : judged.offeredPerSec(), judged == null ? null : judged.usersPerSec(),
           judged == null ? null : judged.arrivalsPerSec(), judged == null ? null : judged.achievedPerSec(),
-          judged == null ? null : judged.steady()));
+          judged == null ? null : judged.steady(), judged == null ? null : judged.users()));
     }
     return result;
   }
@@ -225,7 +225,7 @@ final class RunAggregator {
     }
     Double maxRate = lastPass < 0 ? null : stepStats.get(lastPass).requestsPerSec();
     if (firstFailAfter < 0) {
-      return new Summary.Capacity(maxRate, null, null, null, null, null, null, null, List.of(), stepStats);
+      return new Summary.Capacity(maxRate, null, null, null, null, null, null, null, null, List.of(), stepStats);
     }
     String limitedBy = stepStats.get(firstFailAfter).failed().get(0);
     Double predicted = null;
@@ -242,7 +242,8 @@ final class RunAggregator {
         predicted = Double.isFinite(crossing) ? MetricRecorder.round3(crossing) : null;
       }
     }
-    return new Summary.Capacity(maxRate, null, null, limitedBy, predicted, null, null, null, List.of(), stepStats);
+    return new Summary.Capacity(maxRate, null, null, null, limitedBy, predicted, null, null, null, List.of(),
+        stepStats);
   }
 
   private double stepSeconds(int i) {

@@ -19,21 +19,30 @@ import java.util.List;
  * @param steady         whether the step held: kept up, no latency trend, errors and SLOs within limits
  * @param reasons        why it did not hold (empty when it held): an SLO expression, {@code throughput},
  *                       {@code queue}, {@code errors} or {@code no data}
+ * @param users          closed model: the concurrent users of the step (then {@code offeredPerSec} is the rate
+ *                       they sent); null for the open model
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SearchStep(long warmupStartMs, long startMs, long endMs, double offeredPerSec, double usersPerSec,
                          double arrivalsPerSec, double achievedPerSec, long completed, boolean steady,
-                         List<String> reasons) {
+                         List<String> reasons, Integer users) {
   public SearchStep {
     reasons = reasons == null ? List.of() : List.copyOf(reasons);
+  }
+
+  /** An open-model step. */
+  public SearchStep(long warmupStartMs, long startMs, long endMs, double offeredPerSec, double usersPerSec,
+                    double arrivalsPerSec, double achievedPerSec, long completed, boolean steady, List<String> reasons) {
+    this(warmupStartMs, startMs, endMs, offeredPerSec, usersPerSec, arrivalsPerSec, achievedPerSec, completed, steady,
+        reasons, null);
   }
 
   /**
    * The outcome of a search: {@code capacity.json}.
    *
    * @param requestsPerUser requests per virtual user (measured, else expected from the prompt sets)
-   * @param lastGood        highest offered rate that held below {@code firstBad}, or null
-   * @param firstBad        lowest offered rate that did not hold, or null
+   * @param lastGood        highest offered rate (closed model: users) that held below {@code firstBad}, or null
+   * @param firstBad        lowest offered rate (closed model: users) that did not hold, or null
    * @param stopReason      why the search ended
    * @param steps           the judged steps in the order played
    * @param serverSlots     parallel slots the server reported (llama-server {@code /props} total_slots), or null
@@ -67,6 +76,17 @@ public record SearchStep(long warmupStartMs, long startMs, long endMs, double of
         }
       }
       return best;
+    }
+
+    /** Closed model: the most concurrent users that held, else null. */
+    public Integer maxUsers() {
+      return steps.stream().filter(s -> s.steady() && s.users() != null).map(SearchStep::users)
+          .max(Integer::compare).orElse(null);
+    }
+
+    /** Whether the search offered concurrent users (closed model). */
+    public boolean closed() {
+      return steps.stream().anyMatch(s -> s.users() != null);
     }
 
     /** Writes {@code runDir/capacity.json}. */

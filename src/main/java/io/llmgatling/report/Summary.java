@@ -62,7 +62,9 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
    * @param maxRatePerSec          highest request rate that held in steady state: the best held step's offered rate,
    *                               or its achieved completion rate when lower (null if no step held)
    * @param maxUsersPerSec         virtual users per second carrying {@code maxRatePerSec}
-   * @param bracket                {@code [lastGood, firstBad]} offered rates (requests/s), either null when unknown
+   * @param maxUsers               closed model: the most concurrent users that held (absent for the open model)
+   * @param bracket                {@code [lastGood, firstBad]} offered rates (requests/s; closed model: users),
+   *                               either null when unknown
    * @param limitedBy              why the first bad step did not hold (an SLO, {@code throughput}, {@code queue},
    *                               {@code errors}, {@code no data}), or null when none failed
    * @param predictedMaxRatePerSec the fitted model's highest rate meeting the SLOs, or null
@@ -73,9 +75,11 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
    * @param steps                  every judged step's figures, in the order played
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
-  @JsonPropertyOrder({"maxRatePerSec", "maxUsersPerSec", "bracket", "limitedBy", "predictedMaxRatePerSec", "model",
-      "verdict", "searchEnded", "predicted", "steps"})
-  public record Capacity(Double maxRatePerSec, Double maxUsersPerSec, List<Double> bracket, String limitedBy,
+  @JsonPropertyOrder({"maxRatePerSec", "maxUsersPerSec", "maxUsers", "bracket", "limitedBy", "predictedMaxRatePerSec",
+      "model", "verdict", "searchEnded", "predicted", "steps"})
+  public record Capacity(Double maxRatePerSec, Double maxUsersPerSec,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxUsers, List<Double> bracket,
+                         String limitedBy,
                          Double predictedMaxRatePerSec, ServerModel model, String verdict, String searchEnded,
                          List<PredictedPoint> predicted, List<StepStats> steps) {
   }
@@ -98,10 +102,11 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
    * @param arrivalsPerSec capacity: requests sent per second in the judged window
    * @param achievedPerSec capacity: requests completed per second in the judged window
    * @param steady         capacity: whether the step held (kept up, no latency trend, errors and SLOs within limits)
+   * @param concurrentUsers capacity, closed model: the step's concurrent users
    */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   @JsonPropertyOrder({"start", "end", "ratePerSec", "users", "offeredPerSec", "usersPerSec", "arrivalsPerSec",
-      "achievedPerSec", "steady", "requests", "requestsPerSec", "errorRate", "outputTokensPerSec", "ttftP50Ms",
+      "achievedPerSec", "steady", "concurrentUsers", "requests", "requestsPerSec", "errorRate", "outputTokensPerSec", "ttftP50Ms",
       "ttftP95Ms", "itlP95Ms", "e2eP50Ms", "e2eP95Ms", "passed", "failed"})
   public record StepStats(String start, String end, Double ratePerSec, int users, long requests,
                           double requestsPerSec, Double errorRate, double outputTokensPerSec, Double ttftP50Ms,
@@ -111,7 +116,8 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
                           @JsonInclude(JsonInclude.Include.NON_NULL) Double usersPerSec,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Double arrivalsPerSec,
                           @JsonInclude(JsonInclude.Include.NON_NULL) Double achievedPerSec,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) Boolean steady) {
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Boolean steady,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Integer concurrentUsers) {
   }
 
   /**

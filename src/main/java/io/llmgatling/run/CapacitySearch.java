@@ -89,6 +89,8 @@ public final class CapacitySearch {
   private final long[] started;
   private final long[] planned;
   private final long[] plannedUsers;
+  private final long[] active;
+  private final boolean closed;
 
   private Phase phase = Phase.IDLE;
   private double rate;
@@ -134,12 +136,14 @@ public final class CapacitySearch {
     started = new long[n];
     planned = new long[n];
     plannedUsers = new long[n];
+    active = new long[n];
+    closed = settings.closed();
   }
 
   /** Starts the first step. */
   public synchronized void start(long now) {
     searchStart = now;
-    rate = settings.startRate();
+    rate = closed ? settings.startUsers() : settings.startRate();
     Arrays.fill(lastTick, now);
     startStep(now);
   }
@@ -155,6 +159,15 @@ public final class CapacitySearch {
       lastTick[task] = now;
       credit[task] = 0;
       return REFUSED;
+    }
+    if (closed) {
+      // the closed model: a tick takes the place of a user that ended, up to the task's share of the users
+      if (active[task] >= Math.max(1, Math.round(rate * tasks.get(task).share()))) {
+        return REFUSED;
+      }
+      active[task]++;
+      admitted[task]++;
+      return now;
     }
     double requestsPerSec = rate * tasks.get(task).share();
     credit[task] += requestsPerSec * Math.max(0, now - lastTick[task]) / 1e9;
@@ -180,6 +193,13 @@ public final class CapacitySearch {
     credit[task] -= requests - tasks.get(task).requestsPerUser();
     planned[task] += requests;
     plannedUsers[task]++;
+  }
+
+  /** Closed model: a user admitted for task {@code task} ended its visit (a no-op for the open model). */
+  public synchronized void userDone(int task) {
+    if (closed && active[task] > 0) {
+      active[task]--;
+    }
   }
 
   /** A request of task {@code task} is being sent (first turn or follow-up). */
@@ -302,8 +322,10 @@ public final class CapacitySearch {
     double p50 = medianRecentE2eMs();
     warmupNanos = secondsToNanos(Math.min(MAX_WARMUP_SEC,
         Math.max(MIN_WARMUP_SEC, Double.isNaN(p50) ? 0 : WARMUP_SERVICE_TIMES * p50 / 1000)));
-    log.add(String.format(Locale.ROOT, "llm-gatling: capacity step %d: offering %s req/s (%s users/s)",
-        steps.size() + 1, fmt(rate), fmt(totalUsersPerSec())));
+    log.add(closed ? String.format(Locale.ROOT, "llm-gatling: capacity step %d: %s concurrent users",
+        steps.size() + 1, fmt(rate)) : String.format(Locale.ROOT,
+        "llm-gatling: capacity step %d: offering %s req/s (%s users/s)", steps.size() + 1, fmt(rate),
+        fmt(totalUsersPerSec())));
   }
 
   private void advance(long now) {
@@ -325,6 +347,7 @@ public final class CapacitySearch {
         if (now - phaseStart >= warmupNanos) {
           phase = Phase.JUDGED;
           phaseStart = now;
+          windowAdmittedAtStart += windowAdmitted();
           windowArrivals = 0;
           windowKo = 0;
           windowCompletions.clear();
@@ -355,12 +378,18 @@ public final class CapacitySearch {
     double achieved = achievedPerSec(seconds);
     double arrivals = windowArrivals / seconds;
     boolean steady = reasons.isEmpty();
-    steps.add(new SearchStep(epochMillis.applyAsLong(stepStart), epochMillis.applyAsLong(phaseStart),
-        epochMillis.applyAsLong(now), round3(rate), round3(totalUsersPerSec()), round3(arrivals), round3(achieved),
-        windowCompletions.size(), steady, reasons));
-    log.add(String.format(Locale.ROOT, "llm-gatling: capacity step %d (%s req/s offered, %s sent, %s completed per s,"
-            + " %d requests): %s", steps.size(), fmt(rate), fmt(arrivals), fmt(achieved), windowCompletions.size(),
-        steady ? "held" : "did not hold: " + String.join(", ", reasons)));
+    if (closed) {
+      steps.add(new SearchStep(epochMillis.applyAsLong(stepStart), epochMillis.applyAsLong(phaseStart),
+          epochMillis.applyAsLong(now), round3(arrivals), round3(admittedPerSec(seconds)), round3(arrivals),
+          round3(achieved), windowCompletions.size(), steady, reasons, (int) rate));
+    } else {
+      steps.add(new SearchStep(epochMillis.applyAsLong(stepStart), epochMillis.applyAsLong(phaseStart),
+          epochMillis.applyAsLong(now), round3(rate), round3(totalUsersPerSec()), round3(arrivals), round3(achieved),
+          windowCompletions.size(), steady, reasons));
+    }
+    log.add(String.format(Locale.ROOT, "llm-gatling: capacity step %d (%s %s, %s sent, %s completed per s,"
+            + " %d requests): %s", steps.size(), fmt(rate), closed ? "users" : "req/s offered", fmt(arrivals),
+        fmt(achieved), windowCompletions.size(), steady ? "held" : "did not hold: " + String.join(", ", reasons)));
     if (steady) {
       lastGood = lastGood == null ? rate : Math.max(lastGood, rate);
     } else {
@@ -397,8 +426,26 @@ public final class CapacitySearch {
         && growth > Math.max(10, 0.3 * windowArrivals);
   }
 
+  /** Closed model: users admitted per second over the window (they replace the users that ended). */
+  private double admittedPerSec(double seconds) {
+    return (windowAdmitted()) / seconds;
+  }
+
+  private long windowAdmittedAtStart;
+
+  private long windowAdmitted() {
+    long sum = 0;
+    for (long a : admitted) {
+      sum += a;
+    }
+    return sum - windowAdmittedAtStart;
+  }
+
   /** The next rate, or null when the search is over (then finished). */
   private Double nextRate() {
+    if (closed) {
+      return nextUsers();
+    }
     if (lastGood != null && firstBad != null) {
       if (firstBad - lastGood <= settings.precision() * firstBad) {
         finish(String.format(Locale.ROOT, "bracket [%s, %s] req/s within %s %%", fmt(lastGood), fmt(firstBad),
@@ -422,6 +469,31 @@ public final class CapacitySearch {
     return lower;
   }
 
+  /** Closed model: whole numbers of users, doubling then bisecting down to one user or the precision. */
+  private Double nextUsers() {
+    String unit = " users";
+    if (lastGood != null && firstBad != null) {
+      if (firstBad - lastGood <= Math.max(1, settings.precision() * firstBad)) {
+        finish("bracket [" + fmt(lastGood) + ", " + fmt(firstBad) + "]" + unit + " within "
+            + fmt(settings.precision() * 100) + " % or one user");
+        return null;
+      }
+      return Math.floor((lastGood + firstBad) / 2);
+    }
+    if (firstBad == null) {
+      if (rate >= settings.maxRate()) {
+        finish("held at the maximum of " + fmt(settings.maxRate()) + unit + " (llm.capacity.maxRate)");
+        return null;
+      }
+      return Math.min(Math.floor(settings.maxRate()), rate * GROWTH);
+    }
+    if (rate <= 1) {
+      finish("no concurrency held, not even 1 user");
+      return null;
+    }
+    return Math.floor(rate / GROWTH);
+  }
+
   /** Why the judged window does not hold (empty when it holds). */
   private List<String> verdict(double seconds) {
     List<String> reasons = new ArrayList<>();
@@ -437,7 +509,8 @@ public final class CapacitySearch {
     // came, so a saturated server holds follow-ups back instead of queueing them (2 slots x 480 ms offered 4.5 req/s
     // of chat: 4.4 sent, 4.18 completed, a backlog of 2 requests)
     double offered = rate * seconds;
-    if (backlogGrowth > Math.max((1 - KEEP_UP) * windowArrivals, 1) || n < KEEP_UP * offered) {
+    // a closed model cannot fall behind its own users: only latency, errors and SLOs judge it
+    if (!closed && (backlogGrowth > Math.max((1 - KEEP_UP) * windowArrivals, 1) || n < KEEP_UP * offered)) {
       reasons.add("throughput");
     }
     if (trending()) {

@@ -41,10 +41,12 @@ final class ConsoleSummary {
     if (capacity.isObject() && capacity.has("verdict")) {
       // a capacity search pushes past the limits on purpose: its verdict replaces the run-wide SLO verdicts
       JsonNode bracket = capacity.path("bracket");
-      out.printf("capacity: max %s req/s%s, bracket [%s, %s] req/s, limited by %s%n",
-          number(capacity.path("maxRatePerSec")),
-          capacity.path("maxUsersPerSec").isNumber() ? " (" + number(capacity.path("maxUsersPerSec")) + " users/s)" : "",
-          number(bracket.path(0)), number(bracket.path(1)),
+      boolean closed = capacity.has("maxUsers");
+      out.printf("capacity: max %s%s, bracket [%s, %s] %s, limited by %s%n",
+          closed ? number(capacity.path("maxUsers")) + " concurrent users" : number(capacity.path("maxRatePerSec")) + " req/s",
+          closed ? " (" + number(capacity.path("maxRatePerSec")) + " req/s)"
+              : capacity.path("maxUsersPerSec").isNumber() ? " (" + number(capacity.path("maxUsersPerSec")) + " users/s)" : "",
+          number(bracket.path(0)), number(bracket.path(1)), closed ? "users" : "req/s",
           capacity.path("limitedBy").isTextual() ? capacity.path("limitedBy").asText() : "nothing");
       out.println("capacity: " + capacity.path("verdict").asText());
       out.println(summary.path("passed").asBoolean(false) ? "Capacity found." : "NO CAPACITY FOUND: the run fails.");

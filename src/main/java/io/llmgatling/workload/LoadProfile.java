@@ -296,9 +296,11 @@ public sealed interface LoadProfile {
    * @param minWindow   shortest judged window
    * @param maxWindow   longest judged window
    * @param limits      the objectives a step must meet to count as sustained
+   * @param startUsers  0 for the open model (rates); else the closed model: the search offers concurrent users,
+   *                    from this many, and {@code maxRate} is the most users it offers
    */
   record Capacity(double startRate, double maxRate, double precision, Duration budget, int minRequests,
-                  Duration minWindow, Duration maxWindow, List<Slo> limits) implements LoadProfile {
+                  Duration minWindow, Duration maxWindow, List<Slo> limits, int startUsers) implements LoadProfile {
     public Capacity {
       requireRate("startRate", startRate, false);
       requireRate("maxRate", maxRate, false);
@@ -314,7 +316,21 @@ public sealed interface LoadProfile {
       if (maxWindow.compareTo(minWindow) < 0) {
         throw new IllegalArgumentException("maxWindow must be >= minWindow");
       }
+      if (startUsers < 0) {
+        throw new IllegalArgumentException("startUsers must be >= 0, was " + startUsers);
+      }
       limits = List.copyOf(limits);
+    }
+
+    /** An open-model search (rates). */
+    public Capacity(double startRate, double maxRate, double precision, Duration budget, int minRequests,
+                    Duration minWindow, Duration maxWindow, List<Slo> limits) {
+      this(startRate, maxRate, precision, budget, minRequests, minWindow, maxWindow, limits, 0);
+    }
+
+    /** Whether the search offers concurrent users (closed model) rather than rates. */
+    public boolean closed() {
+      return startUsers > 0;
     }
 
     @Override
@@ -330,7 +346,7 @@ public sealed interface LoadProfile {
     public Capacity shard(int index, int count) {
       new Shard(index, count);
       return new Capacity(startRate / count, maxRate / count, precision, budget, minRequests, minWindow, maxWindow,
-          limits);
+          limits, startUsers == 0 ? 0 : Math.max(1, startUsers / count));
     }
 
     /** The steps are decided while the run goes: none planned. */
@@ -354,6 +370,12 @@ public sealed interface LoadProfile {
 
     @Override
     public String describe() {
+      if (closed()) {
+        return "capacity search (closed model) from " + startUsers + " users (x2, then bisection to "
+            + Math.round(precision * 100) + " %, at most " + Math.round(maxRate) + " users) within "
+            + Durations.format(budget) + "; steps of >= " + minRequests + " requests and " + Durations.format(minWindow)
+            + " (<= " + Durations.format(maxWindow) + ") after a warm-up";
+      }
       return "capacity search from " + perSecond(startRate) + " (x2, then bisection to " + Math.round(precision * 100)
           + " %, at most " + perSecond(maxRate) + ") within " + Durations.format(budget) + "; steps of >= "
           + minRequests + " requests and " + Durations.format(minWindow) + " (<= " + Durations.format(maxWindow)

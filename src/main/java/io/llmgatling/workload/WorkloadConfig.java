@@ -147,6 +147,8 @@ public record WorkloadConfig(
   /** Capacity search defaults: start rate (requests/s) when {@code llm.rate} is not set, and the rest. */
   public static final double DEFAULT_CAPACITY_START_RATE = 1;
   public static final double DEFAULT_CAPACITY_MAX_RATE = 100;
+  /** Most concurrent users of a closed-model capacity search when {@code llm.capacity.maxRate} is not set. */
+  public static final int DEFAULT_CAPACITY_MAX_USERS = 256;
   public static final double DEFAULT_CAPACITY_PRECISION = 0.10;
   /** The search's time budget when {@code llm.duration} is not set. */
   public static final Duration DEFAULT_CAPACITY_BUDGET = Duration.ofMinutes(10);
@@ -642,6 +644,13 @@ public record WorkloadConfig(
       if (maxWindow.compareTo(window) < 0) {
         throw ConfigException.forKey(CAPACITY_MAX_WINDOW, "'" + values.get(CAPACITY_MAX_WINDOW)
             + "' is shorter than " + CAPACITY_WINDOW + "=" + Durations.format(window));
+      }
+      if (values.containsKey(USERS)) {
+        // the closed model: concurrent users from llm.users, doubling; llm.capacity.maxRate caps the users
+        int users = get(USERS, text -> parseInt(text, 1, "a whole number of users >= 1"), DEFAULT_USERS);
+        double maxUsers = get(CAPACITY_MAX_RATE, text -> parseRate(text, false), (double) DEFAULT_CAPACITY_MAX_USERS);
+        return new LoadProfile.Capacity(users, Math.max(users, maxUsers), precision, budget, minRequests, window,
+            maxWindow, slos, users);
       }
       return new LoadProfile.Capacity(start, max, precision, budget, minRequests, window, maxWindow, slos);
     }

@@ -57,6 +57,7 @@ class CapacitySearchTest {
         while (answers && !running.isEmpty() && running.peek()[0] <= t) {
           long[] r = running.poll();
           search.completed(record(r[1], r[2], r[0], prefillMs), now);
+          search.userDone(0);
         }
         while (running.size() < slots && !queue.isEmpty()) {
           long arrival = queue.poll();
@@ -226,6 +227,25 @@ class CapacitySearchTest {
     SearchStep first = search.outcome().steps().get(0);
     assertThat(first.arrivalsPerSec()).isCloseTo(3.2, within(0.2));
     assertThat(first.reasons()).containsExactly("throughput");
+  }
+
+  @Test
+  void should_search_concurrent_users_in_the_closed_model_up_to_the_slo() {
+    // 2 slots x 480 ms, users sending one request after another: beyond 2 users requests wait for a slot, and
+    // TTFT (100 ms without a wait) passes 300 ms
+    LoadProfile.Capacity closed = new LoadProfile.Capacity(1, 64, 0.10, Duration.ofMinutes(10), 30,
+        Duration.ofSeconds(10), Duration.ofSeconds(60), Slo.parseList("ttft.p95<300ms"), 1);
+    CapacitySearch search = search(closed, 1);
+    FakeServer server = new FakeServer(2, 480, 100);
+    server.run(search, 600_000, 10);
+
+    SearchStep.Outcome outcome = search.outcome();
+    assertThat(outcome.steps()).extracting(SearchStep::users).containsExactly(1, 2, 4, 3);
+    assertThat(outcome.maxUsers()).isEqualTo(2);
+    assertThat(outcome.lastGood()).isEqualTo(2.0);
+    assertThat(outcome.firstBad()).isEqualTo(3.0);
+    assertThat(outcome.steps().get(1).achievedPerSec()).isCloseTo(2 / 0.48, within(0.1));
+    assertThat(outcome.steps().get(2).reasons()).containsExactly("ttft.p95<300ms");
   }
 
   @Test

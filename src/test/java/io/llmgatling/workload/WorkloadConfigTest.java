@@ -179,6 +179,15 @@ class WorkloadConfigTest {
   }
 
   @Test
+  void should_search_concurrent_users_when_a_capacity_search_is_given_users() {
+    LoadProfile.Capacity closed = (LoadProfile.Capacity) load("llm.profile", "capacity", "llm.users", "2").profile();
+    assertThat(closed.closed()).isTrue();
+    assertThat(closed.startUsers()).isEqualTo(2);
+    assertThat(closed.maxRate()).isEqualTo(256); // users
+    assertThat(((LoadProfile.Capacity) load("llm.profile", "capacity").profile()).closed()).isFalse();
+  }
+
+  @Test
   void should_refuse_a_capacity_precision_outside_zero_to_one_in_one_line() {
     assertThatThrownBy(() -> load("llm.profile", "capacity", "llm.capacity.precision", "150%"))
         .isInstanceOf(ConfigException.class)
