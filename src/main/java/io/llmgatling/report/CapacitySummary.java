@@ -25,7 +25,8 @@ final class CapacitySummary {
     String limitedBy = null;
     if (search.firstBad() != null) {
       for (SearchStep step : search.steps()) {
-        if (!step.steady() && step.offeredPerSec() == search.firstBad() && !step.reasons().isEmpty()) {
+        double level = step.users() != null ? step.users() : step.offeredPerSec();
+        if (!step.steady() && level == search.firstBad() && !step.reasons().isEmpty()) {
           limitedBy = step.reasons().get(0);
         }
       }

@@ -107,6 +107,22 @@ class CapacitySearchIT {
     assertThat(tasks.path("completion").path("requests").asLong()).isPositive();
   }
 
+  @Test
+  void should_find_the_concurrency_a_ttft_limit_allows_in_the_closed_model() throws Exception {
+    // one slot, 100 ms per request, users sending one request after another: with 2 users a request waits up to
+    // 100 ms for the slot (TTFT p95 ~105 ms), with 3 up to 200 ms: ttft.p95<150ms allows 2 users
+    JsonNode summary = search(server(1, 200, 0), "completion", 1,
+        Map.of("llm.stream", "true", "llm.users", "1", "llm.slo", "ttft.p95<150ms"));
+
+    JsonNode capacity = summary.path("capacity");
+    assertThat(capacity.path("maxUsers").asInt()).as(capacity.toPrettyString()).isEqualTo(2);
+    assertThat(capacity.path("bracket").get(1).asDouble()).isEqualTo(3.0);
+    assertThat(capacity.path("maxRatePerSec").asDouble()).isBetween(8.5, 10.0);
+    assertThat(capacity.path("limitedBy").asText()).isEqualTo("ttft.p95<150ms");
+    assertThat(capacity.path("verdict").asText()).startsWith("Sustains 2 concurrent users").contains("With 3 users"
+        + " breaks ttft.p95<150ms");
+  }
+
   private static Path singleTurnPrompts() throws Exception {
     Path file = Files.createTempFile("single-turn", ".jsonl");
     Files.writeString(file, "{\"prompt\": \"Say hello.\"}\n{\"prompt\": \"Name a colour.\"}\n");
