@@ -486,6 +486,9 @@ final class EngineFront extends SimpleChannelInboundHandler<FullHttpRequest> {
     sb.append("# HELP llmgatling:requests_finished_total Engine tasks that ran to their end.\n")
         .append("# TYPE llmgatling:requests_finished_total counter\n")
         .append("llmgatling:requests_finished_total ").append(l.tasksFinished.get()).append('\n');
+    sb.append("# HELP llmgatling:usage_prompt_tokens_total Prompt tokens of finished tasks, cached ones included.\n")
+        .append("# TYPE llmgatling:usage_prompt_tokens_total counter\n")
+        .append("llmgatling:usage_prompt_tokens_total ").append(l.usagePromptTokensTotal.get()).append('\n');
     sb.append("# HELP llmgatling:requests_cancelled_total Engine tasks cancelled because the client went away.\n")
         .append("# TYPE llmgatling:requests_cancelled_total counter\n")
         .append("llmgatling:requests_cancelled_total ").append(state.cancelledTotal.get()).append('\n');
@@ -499,7 +502,7 @@ final class EngineFront extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (value == Math.rint(value) && Math.abs(value) < 1e15) {
       sb.append((long) value);
     } else {
-      sb.append(String.format(Locale.ROOT, "%.6g", value));
+      sb.append(String.format(Locale.ROOT, "%.6f", value));
     }
     sb.append('\n');
   }

@@ -51,6 +51,7 @@ final class EngineLog implements AutoCloseable {
   private final Map<Integer, Boolean> launched = new ConcurrentHashMap<>();
 
   final AtomicLong promptTokensTotal = new AtomicLong();
+  final AtomicLong usagePromptTokensTotal = new AtomicLong();
   final AtomicLong promptMicrosTotal = new AtomicLong();
   final AtomicLong tokensPredictedTotal = new AtomicLong();
   final AtomicLong predictedMicrosTotal = new AtomicLong();
@@ -177,6 +178,7 @@ final class EngineLog implements AutoCloseable {
       Timings t = new Timings(timingSlot, prompt == null ? pendingPromptN : prompt, pendingPromptN, pendingPromptMs,
           evalN, evalMs);
       promptTokensTotal.addAndGet(t.promptN());
+      usagePromptTokensTotal.addAndGet(t.promptTokens());
       promptMicrosTotal.addAndGet(Math.round(t.promptMs() * 1000));
       tokensPredictedTotal.addAndGet(t.predictedN());
       predictedMicrosTotal.addAndGet(Math.round(t.predictedMs() * 1000));
