@@ -16,6 +16,9 @@ import io.llmgatling.engine.client.LlmClient;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.support.GatlingRun;
 import io.llmgatling.support.RunFiles;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,13 +42,19 @@ import org.junit.jupiter.api.Test;
 class RealEngineIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int SLOTS = 2;
+  /**
+   * llama-server's limit is 100 responses per connection; 8 makes the queueing run (about 40 requests on 4
+   * connections) meet the engine's {@code Connection: close} several times.
+   */
+  private static final int KEEP_ALIVE_MAX = 8;
 
   private static EngineProcess engine;
   private static LlmClient client;
 
   @BeforeAll
   static void start() {
-    engine = EngineProcess.start("--slots", Integer.toString(SLOTS), "--layers", "4", "--dim", "128");
+    engine = EngineProcess.start("--slots", Integer.toString(SLOTS), "--layers", "4", "--dim", "128",
+        "--keep-alive-max", Integer.toString(KEEP_ALIVE_MAX));
     client = new LlmClient(ClientOptions.defaults());
   }
 
@@ -167,6 +178,46 @@ class RealEngineIT {
     // and the slot serves the next request at once
     RequestRecord next = records(send(1, 8, Timeouts.DEFAULT)).get(0);
     assertThat(next.ttftMs()).isLessThan(500);
+  }
+
+  @Test
+  void should_keep_connections_as_llama_server_does() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", engine.baseUrl().getPort())) {
+      for (int i = 1; i <= KEEP_ALIVE_MAX; i++) {
+        String head = exchange(socket);
+        if (i < KEEP_ALIVE_MAX) {
+          assertThat(head).containsIgnoringCase("Keep-Alive: timeout=5, max=" + KEEP_ALIVE_MAX);
+        } else {
+          assertThat(head).as("response %d", i).containsIgnoringCase("connection: close");
+        }
+      }
+      assertThat(socket.getInputStream().read()).as("closed after the last response").isEqualTo(-1);
+    }
+    try (Socket socket = new Socket("127.0.0.1", engine.baseUrl().getPort())) {
+      exchange(socket);
+      long idleFrom = System.nanoTime();
+      socket.setSoTimeout(10_000);
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      double idleSec = (System.nanoTime() - idleFrom) / 1e9;
+      assertThat(idleSec).as("idle connection closed after the keep-alive timeout").isBetween(4.5, 6.5);
+    }
+  }
+
+  /** One {@code GET /health} on an open socket; returns the response head (the body is read and dropped). */
+  private static String exchange(Socket socket) throws Exception {
+    socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        .getBytes(StandardCharsets.US_ASCII));
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (head.indexOf("\r\n\r\n") < 0) {
+      int b = in.read();
+      assertThat(b).as("response head so far: %s", head).isNotEqualTo(-1);
+      head.append((char) b);
+    }
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    assertThat(length.find()).isTrue();
+    in.readNBytes(Integer.parseInt(length.group(1)));
+    return head.toString();
   }
 
   // ---------------------------------------------------------------- helpers
