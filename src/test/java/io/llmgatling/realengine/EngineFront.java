@@ -180,7 +180,10 @@ final class EngineFront extends SimpleChannelInboundHandler<FullHttpRequest> {
         r.run(params);
       } catch (RuntimeException e) {
         if (!r.headersSent) {
-          error(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, String.valueOf(e.getMessage()), "server_error", true);
+          String message = String.valueOf(e.getMessage());
+          boolean client = e.getClass().getSimpleName().equals("LlamaException") && message.contains("context");
+          error(ctx, client ? HttpResponseStatus.BAD_REQUEST : HttpResponseStatus.INTERNAL_SERVER_ERROR, message,
+              client ? "invalid_request_error" : "server_error", !client || close);
         } else {
           ctx.close();
         }
@@ -266,24 +269,14 @@ final class EngineFront extends SimpleChannelInboundHandler<FullHttpRequest> {
       long lastToken = 0;
       StringBuilder text = stream ? null : new StringBuilder();
       try {
-        if (stream) {
-          HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-          head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
-          HttpUtil.setTransferEncodingChunked(head, true);
-          connectionHeaders(head);
-          headersSent = true;
-          ctx.writeAndFlush(head);
-          if (chat) {
-            ObjectNode first = chunk();
-            ObjectNode delta = first.putArray("choices").addObject().put("index", 0).putNull("finish_reason")
-                .putObject("delta");
-            delta.put("role", "assistant").putNull("content");
-            send(first);
-          }
-        }
         while (it.hasNext()) {
-          LlamaOutput out = it.next();
+          LlamaOutput out = it.next(); // an engine error (e.g. prompt beyond the context) comes from here
           boolean last = !it.hasNext();
+          if (stream && !headersSent && !gone) {
+            // like llama-server, the stream's head goes out with the first result, so an error can still be
+            // an HTTP status
+            sendHead();
+          }
           if (!last) {
             tokens++;
             lastToken = System.nanoTime();
@@ -378,6 +371,24 @@ final class EngineFront extends SimpleChannelInboundHandler<FullHttpRequest> {
         r.set("usage", usage);
         r.set("timings", timings);
         json(ctx, HttpResponseStatus.OK, r, close);
+      }
+    }
+
+    private void sendHead() {
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+      head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
+      HttpUtil.setTransferEncodingChunked(head, true);
+      connectionHeaders(head);
+      headersSent = true;
+      ctx.write(head);
+      if (chat) {
+        ObjectNode first = chunk();
+        ObjectNode delta = first.putArray("choices").addObject().put("index", 0).putNull("finish_reason")
+            .putObject("delta");
+        delta.put("role", "assistant").putNull("content");
+        send(first);
+      } else {
+        ctx.flush();
       }
     }
 

@@ -31,8 +31,9 @@ final class EngineLog implements AutoCloseable {
   }
 
   private static final Pattern LAUNCH = Pattern.compile("^slot launch_slot_: id +(\\d+) \\| task (\\d+) \\|");
+  /** "new prompt, ... n_prompt_tokens = N", then "input truncated, ... n_prompt_tokens = M" when it is cut. */
   private static final Pattern NEW_PROMPT = Pattern.compile(
-      "^slot update_slots: id +(\\d+) \\| task (\\d+) \\| new prompt, .*n_prompt_tokens = (\\d+)");
+      "^slot update_slots: id +(\\d+) \\| task (\\d+) \\| .*n_prompt_tokens = (\\d+)");
   private static final Pattern RELEASE = Pattern.compile(
       "^slot +release: id +(\\d+) \\| task (\\d+) \\| stop processing: n_past = (\\d+)");
   private static final Pattern PRINT_TIMING = Pattern.compile("^slot print_timing: id +(\\d+) \\| task (\\d+) \\|");
