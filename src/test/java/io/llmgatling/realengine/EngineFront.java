@@ -32,7 +32,6 @@ import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -591,10 +590,5 @@ final class EngineFront extends SimpleChannelInboundHandler<FullHttpRequest> {
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ctx.close();
-  }
-
-  static List<String> routes() {
-    return List.of("/v1/chat/completions", "/v1/completions", "/v1/models", "/health", "/props", "/slots",
-        "/metrics");
   }
 }
