@@ -97,6 +97,7 @@ class RealEngineIT {
     props.put("llm.rampUp", "0s");
     props.put("llm.duration", "8s");
     props.put("llm.maxTokens", "48");
+    props.put("llm.stream.completion", "false"); // both of the engine's answer shapes
     props.put("llm.slo", "none");
     GatlingRun.Outcome outcome = GatlingRun.run("MultiTaskSimulation", props);
     awaitIdle();
@@ -117,6 +118,7 @@ class RealEngineIT {
     assertThat(delta(before, after, "llmgatling:requests_finished_total")).isEqualTo(requests);
     assertThat(requests).as("requests in 8 s").isGreaterThan(20);
 
+    assertThat(records.stream().filter(r -> !r.path("stream").asBoolean()).count()).isPositive();
     // every stream parsed, one chunk per engine token
     for (JsonNode r : records) {
       assertThat(r.path("outputTokensSource").asText()).isEqualTo("server");
@@ -131,6 +133,12 @@ class RealEngineIT {
     double evalMs = (after.get("llamacpp:tokens_predicted_seconds_total")
         - before.get("llamacpp:tokens_predicted_seconds_total")) * 1000;
     // llama.cpp logs each time to 0.01 ms; the counters keep them to the microsecond
+    System.out.printf(java.util.Locale.ROOT, "real engine, %d requests (tool = engine): output tokens %d = %d, prompt"
+        + " tokens %d = %d, prefill ms %.2f = %.2f, decode ms %.2f = %.2f, max queue %.0f ms%n", records.size(),
+        sum(records, "outputTokens"), delta(before, after, "llamacpp:tokens_predicted_total"),
+        sum(records, "promptTokens"), delta(before, after, "llmgatling:usage_prompt_tokens_total"),
+        sumDouble(records, "promptEvalMs"), promptMs, sumDouble(records, "evalMs"), evalMs,
+        records.stream().mapToDouble(r -> r.path("queueMs").asDouble(0)).max().orElse(0));
     assertThat(sumDouble(records, "promptEvalMs")).isCloseTo(promptMs, within(0.01 * records.size() + 1));
     assertThat(sumDouble(records, "evalMs")).isCloseTo(evalMs, within(0.01 * records.size() + 1));
     assertThat(records.stream().mapToDouble(r -> r.path("queueMs").asDouble(0)).max().orElse(0))
@@ -140,8 +148,9 @@ class RealEngineIT {
   @Test
   void should_raise_ttft_once_concurrency_passes_the_slots() throws Exception {
     send(SLOTS, 64, Timeouts.DEFAULT); // warm-up
-    List<RequestRecord> within = records(send(SLOTS, 96, Timeouts.DEFAULT));
-    List<RequestRecord> beyond = records(send(2 * SLOTS, 96, Timeouts.DEFAULT));
+    // 160 tokens: long enough that a pause of the test JVM cannot pass for a wait in the engine
+    List<RequestRecord> within = records(send(SLOTS, 160, Timeouts.DEFAULT));
+    List<RequestRecord> beyond = records(send(2 * SLOTS, 160, Timeouts.DEFAULT));
 
     for (RequestRecord r : within) {
       assertThat(r.ttftMs()).as("TTFT with a slot for everyone").isLessThan(r.e2eMs() / 2);
