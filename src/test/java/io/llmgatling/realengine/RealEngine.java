@@ -104,7 +104,7 @@ public final class RealEngine implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (exitWithParent) {
-      ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
+      ProcessHandle.current().parent().ifPresent(p -> p.onExit().thenRun(() -> System.exit(0)));
     }
     Path model;
     String modelId;
