@@ -317,7 +317,7 @@ final class EngineFront extends SimpleChannelInboundHandler<FullHttpRequest> {
       try {
         t = state.log.timings(task).get(2, TimeUnit.SECONDS);
       } catch (Exception e) {
-        // no log line (should not happen): the front's own figures, marked
+        // no log line within 2 s (not seen so far): the front's own figures, not in /metrics
         double promptMs = (firstToken - submitted) / 1e6;
         double predictedMs = (lastToken - firstToken) / 1e6;
         t = new EngineLog.Timings(-1, state.engine.encode(prompt).length + 1, -1, promptMs, tokens, predictedMs);
