@@ -12,11 +12,11 @@ import java.util.SplittableRandom;
  * one interval of the current holder count after the previous one; the first one interval after the prefill):
  * independent of the fluid replay in {@link QueueSimulation}, so fitting these records tests the fit.
  */
-final class SyntheticServer {
-  static final long T0 = 1_700_000_000_000L;
+public final class SyntheticServer {
+  public static final long T0 = 1_700_000_000_000L;
 
   /** A fresh server per run. */
-  interface Factory {
+  public interface Factory {
     SyntheticServer create();
   }
 
@@ -46,24 +46,24 @@ final class SyntheticServer {
     int user = -1;
   }
 
-  SyntheticServer(int slots, double prefillTokensPerSec, double decode, double slowdown) {
+  public SyntheticServer(int slots, double prefillTokensPerSec, double decode, double slowdown) {
     this.slots = slots;
     this.prefillTokensPerSec = prefillTokensPerSec;
     this.decode = decode;
     this.slowdown = slowdown;
   }
 
-  SyntheticServer reportQueue(boolean v) {
+  public SyntheticServer reportQueue(boolean v) {
     reportQueue = v;
     return this;
   }
 
-  SyntheticServer prompts(int... v) {
+  public SyntheticServer prompts(int... v) {
     prompts = v;
     return this;
   }
 
-  SyntheticServer outputs(int... v) {
+  public SyntheticServer outputs(int... v) {
     outputs = v;
     return this;
   }
@@ -84,7 +84,7 @@ final class SyntheticServer {
   }
 
   /** Closed loop: {@code users} users, each sending its next request when the previous one ends. */
-  List<RequestRecord> closed(int users, double durationMs, double startMs) {
+  public List<RequestRecord> closed(int users, double durationMs, double startMs) {
     for (int u = 0; u < users; u++) {
       arrive(startMs + u * 0.01, u);
     }
@@ -93,7 +93,7 @@ final class SyntheticServer {
   }
 
   /** Open model: evenly spaced arrivals. */
-  List<RequestRecord> open(double ratePerSec, int count, double startMs) {
+  public List<RequestRecord> open(double ratePerSec, int count, double startMs) {
     for (int i = 0; i < count; i++) {
       arrive(startMs + i * 1000.0 / ratePerSec, -1);
     }
