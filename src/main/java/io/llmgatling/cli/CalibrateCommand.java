@@ -77,8 +77,10 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
     System.out.println("Written: " + file);
     String model = fit.models().isEmpty() ? "calibrated" : fit.models().get(0);
-    System.out.println("Use it: mvn gatling:test -Dllm.sim.config=" + file.getFileName() + " -Dllm.model=" + model
-        + (out.normalize().equals(Path.of("user-files")) ? "" : " -Dllm.userFiles=" + out));
+    // llm.sim.config is resolved in user-files; an absolute path stays itself
+    String config = out.normalize().equals(Path.of("user-files")) ? file.getFileName().toString()
+        : file.toAbsolutePath().toString();
+    System.out.println("Use it: mvn gatling:test -Dllm.sim.config=" + config + " -Dllm.model=" + model);
     return 0;
   }
 }
