@@ -134,7 +134,7 @@ public final class ServerFit {
       x[i] = Math.max(0, occupancy.mean(from, o.end) - 1);
       y[i] = o.itl;
     }
-    double[] line = fitLine(x, y);
+    double[] line = robustLine(x, y);
     double a = line[0];
     double c = line[1];
     if (Double.isNaN(c) || c < 0 || a <= 0) {
@@ -175,13 +175,20 @@ public final class ServerFit {
       } else {
         double meanP = mean(px);
         double cv = meanP > 0 ? stdev(px) / meanP : 0;
-        double[] pl = cv > 0.2 && prefills.size() >= MIN_RECORDS ? fitLine(px, py) : new double[] {0, Double.NaN};
+        double[] pl = cv > 0.2 && prefills.size() >= MIN_RECORDS ? robustLine(px, py) : new double[] {0, Double.NaN};
         if (!Double.isNaN(pl[1]) && pl[1] > 0 && pl[0] >= 0) {
           overhead = pl[0];
           prefillRate = 1000.0 / pl[1];
         } else {
-          double sumP = Arrays.stream(px).sum();
-          double sumMs = Arrays.stream(py).sum();
+          boolean[] keep = inliers(py, new double[py.length]);
+          double sumP = 0;
+          double sumMs = 0;
+          for (int i = 0; i < px.length; i++) {
+            if (keep[i]) {
+              sumP += px[i];
+              sumMs += py[i];
+            }
+          }
           if (sumMs > 0.01 * prefills.size() && sumP > 0) {
             prefillRate = sumP * 1000.0 / sumMs;
           } else {
@@ -417,6 +424,59 @@ public final class ServerFit {
       int i = upperBound(times, t) - 1;
       return i < 0 ? 0 : integral[i] + level[i] * (t - times[i]);
     }
+  }
+
+  /**
+   * Least squares with one pass of outlier removal: points further than 3 robust standard deviations (1.4826 ×
+   * the median absolute deviation, at least 2 % of the mean) from the first line are dropped and the line fitted
+   * again. A client's first requests in a cold JVM, or a GC pause, otherwise tilt a fit made of a few dozen points.
+   */
+  static double[] robustLine(double[] x, double[] y) {
+    double[] first = fitLine(x, y);
+    double[] fitted = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      fitted[i] = Double.isNaN(first[1]) ? first[0] : first[0] + first[1] * x[i];
+    }
+    boolean[] keep = inliers(y, fitted);
+    int n = 0;
+    for (boolean k : keep) {
+      n += k ? 1 : 0;
+    }
+    if (n == x.length || n < 3) {
+      return first;
+    }
+    double[] kx = new double[n];
+    double[] ky = new double[n];
+    for (int i = 0, j = 0; i < x.length; i++) {
+      if (keep[i]) {
+        kx[j] = x[i];
+        ky[j++] = y[i];
+      }
+    }
+    return fitLine(kx, ky);
+  }
+
+  /** Which points lie within 3 robust standard deviations of their fitted value (residuals y − fitted). */
+  static boolean[] inliers(double[] y, double[] fitted) {
+    double[] r = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      r[i] = y[i] - fitted[i];
+    }
+    double[] sorted = r.clone();
+    Arrays.sort(sorted);
+    double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
+    double[] dev = new double[r.length];
+    for (int i = 0; i < r.length; i++) {
+      dev[i] = Math.abs(r[i] - median);
+    }
+    Arrays.sort(dev);
+    double mad = dev.length == 0 ? 0 : dev[dev.length / 2];
+    double limit = Math.max(3 * 1.4826 * mad, 0.02 * Math.abs(mean(y)));
+    boolean[] keep = new boolean[y.length];
+    for (int i = 0; i < y.length; i++) {
+      keep[i] = Math.abs(r[i] - median) <= limit;
+    }
+    return keep;
   }
 
   /** Least squares {@code y = a + b x}; b is NaN when x does not vary. */

@@ -69,7 +69,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         : Path.of(runDirs.size() + " runs")));
     if (p.overheadMs() >= 0.5) {
       System.out.println(String.format(Locale.ROOT, "note: the simulator has no fixed prefill overhead; the %s ms "
-          + "fitted is folded into its prefill rate at the runs' mean prompt", WhatIfCommand.num(p.overheadMs())));
+          + "fitted is taken for the HTTP exchange, which runs against the simulator pay again",
+          WhatIfCommand.num(p.overheadMs())));
     }
     if (!"queueing".equals(p.slotsFrom()) && !"server".equals(p.slotsFrom())) {
       System.out.println("note: no request waited for a slot in these runs, so " + p.slots() + " slots is a lower "
