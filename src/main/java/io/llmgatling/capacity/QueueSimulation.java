@@ -13,9 +13,10 @@ import java.util.SplittableRandom;
  * <p>Decode is simulated as a fluid: all decoding streams advance at the same per-stream rate, so one shared
  * "work clock" W (tokens emitted by any one stream since the start) is integrated between events, and each
  * stream's first token and last token are fixed points on W. Events are then only arrivals, prefill ends, first
- * tokens and completions, each O(log N): a 2,000-request replay takes about 1 ms and a whole prediction (bisection
- * plus curve, some 40 replays) about 30-60 ms on one core (measured on the CI machine with
- * {@code CapacityAnalysisTest}'s 4-slot model, JIT warm).
+ * tokens and completions, each O(log N). Measured on the 2-core machine at load average 5-9 (4 slots, b = 0.2, 500
+ * distinct requests of 50-450 prompt and 20-320 output tokens, Poisson arrivals, two SLOs): a 2,000-request replay
+ * 1.7-5 ms; a whole prediction (15 curve points and a bisection, about 25 replays) 33-380 ms once the JIT is warm,
+ * 1.0 s for the first in a fresh JVM; 64 slots 0.55 s. {@code whatif} answers in 2.6-3.0 s, JVM start included.
  */
 public final class QueueSimulation {
   /** How requests arrive. */

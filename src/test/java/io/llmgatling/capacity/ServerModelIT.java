@@ -10,6 +10,7 @@ import io.llmgatling.simulator.ModelSpec;
 import io.llmgatling.simulator.SimulatorConfig;
 import io.llmgatling.support.GatlingRun;
 import io.llmgatling.support.RunFiles;
+import io.llmgatling.workload.Slo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,6 +129,32 @@ class ServerModelIT {
           .isCloseTo(p50(original, "ttftMs"), withPercentage(15));
       assertThat(p50(replayed, "itlMs")).as("ITL p50 at %d users", users)
           .isCloseTo(p50(original, "itlMs"), withPercentage(15));
+    }
+  }
+
+  @Test
+  void should_predict_the_capacity_of_known_servers_within_10_percent() throws IOException {
+    // slots, prefill tok/s, decode tok/s, slowdown: 1 deterministic slot; 2 slots of ~80 ms prefill and 20 tokens
+    // 20 ms apart (the 480 ms server); 4 slots with batching slowdown
+    // (and the seconds to run for some 25 requests at least)
+    double[][] servers = {{1, 1000, 200, 0, 3}, {2, 175, 50, 0, 5}, {4, 500, 100, 0.2, 3}};
+    for (double[] s : servers) {
+      int slots = (int) s[0];
+      SimulatorConfig config = server(slots, s[1], s[2], s[3]);
+      Path run = closedRun(configFile(config), 2 * slots, (int) s[4] + "s");
+      List<RequestRecord> records = records(run);
+      // saturation: every slot busy, so every stream decodes at decode / (1 + b (slots − 1))
+      double meanPrompt = records.stream().mapToInt(RequestRecord::promptTokens).average().orElseThrow();
+      double serviceSec = meanPrompt / s[1] + 20 / (s[2] / (1 + s[3] * (slots - 1)));
+      double analytic = slots / serviceSec;
+
+      CapacityAnalysis.Result result = CapacityAnalysis.analyze(records, Slo.parseList("ttft.p95<2s"),
+          CapacityAnalysis.ServerHints.NONE);
+
+      System.out.printf("figures: %d slots: predicted %.2f req/s, analytic %.2f, closed-loop measured %.2f%n", slots,
+          result.predictedMaxRatePerSec(), analytic, throughput(run));
+      assertThat(result.model().slots()).isEqualTo(slots);
+      assertThat(result.predictedMaxRatePerSec()).as("%d slots", slots).isCloseTo(analytic, withPercentage(10));
     }
   }
 
