@@ -74,7 +74,7 @@ public final class WhatIfCommand implements Callable<Integer> {
     }
     ServerParams asRun = fit.params();
     ServerParams changed = slots == null ? asRun : asRun.withSlots(slots);
-    List<Sample> samples = withMaxTokens(fit.samples(), maxTokens);
+    List<Sample> samples = maxTokens == null ? fit.samples() : Sample.withMaxTokens(fit.samples(), maxTokens);
 
     CapacityAnalysis.Prediction before = CapacityAnalysis.predict(asRun, fit.samples(), slos, kind);
     CapacityAnalysis.Prediction after = CapacityAnalysis.predict(changed, samples, slos, kind);
@@ -142,15 +142,6 @@ public final class WhatIfCommand implements Callable<Integer> {
       case "poisson" -> QueueSimulation.Arrivals.POISSON;
       default -> throw new IllegalArgumentException("--arrivals must be regular or poisson, was " + option);
     };
-  }
-
-  /** Answers that hit the run's limit (or whose ending is unknown) get the new limit; others are cut to it. */
-  static List<Sample> withMaxTokens(List<Sample> samples, Integer maxTokens) {
-    if (maxTokens == null) {
-      return samples;
-    }
-    return samples.stream().map(s -> new Sample(s.task(), s.promptTokens(),
-        s.capped() ? maxTokens : Math.min(s.outputTokens(), maxTokens), s.capped())).toList();
   }
 
   static String describe(ServerFit.Fit fit, Path runDir) {

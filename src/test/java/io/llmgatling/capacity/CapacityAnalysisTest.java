@@ -179,6 +179,33 @@ class CapacityAnalysisTest {
   }
 
   @Test
+  void should_write_the_model_under_the_summary_schemas_names() throws Exception {
+    ServerModel model = ServerFit.fit(sweep(() -> new SyntheticServer(2, 1000, 50, 0.1).prompts(40, 80, 160), 10,
+        1, 2, 4), CapacityAnalysis.ServerHints.NONE).model();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    String text = json.writeValueAsString(model);
+
+    assertThat(json.readTree(text).fieldNames()).toIterable().containsExactly("slots", "slotsFrom", "serviceMs",
+        "prefillTokensPerSec", "overheadMs", "decodeTokensPerSec", "batchSlowdown");
+    assertThat(json.readValue(text, ServerModel.class)).isEqualTo(model);
+  }
+
+  @Test
+  void should_make_capped_answers_as_long_as_a_higher_limit_and_cut_the_others() {
+    List<Sample> samples = List.of(new Sample("chat", 10, 40, true), new Sample("chat", 10, 25, false));
+    ServerParams server = new ServerParams(1, "server", 0, 1000.0, 50, 0, 0);
+
+    List<Sample> longer = Sample.withMaxTokens(samples, 100);
+    List<Sample> shorter = Sample.withMaxTokens(samples, 30);
+
+    assertThat(longer).extracting(Sample::outputTokens).containsExactly(100, 25);
+    assertThat(shorter).extracting(Sample::outputTokens).containsExactly(30, 25);
+    assertThat(QueueSimulation.saturationPerSec(server, longer))
+        .isLessThan(QueueSimulation.saturationPerSec(server, samples));
+  }
+
+  @Test
   void should_give_no_model_rather_than_a_wrong_one_from_too_few_records() {
     List<RequestRecord> few = new SyntheticServer(1, 1000, 50, 0).open(1, 5, 0);
 
