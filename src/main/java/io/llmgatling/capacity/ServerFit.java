@@ -324,9 +324,17 @@ public final class ServerFit {
     if (maxInFlight <= 1) {
       return 1;
     }
+    // every count up to 64, then 10 % apart: an overloaded run with thousands in flight stays a few hundred replays
+    List<Integer> candidates = new ArrayList<>();
+    for (int s = 1; s <= maxInFlight; s = s < 64 ? s + 1 : (int) Math.ceil(s * 1.1)) {
+      candidates.add(s);
+    }
+    if (candidates.get(candidates.size() - 1) != maxInFlight) {
+      candidates.add(maxInFlight);
+    }
     double[] scores = new double[maxInFlight + 1];
     double best = Double.MAX_VALUE;
-    for (int s = 1; s <= maxInFlight; s++) {
+    for (int s : candidates) {
       replay(all, s);
       List<double[]> pts = new ArrayList<>();
       for (Obs o : gen) {
@@ -352,7 +360,7 @@ public final class ServerFit {
       scores[s] = (spread + 3 * negative) / px.length;
       best = Math.min(best, scores[s]);
     }
-    for (int s = 1; s <= maxInFlight; s++) {
+    for (int s : candidates) {
       if (scores[s] <= best * 1.1 + 0.5) {
         return s;
       }
