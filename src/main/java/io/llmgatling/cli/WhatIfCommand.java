@@ -97,6 +97,10 @@ public final class WhatIfCommand implements Callable<Integer> {
 
     String sloText = slos.isEmpty() ? "no SLO" : slos.stream().map(Slo::expr).collect(Collectors.joining(", "));
     System.out.println(describe(fit, runDir));
+    if ("inFlight".equals(asRun.slotsFrom())) {
+      System.out.println("note: no request waited for a slot in this run, so " + asRun.slots() + " slots is a lower "
+          + "bound and the predictions as run may be low; a run with more users than slots tells");
+    }
     System.out.println(String.format(Locale.ROOT, "As measured (%d slots): %s", asRun.slots(), verdict(before,
         sloText)));
     List<String> what = new ArrayList<>();
