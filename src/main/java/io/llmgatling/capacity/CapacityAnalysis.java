@@ -134,7 +134,7 @@ public final class CapacityAnalysis {
                              QueueSimulation.Arrivals arrivals, double rate) {
     QueueSimulation.Outcome o = QueueSimulation.run(server, samples, rate, REPLAY_REQUESTS, arrivals, SEED);
     for (Slo slo : slos) {
-      Double actual = predicted(slo, o, rate);
+      Double actual = predicted(slo, o, rate, slos);
       if (actual != null && !slo.isMetBy(actual)) {
         return slo.expr();
       }
@@ -144,10 +144,11 @@ public final class CapacityAnalysis {
 
   /**
    * The predicted value of an SLO's metric in a replay at {@code rate}, or null when the model cannot say
-   * (a task the run did not send, a metric the model has no notion of). No request fails in the model, so
-   * errorRate is 0; clientDelay is 0 (an injector that keeps up).
+   * (a task the run did not send). No request fails in the model, so errorRate is 0; clientDelay is 0 (an injector
+   * that keeps up); goodputPerSec is the rate of requests meeting every per-request SLO of {@code all} that applies
+   * to them (run-wide ones and their task's), as the run's goodput counts them.
    */
-  public static Double predicted(Slo slo, QueueSimulation.Outcome o, double rate) {
+  public static Double predicted(Slo slo, QueueSimulation.Outcome o, double rate, List<Slo> all) {
     int judged = 0;
     long tokens = 0;
     for (int i = o.judgedFrom(); i < o.tasks().length; i++) {
@@ -168,8 +169,37 @@ public final class CapacityAnalysis {
       case "clientDelay", "errorRate" -> 0.0;
       case "requestsPerSec" -> rate * share;
       case "outputTokensPerSec" -> rate * share * tokens / judged;
+      case "goodputPerSec" -> rate * share * good(o, slo.task(), all) / judged;
       default -> null;
     };
+  }
+
+  /** Judged requests (of one task, or all) that meet every per-request SLO applying to them. */
+  private static int good(QueueSimulation.Outcome o, String task, List<Slo> all) {
+    int good = 0;
+    for (int i = o.judgedFrom(); i < o.tasks().length; i++) {
+      String t = o.tasks()[i];
+      if (task != null && !task.equals(t)) {
+        continue;
+      }
+      boolean ok = true;
+      for (Slo s : all) {
+        if (!s.perRequest() || (s.task() != null && !s.task().equals(t))) {
+          continue;
+        }
+        double v = switch (s.metric()) {
+          case "ttft" -> o.ttft()[i];
+          case "e2e" -> o.e2e()[i];
+          default -> o.itl()[i];
+        };
+        if (!Double.isNaN(v) && !s.isMetBy(v)) {
+          ok = false;
+          break;
+        }
+      }
+      good += ok ? 1 : 0;
+    }
+    return good;
   }
 
   /** A statistic of a per-request figure over the judged requests (of one task, or all). */

@@ -141,6 +141,19 @@ class CapacityAnalysisTest {
   }
 
   @Test
+  void should_judge_rate_slos_from_the_rate_and_the_mix() {
+    ServerParams server = new ServerParams(2, "server", 0, 1000.0, 50, 0, 0);
+    List<Sample> samples = List.of(new Sample("chat", 80, 20, false));
+    double saturation = QueueSimulation.saturationPerSec(server, samples);
+
+    // 20 tokens a request: 100 tokens/s needs 5 requests/s, more than the 4.17 the server can do
+    assertThat(CapacityAnalysis.predict(server, samples, Slo.parseList("outputTokensPerSec>100"),
+        QueueSimulation.Arrivals.REGULAR).maxRatePerSec()).isZero();
+    assertThat(CapacityAnalysis.predict(server, samples, Slo.parseList("outputTokensPerSec>40, goodputPerSec>1"),
+        QueueSimulation.Arrivals.REGULAR).maxRatePerSec()).isCloseTo(saturation, withPercentage(1));
+  }
+
+  @Test
   void should_predict_no_rate_when_even_an_idle_server_breaks_the_slo() {
     ServerParams server = new ServerParams(2, "server", 0, 1000.0, 50, 0, 0);
     List<Sample> samples = List.of(new Sample("chat", 80, 20, false));
