@@ -50,7 +50,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     for (Path runDir : runDirs) {
       records.addAll(RunRecords.read(runDir));
     }
-    ServerFit.Fit fit = ServerFit.fit(records, CapacityAnalysis.ServerHints.NONE);
+    CapacityAnalysis.ServerHints hints = runDirs.stream().map(RunRecords::hints)
+        .filter(h -> h.slots() != null).findFirst().orElse(CapacityAnalysis.ServerHints.NONE);
+    ServerFit.Fit fit = ServerFit.fit(records, hints);
     if (fit == null) {
       throw new IllegalArgumentException("cannot fit a server model from " + runDirs.size() + " run(s): it needs at "
           + "least " + ServerFit.MIN_RECORDS + " successful generating requests with token timings (has "

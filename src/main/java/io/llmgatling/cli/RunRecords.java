@@ -3,6 +3,7 @@ package io.llmgatling.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgatling.capacity.CapacityAnalysis;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.report.Summary;
 import io.llmgatling.workload.Slo;
@@ -71,6 +72,22 @@ final class RunRecords {
     } catch (IOException | RuntimeException e) {
       return List.of();
     }
+  }
+
+  /**
+   * What the server said about itself, as the run's summary kept it: the slot count of {@code capacity.model} when
+   * it came from the server ({@code slotsFrom: server}, llama-server {@code /props}).
+   */
+  static CapacityAnalysis.ServerHints hints(Path runDir) {
+    try {
+      JsonNode model = JSON.readTree(runDir.resolve(Summary.FILE_NAME).toFile()).path("capacity").path("model");
+      if ("server".equals(model.path("slotsFrom").asText()) && model.path("slots").asInt() > 0) {
+        return new CapacityAnalysis.ServerHints(model.path("slots").asInt());
+      }
+    } catch (IOException | RuntimeException e) {
+      // no summary, or none with a model: nothing known
+    }
+    return CapacityAnalysis.ServerHints.NONE;
   }
 
   /** The run's load profile from run.json, or null. */

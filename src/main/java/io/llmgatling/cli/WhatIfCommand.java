@@ -66,7 +66,7 @@ public final class WhatIfCommand implements Callable<Integer> {
     if (slos == null) {
       slos = RunRecords.slos(runDir);
     }
-    ServerFit.Fit fit = ServerFit.fit(records, CapacityAnalysis.ServerHints.NONE);
+    ServerFit.Fit fit = ServerFit.fit(records, RunRecords.hints(runDir));
     if (fit == null) {
       throw new IllegalArgumentException("cannot fit a server model from " + runDir + ": it needs at least "
           + ServerFit.MIN_RECORDS + " successful generating requests with token timings (has " + records.size()
