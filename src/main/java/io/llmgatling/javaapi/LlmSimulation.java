@@ -4,6 +4,7 @@ import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.CoreDsl;
 import io.gatling.javaapi.core.Simulation;
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.run.LlmRun;
 import io.llmgatling.run.PlannedStep;
 import io.llmgatling.run.ProcessMonitor;
@@ -15,7 +16,6 @@ import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.LoadStep;
 import io.llmgatling.workload.Slo;
 import io.llmgatling.workload.WorkloadConfig;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public abstract class LlmSimulation extends Simulation {
   private final Map<String, String> properties;
   private final WorkloadConfig workload;
   private final LlmSimulator simulator;
-  private final URI baseUrl;
+  private final BaseUrl baseUrl;
   private LlmRun run;
 
   /** A simulation configured by the workload file and {@code -Dllm.*} alone. */
@@ -79,7 +79,7 @@ public abstract class LlmSimulation extends Simulation {
     });
     if (workload.embeddedSimulator()) {
       this.simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles)));
-      this.baseUrl = simulator.baseUrl();
+      this.baseUrl = BaseUrl.of(simulator.baseUrl());
       System.out.println("llm-gatling: embedded simulator (" + workload.api().id() + " API) on " + baseUrl);
     } else {
       this.simulator = null;
@@ -114,7 +114,7 @@ public abstract class LlmSimulation extends Simulation {
    * @return a protocol builder to refine or pass to {@code protocols(...)}
    */
   protected LlmProtocolBuilder llmProtocol() {
-    LlmProtocolBuilder protocol = LlmDsl.llm.baseUrl(baseUrl.toString()).api(workload.api().id())
+    LlmProtocolBuilder protocol = LlmDsl.llm.baseUrl(baseUrl.uri().toString()).api(workload.api().id())
         .apiKey(workload.apiKey()).models(workload.models())
         .connectTimeout(workload.timeouts().connect()).firstTokenTimeout(workload.timeouts().firstToken())
         .idleTimeout(workload.timeouts().idle()).totalTimeout(workload.timeouts().total());
@@ -161,7 +161,7 @@ public abstract class LlmSimulation extends Simulation {
     }
     Map<String, Object> settings = new LinkedHashMap<>(workload.describe());
     List<Slo> slos = workload.slos();
-    run = LlmRun.start(new LlmRun.Settings(simulationName, workload.api().id(), redact(baseUrl),
+    run = LlmRun.start(new LlmRun.Settings(simulationName, workload.api().id(), baseUrl.toString(),
         workload.models(), slos, workload.injectedProfile().name(), steps,
         workload.shard().index() + "/" + workload.shard().count(), settings,
         Path.of(properties.getOrDefault(RESULTS_DIR, "results"))),
@@ -185,10 +185,6 @@ public abstract class LlmSimulation extends Simulation {
         : SimulatorConfig.forProfile("ollama");
     return base.toBuilder().host("127.0.0.1").port(0).truthLimit(0)
         .llamacppTimings(workload.api() == ApiFlavor.LLAMACPP).seed(workload.seed()).build();
-  }
-
-  private static String redact(URI uri) {
-    return uri.getUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getUserInfo() + "@", "***@");
   }
 
   private static Map<String, String> llmProperties() {

@@ -1,5 +1,6 @@
 package io.llmgatling.engine.client;
 
+import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.provider.Provider;
@@ -133,10 +134,10 @@ public final class LlmClient implements AutoCloseable {
       URI base = request.baseUrl();
       String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw new IllegalArgumentException("base URL must be http:// or https://, got " + base);
+        throw new IllegalArgumentException("base URL must be http:// or https://, got " + BaseUrl.mask(base));
       }
       if (base.getHost() == null) {
-        throw new IllegalArgumentException("base URL has no host: " + base);
+        throw new IllegalArgumentException("base URL has no host: " + BaseUrl.mask(base));
       }
       boolean tls = scheme.equals("https");
       int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
@@ -151,8 +152,8 @@ public final class LlmClient implements AutoCloseable {
           ? 0 : request.timeouts().connect().toMillis());
     } catch (Exception e) {
       // a request that cannot even be built is reported like any failure, never thrown at the caller
-      Exchange broken = new Exchange(id, request, intendedNanos, onDone, Provider.of(request.api()), "", String
-          .valueOf(request.baseUrl()), "", new byte[0], options.maxResponseBytes());
+      Exchange broken = new Exchange(id, request, intendedNanos, onDone, Provider.of(request.api()), "",
+          BaseUrl.mask(request.baseUrl()), "", new byte[0], options.maxResponseBytes());
       group.next().execute(() -> broken.failWithoutConnection(ErrorCause.MALFORMED,
           "cannot build the request: " + Exchange.describe(e)));
       return;
@@ -185,6 +186,28 @@ public final class LlmClient implements AutoCloseable {
         channel.eventLoop().execute(() -> beginAfterHandshake(exchange, channel, pool, key));
       }
     });
+  }
+
+  /** The answer to a {@link #get}: status and body text. */
+  public record GetResponse(int status, String body) {
+  }
+
+  /**
+   * One GET on a fresh connection outside the pool (the pre-flight's questions: version, models), with this
+   * client's event loops and TLS settings, so that {@code insecureTls} means the same for it as for the load.
+   * Completes with the status and body, or exceptionally with the connect, TLS or I/O failure, or a
+   * {@link java.util.concurrent.TimeoutException} after {@code timeout}.
+   *
+   * @param url            the full URL
+   * @param apiKey         bearer token or null
+   * @param connectTimeout limit of the connect and TLS handshake
+   * @param timeout        limit of the whole exchange
+   * @return the answer
+   */
+  public java.util.concurrent.CompletableFuture<GetResponse> get(URI url, String apiKey,
+      java.time.Duration connectTimeout, java.time.Duration timeout) {
+    boolean tls = "https".equalsIgnoreCase(url.getScheme());
+    return HttpGet.send(group, channelType, tls ? sslContext() : null, url, apiKey, connectTimeout, timeout);
   }
 
   /** The event loop of the calling thread when it is one of this client's, else the next one. */
