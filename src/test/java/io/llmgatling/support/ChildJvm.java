@@ -40,6 +40,13 @@ public final class ChildJvm {
         List.of("-s", simulation, "-rf", work.resolve("gatling").toString(), "-l", "test"));
   }
 
+  /** As {@link #start}, with {@code classes} (e.g. simulations compiled by the test) first on the class path. */
+  public static ChildJvm start(String simulation, Path work, Map<String, String> properties, Path classes) {
+    return launch(work, properties,
+        List.of("-cp", classes + File.pathSeparator + classPath(), "io.gatling.app.Gatling"),
+        List.of("-s", simulation, "-rf", work.resolve("gatling").toString(), "-l", "test"));
+  }
+
   /**
    * Starts the simulation the way {@code mvn gatling:test} does: gatling-maven-plugin 4.x forks
    * {@code java -jar gatlingbooter*.jar}, a jar holding only a manifest whose {@code Class-Path} is the test class
@@ -70,7 +77,8 @@ public final class ChildJvm {
     return launch(work, Map.of(), List.of("-cp", classPath(), mainClass), args);
   }
 
-  private static String classPath() {
+  /** This test JVM's class path (main and test classes, dependencies). */
+  public static String classPath() {
     return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
   }
 
