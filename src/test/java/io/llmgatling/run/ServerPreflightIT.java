@@ -3,10 +3,12 @@ package io.llmgatling.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;
@@ -84,6 +86,26 @@ class ServerPreflightIT {
         .isInstanceOf(ServerPreflight.PreflightException.class)
         .hasMessageContaining("answered HTTP 404")
         .hasMessageContaining("llm.target");
+  }
+
+  @Test
+  void should_say_in_one_line_that_the_key_was_refused_with_the_url_masked() throws Exception {
+    HttpServer refusing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    refusing.createContext("/", exchange -> {
+      exchange.sendResponseHeaders(401, -1);
+      exchange.close();
+    });
+    refusing.start();
+    try {
+      BaseUrl withPassword = BaseUrl.parse("http://admin:hunter2@127.0.0.1:" + refusing.getAddress().getPort());
+
+      assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OPENAI, withPassword, "sk-wrong", List.of("m"), false))
+          .isInstanceOf(ServerPreflight.PreflightException.class)
+          .hasMessage("http://***@127.0.0.1:" + refusing.getAddress().getPort()
+              + "/v1/models answered HTTP 401: check llm.apiKey");
+    } finally {
+      refusing.stop(0);
+    }
   }
 
   /** A port nothing listens on (it was free a moment ago). */
