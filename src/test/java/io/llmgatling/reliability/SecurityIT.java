@@ -82,6 +82,10 @@ class SecurityIT {
       assertThat(RunFiles.summary(run).path("target").path("baseUrl").asText())
           .isEqualTo("http://***@127.0.0.1:" + sim.port());
       assertThat(Files.readString(run.resolve("run.json"))).contains("http://***@127.0.0.1:" + sim.port());
+      assertThat(LlmGatlingCli.run("compare", run.toString(), run.toString(), "--out", work.resolve("cmp").toString()))
+          .isZero();
+      assertThat(LlmGatlingCli.run("merge", run.toString(), run.toString(), "--out", work.resolve("merged").toString()))
+          .isZero();
 
       List<Path> files;
       try (Stream<Path> all = Files.walk(work)) {
