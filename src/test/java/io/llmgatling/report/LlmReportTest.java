@@ -147,7 +147,7 @@ class LlmReportTest {
     assertThat(fieldNames(root.get("run")))
         .containsExactlyInAnyOrder("id", "simulation", "start", "end", "durationSec", "shard");
     assertThat(fieldNames(root.get("target"))).containsExactlyInAnyOrder("api", "baseUrl", "models");
-    Set<String> stats = Set.of("requests", "ok", "ko", "errors", "requestsPerSec", "outputTokens",
+    Set<String> stats = Set.of("requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens",
         "outputTokensPerSec", "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs");
     assertThat(fieldNames(root.get("all"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/tasks/chat"))).isEqualTo(stats);
