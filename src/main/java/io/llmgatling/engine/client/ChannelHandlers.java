@@ -4,11 +4,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpObject;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /** The two handlers the client installs on every pooled connection. */
 final class ChannelHandlers {
+  /** The connection's dispatcher (and reuse state), also there once the channel is closed and its pipeline emptied. */
+  static final AttributeKey<ExchangeDispatcher> DISPATCHER = AttributeKey.valueOf("llm-gatling.exchange");
+
   private ChannelHandlers() {
   }
 

@@ -142,8 +142,13 @@ final class Exchange {
   void begin(Channel channel, ChannelPool pool) {
     this.channel = channel;
     this.pool = pool;
-    this.dispatcher = channel.pipeline().get(ChannelHandlers.ExchangeDispatcher.class);
+    // from the channel's attribute, not its pipeline: a closed channel's pipeline has no handlers any more, and
+    // a pooled connection found closed here is exactly the one whose request must go out again
+    this.dispatcher = channel.attr(ChannelHandlers.DISPATCHER).get();
     this.reused = dispatcher != null && dispatcher.requests > 0;
+    if (dispatcher != null) {
+      readsAtBegin = dispatcher.stamp.reads;
+    }
     if (!channel.isActive() || dispatcher == null) {
       if (resendIfStale()) {
         return;
@@ -156,7 +161,6 @@ final class Exchange {
     }
     dispatcher.current = this;
     dispatcher.requests++;
-    readsAtBegin = dispatcher.stamp.reads;
     int thisAttempt = ++attempt;
     FullHttpRequest httpRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
         Unpooled.wrappedBuffer(body), REQUEST_HEADERS, REQUEST_HEADERS);

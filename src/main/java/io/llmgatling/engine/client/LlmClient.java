@@ -286,7 +286,9 @@ public final class LlmClient implements AutoCloseable {
           ch.pipeline().addLast("tls", sslHandler);
         }
         ch.pipeline().addLast("http", new HttpClientCodec());
-        ch.pipeline().addLast("exchange", new ChannelHandlers.ExchangeDispatcher(stamp));
+        ChannelHandlers.ExchangeDispatcher dispatcher = new ChannelHandlers.ExchangeDispatcher(stamp);
+        ch.attr(ChannelHandlers.DISPATCHER).set(dispatcher);
+        ch.pipeline().addLast("exchange", dispatcher);
       }
     };
     // LIFO reuse (keeps few connections warm), health check on acquire and release: still active, and still
@@ -298,7 +300,7 @@ public final class LlmClient implements AutoCloseable {
   private static final ChannelHealthChecker REUSABLE = ch -> {
     boolean reusable = ch.isActive();
     if (reusable) {
-      ChannelHandlers.ExchangeDispatcher connection = ch.pipeline().get(ChannelHandlers.ExchangeDispatcher.class);
+      ChannelHandlers.ExchangeDispatcher connection = ch.attr(ChannelHandlers.DISPATCHER).get();
       reusable = connection == null || connection.reusableAt(System.nanoTime());
     }
     return ch.eventLoop().newSucceededFuture(reusable ? Boolean.TRUE : Boolean.FALSE);
