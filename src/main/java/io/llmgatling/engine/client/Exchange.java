@@ -602,6 +602,7 @@ final class Exchange {
       return false;
     }
     resent = true;
+    attempt++; // a late result of the lost attempt's write is ignored from now on
     Channel ch = channel;
     ChannelPool from = pool;
     if (dispatcher != null && dispatcher.current == this) {
