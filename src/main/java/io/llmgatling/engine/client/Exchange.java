@@ -133,11 +133,6 @@ final class Exchange {
     return url;
   }
 
-  /** Whether the request was sent once more on a new connection (its reused one closed before answering). */
-  boolean resent() {
-    return resent;
-  }
-
   /** Starts the exchange on an acquired connection; runs on the connection's event loop. */
   void begin(Channel channel, ChannelPool pool) {
     this.channel = channel;

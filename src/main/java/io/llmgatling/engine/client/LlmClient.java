@@ -49,7 +49,10 @@ import javax.net.ssl.SSLException;
  *
  * <p>Each request gets its own connection for its whole duration (HTTP/1.1 cannot interleave
  * streams), taken from an unbounded keep-alive pool per host; a connection goes back to the pool only
- * after a complete, successful or cleanly-ended error response, and is closed after any failure.
+ * after a complete, successful or cleanly-ended error response, and is closed after any failure. The server's
+ * {@code Connection: close} and {@code Keep-Alive: timeout=N, max=M} are honoured (an idle connection is retired
+ * before the server's limit), and a request whose reused connection closes before any response byte is sent once
+ * more on a new connection ({@code retried}); see {@link ConnectionReuse}.
  * Every request carries {@code X-Request-Id: <record id>} and, when the request has an API key,
  * {@code Authorization: Bearer <key>} (the key appears nowhere else).
  *
