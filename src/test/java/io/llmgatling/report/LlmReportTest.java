@@ -231,4 +231,22 @@ class LlmReportTest {
     }
     return names;
   }
+  @Test
+  void should_count_resent_requests_per_group_and_read_older_summaries_without_the_count() throws Exception {
+    RequestRecord ok = SyntheticRuns.ok(1, "chat", "m1", START + 10, 5.0, 50.0, 3, new double[] {1, 2});
+    RequestRecord resent = new RequestRecord(2, "chat", "m1", "openai", "chat", true, START + 20, 0.7, 1.0, 5.0,
+        50.0, 1.0, 1.0, new double[] {1, 2}, 20, 3, "server", 3, null, null, null, null, null, 200, true, null, null,
+        "stop", true);
+    SyntheticRuns.write(runDir, List.of(ok, resent));
+    Summary summary = LlmReport.generate(runDir, SyntheticRuns.meta("r1", START, END, List.of(), "constant"),
+        List.of());
+
+    assertThat(summary.all().staleRetries()).isEqualTo(1);
+    assertThat(summary.all().ko()).isZero();
+    assertThat(summary.tasks().get("chat").staleRetries()).isEqualTo(1);
+    String older = Files.readString(runDir.resolve("summary.json")).replace("\"staleRetries\" : 1,", "");
+    assertThat(older).doesNotContain("staleRetries");
+    Files.writeString(runDir.resolve("older.json"), older);
+    assertThat(Summary.read(runDir.resolve("older.json")).all().staleRetries()).isZero();
+  }
 }
