@@ -231,6 +231,7 @@ class LlmReportTest {
     }
     return names;
   }
+
   @Test
   void should_count_resent_requests_per_group_and_read_older_summaries_without_the_count() throws Exception {
     RequestRecord ok = SyntheticRuns.ok(1, "chat", "m1", START + 10, 5.0, 50.0, 3, new double[] {1, 2});
