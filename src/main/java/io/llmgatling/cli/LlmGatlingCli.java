@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         CompareCommand.class,
         MergeCommand.class,
         BaselineCommand.class,
+        WhatIfCommand.class,
+        CalibrateCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class LlmGatlingCli implements Runnable {

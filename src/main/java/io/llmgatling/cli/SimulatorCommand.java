@@ -52,6 +52,18 @@ public final class SimulatorCommand implements Callable<Integer> {
   @Option(names = "--keep-alive-ms", description = "Idle time before a model unloads; -1 = never.")
   Long keepAliveMs;
 
+  @Option(names = "--keep-alive-timeout-ms", description = "HTTP keep-alive: close a connection idle this long "
+      + "after its last answer (llama-server, Node: 5000); 0 = never. Default: 0 / 5000 / 5000.")
+  Long keepAliveTimeoutMs;
+
+  @Option(names = "--keep-alive-max", description = "HTTP keep-alive: the max-th answer on a connection says "
+      + "Connection: close (llama-server: 100); 0 = no limit. Default: 0 / 0 / 100.")
+  Integer keepAliveMax;
+
+  @Option(names = "--keep-alive-header", negatable = true, description = "Announce the keep-alive limits in a "
+      + "Keep-Alive header (default); --no-keep-alive-header closes idle connections silently (nginx, Go).")
+  Boolean keepAliveHeader;
+
   @Option(names = "--prefill-rate", description = "Prompt tokens/s of every chat model.")
   Double prefillRate;
 
@@ -182,6 +194,15 @@ public final class SimulatorCommand implements Callable<Integer> {
     }
     if (keepAliveMs != null) {
       b.keepAliveMs(keepAliveMs);
+    }
+    if (keepAliveTimeoutMs != null) {
+      b.keepAliveTimeoutMs(keepAliveTimeoutMs);
+    }
+    if (keepAliveMax != null) {
+      b.keepAliveMax(keepAliveMax);
+    }
+    if (keepAliveHeader != null) {
+      b.keepAliveHeader(keepAliveHeader);
     }
     if (prefillRate != null || decodeRate != null || batchSlowdown != null) {
       if ((prefillRate != null && prefillRate <= 0) || (decodeRate != null && decodeRate <= 0)

@@ -45,9 +45,9 @@ public record LlmRequest(
 
   @Override
   public String toString() {
-    // the API key must never reach a log line
+    // the API key and credentials in the base URL must never reach a log line
     return "LlmRequest[task=" + task + ", api=" + api.id() + ", operation=" + operation.id() + ", baseUrl="
-        + baseUrl + ", model=" + model + ", stream=" + stream + ", maxTokens=" + maxTokens
+        + BaseUrl.mask(baseUrl) + ", model=" + model + ", stream=" + stream + ", maxTokens=" + maxTokens
         + (apiKey == null ? "" : ", apiKey=***") + "]";
   }
 }

@@ -3,9 +3,8 @@ package io.llmgatling.javaapi;
 import io.gatling.core.protocol.Protocol;
 import io.gatling.javaapi.core.ProtocolBuilder;
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.gatling.LlmProtocol;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -25,22 +24,20 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
   /**
    * The server root as its own docs give it, e.g. {@code http://localhost:11434} (Ollama),
    * {@code http://localhost:1234} (LM Studio), {@code http://localhost:8080} (llama-server).
-   * OpenAI-style paths go under {@code /v1} beneath it.
+   * OpenAI-style paths go under {@code /v1} beneath it (a root given with {@code /v1} is taken without it).
+   * Credentials written into it ({@code http://user:secret@host}) are shown masked in every message.
    *
    * @param baseUrl http or https URL
    * @return a new builder
    */
   public LlmProtocolBuilder baseUrl(String baseUrl) {
-    URI uri;
+    BaseUrl root;
     try {
-      uri = new URI(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
-    } catch (URISyntaxException | NullPointerException e) {
-      throw new IllegalArgumentException("invalid base URL '" + baseUrl + "'");
+      root = BaseUrl.parse(baseUrl); // credentials never shown, in the message either
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid base URL: " + e.getMessage() + " (expected http(s)://host[:port])");
     }
-    if (uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-      throw new IllegalArgumentException("invalid base URL '" + baseUrl + "': expected http(s)://host[:port]");
-    }
-    return new LlmProtocolBuilder(wrapped.withBaseUrl(uri));
+    return new LlmProtocolBuilder(wrapped.withBaseUrl(root));
   }
 
   /**

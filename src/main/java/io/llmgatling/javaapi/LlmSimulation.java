@@ -5,6 +5,7 @@ import io.gatling.javaapi.core.CoreDsl;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.Simulation;
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.gatling.LlmAction;
 import io.llmgatling.engine.record.RunClock;
@@ -22,7 +23,6 @@ import io.llmgatling.workload.PromptSet;
 import io.llmgatling.workload.Slo;
 import io.llmgatling.workload.TaskSpec;
 import io.llmgatling.workload.WorkloadConfig;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,8 +58,9 @@ public abstract class LlmSimulation extends Simulation {
   private final Map<String, String> properties;
   private final WorkloadConfig workload;
   private final LlmSimulator simulator;
-  private final URI baseUrl;
+  private final BaseUrl baseUrl;
   private final CapacitySearch capacitySearch;
+  private final ServerPreflight.Result serverSays;
   private LlmRun run;
 
   /** A simulation configured by the workload file and {@code -Dllm.*} alone. */
@@ -87,7 +88,7 @@ public abstract class LlmSimulation extends Simulation {
     });
     if (workload.embeddedSimulator()) {
       this.simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles)));
-      this.baseUrl = simulator.baseUrl();
+      this.baseUrl = BaseUrl.of(simulator.baseUrl());
       System.out.println("llm-gatling: embedded simulator (" + workload.api().id() + " API) on " + baseUrl);
     } else {
       this.simulator = null;
@@ -99,12 +100,12 @@ public abstract class LlmSimulation extends Simulation {
         return null;
       });
     }
-    // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
-    // the Ollama way whatever API the run speaks, so that -Dllm.api=openai|lmstudio runs against it unchanged
     this.capacitySearch = workload.injectedProfile() instanceof LoadProfile.Capacity capacity
         ? orExit(() -> newCapacitySearch(capacity)) : null;
+    // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
+    // the Ollama way whatever API the run speaks, so that -Dllm.api=openai|lmstudio runs against it unchanged
     ApiFlavor preflightApi = simulator != null ? ApiFlavor.OLLAMA : workload.api();
-    orExit(() -> ServerPreflight.check(preflightApi, baseUrl, workload.apiKey(), workload.models(),
+    this.serverSays = orExit(() -> ServerPreflight.check(preflightApi, baseUrl, workload.apiKey(), workload.models(),
         workload.insecureTls()));
   }
 
@@ -124,7 +125,7 @@ public abstract class LlmSimulation extends Simulation {
    * @return a protocol builder to refine or pass to {@code protocols(...)}
    */
   protected LlmProtocolBuilder llmProtocol() {
-    LlmProtocolBuilder protocol = LlmDsl.llm.baseUrl(baseUrl.toString()).api(workload.api().id())
+    LlmProtocolBuilder protocol = LlmDsl.llm.baseUrl(baseUrl.uri().toString()).api(workload.api().id())
         .apiKey(workload.apiKey()).models(workload.models())
         .connectTimeout(workload.timeouts().connect()).firstTokenTimeout(workload.timeouts().firstToken())
         .idleTimeout(workload.timeouts().idle()).totalTimeout(workload.timeouts().total());
@@ -275,7 +276,7 @@ public abstract class LlmSimulation extends Simulation {
     }
     Map<String, Object> settings = new LinkedHashMap<>(workload.describe());
     List<Slo> slos = workload.slos();
-    run = LlmRun.start(new LlmRun.Settings(simulationName, workload.api().id(), redact(baseUrl),
+    run = LlmRun.start(new LlmRun.Settings(simulationName, workload.api().id(), baseUrl.toString(),
         workload.models(), slos, workload.injectedProfile().name(), steps,
         workload.shard().index() + "/" + workload.shard().count(), settings,
         Path.of(properties.getOrDefault(RESULTS_DIR, "results"))),
@@ -284,39 +285,10 @@ public abstract class LlmSimulation extends Simulation {
       run.monitorProcess(workload.monitorPid());
     }
     if (capacitySearch != null) {
-      if (simulator == null && workload.api() == ApiFlavor.LLAMACPP) {
-        capacitySearch.serverSlots(llamaServerSlots());
+      if (serverSays.slots() != null) {
+        capacitySearch.serverSlots(serverSays.slots()); // llama-server's /props, read by the pre-flight
       }
       run.searchCapacity(capacitySearch);
-    }
-  }
-
-  /**
-   * llama-server's parallel slots ({@code GET /props → total_slots}), a hint for the capacity model; null when the
-   * server does not say within 2 s (older builds, a proxy in front).
-   */
-  private Integer llamaServerSlots() {
-    try {
-      java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder()
-          .connectTimeout(java.time.Duration.ofSeconds(2)).build();
-      java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
-          URI.create(baseUrl.toString() + "/props")).timeout(java.time.Duration.ofSeconds(2)).GET();
-      if (workload.apiKey() != null) {
-        request.header("Authorization", "Bearer " + workload.apiKey());
-      }
-      java.net.http.HttpResponse<String> response = client.send(request.build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        return null;
-      }
-      com.fasterxml.jackson.databind.JsonNode slots = new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(response.body()).path("total_slots");
-      return slots.isInt() && slots.asInt() > 0 ? slots.asInt() : null;
-    } catch (java.io.IOException | RuntimeException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
     }
   }
 
@@ -331,10 +303,6 @@ public abstract class LlmSimulation extends Simulation {
         : SimulatorConfig.forProfile("ollama");
     return base.toBuilder().host("127.0.0.1").port(0).truthLimit(0)
         .llamacppTimings(workload.api() == ApiFlavor.LLAMACPP).seed(workload.seed()).build();
-  }
-
-  private static String redact(URI uri) {
-    return uri.getUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getUserInfo() + "@", "***@");
   }
 
   private static Map<String, String> llmProperties() {

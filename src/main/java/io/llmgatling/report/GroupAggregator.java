@@ -10,6 +10,7 @@ final class GroupAggregator {
   private long ok;
   private long good;
   private long outputTokens;
+  private long staleRetries;
   private final Map<String, Long> errors = new TreeMap<>();
   final MetricRecorder ttft = ms();
   final MetricRecorder itl = ms();
@@ -27,6 +28,9 @@ final class GroupAggregator {
    */
   void add(RequestRecord r, boolean meetsPerRequestSlos) {
     requests++;
+    if (r.retried()) {
+      staleRetries++;
+    }
     clientDelay.record(r.clientDelayMs());
     if (r.ok()) {
       ok++;
@@ -53,7 +57,7 @@ final class GroupAggregator {
   Stats toStats(double durationSec) {
     return new Stats(requests, ok, requests - ok, new TreeMap<>(errors),
         rate(requests, durationSec), outputTokens, rate(outputTokens, durationSec), rate(good, durationSec),
-        ttft.toPct(), itl.toPct(), tpot.toPct(), e2e.toPct(), queue.toPct(), clientDelay.toPct());
+        ttft.toPct(), itl.toPct(), tpot.toPct(), e2e.toPct(), queue.toPct(), clientDelay.toPct(), staleRetries);
   }
 
   static double rate(long count, double durationSec) {

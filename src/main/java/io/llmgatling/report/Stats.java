@@ -13,14 +13,26 @@ import java.util.Map;
  * TTFT, ITL, TPOT and E2E percentiles are over OK requests only, so that fast failures (a 503 in 2 ms)
  * do not flatter the latency; {@code queueMs} is over OK requests where the server reported it;
  * {@code clientDelayMs} is over every request (the injector's lag hits failures as well).
+ * {@code staleRetries} counts the requests sent once more on a new connection because their reused
+ * keep-alive connection closed before any response byte (requests.jsonl {@code retried}); they are OK
+ * unless the second attempt failed, and count once in {@code requests}.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"requests", "ok", "ko", "errors", "requestsPerSec", "outputTokens", "outputTokensPerSec",
+@JsonPropertyOrder({"requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens", "outputTokensPerSec",
     "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs"})
 public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
                     double requestsPerSec, long outputTokens, double outputTokensPerSec, double goodputPerSec,
-                    Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs, Pct clientDelayMs) {
+                    Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs, Pct clientDelayMs,
+                    long staleRetries) {
+
+  /** Figures without resent requests ({@code staleRetries} 0). */
+  public Stats(long requests, long ok, long ko, Map<String, Long> errors, double requestsPerSec, long outputTokens,
+      double outputTokensPerSec, double goodputPerSec, Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs,
+      Pct clientDelayMs) {
+    this(requests, ok, ko, errors, requestsPerSec, outputTokens, outputTokensPerSec, goodputPerSec, ttftMs, itlMs,
+        tpotMs, e2eMs, queueMs, clientDelayMs, 0);
+  }
 
   /** ko / requests × 100, or null without requests. */
   @JsonIgnore

@@ -37,6 +37,11 @@ final class ConsoleSummary {
       errors.fields().forEachRemaining(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue()));
       out.println(sb);
     }
+    long resent = all.path("staleRetries").asLong(0);
+    if (resent > 0) {
+      out.println("resent on a new connection (a reused keep-alive connection closed before answering; not errors): "
+          + resent);
+    }
     JsonNode capacity = summary.path("capacity");
     if (capacity.isObject() && capacity.has("verdict")) {
       // a capacity search pushes past the limits on purpose: its verdict replaces the run-wide SLO verdicts

@@ -3,16 +3,18 @@ package io.llmgatling.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.BaseUrl;
+import io.llmgatling.engine.client.ClientOptions;
+import io.llmgatling.engine.client.LlmClient;
 import io.llmgatling.engine.client.TlsTrust;
+import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,12 +22,13 @@ import java.util.Locale;
 /**
  * Asks the target, before any load, whether it is up and serves the models the run needs. A load test against
  * a dead server or a missing model would only produce a wall of identical KOs; this says what is wrong in one
- * line instead.
+ * line instead. It asks through the load's own client ({@link LlmClient#get}), so TLS and connect settings are
+ * the load's.
  */
 public final class ServerPreflight {
 
   /** What the server said about itself. */
-  public record Result(String version, List<String> models) {
+  public record Result(String version, List<String> models, Integer slots) {
   }
 
   /** The target is not usable; the message is one line for the user. */
@@ -36,6 +39,8 @@ public final class ServerPreflight {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
 
   private ServerPreflight() {
   }
@@ -51,9 +56,15 @@ public final class ServerPreflight {
    * @return the server's version (when it tells) and its models
    * @throws PreflightException with a one-line explanation
    */
-  public static Result check(ApiFlavor api, URI baseUrl, String apiKey, List<String> wanted, boolean insecureTls) {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-        .sslContext(insecureTls ? InsecureTls.context() : defaultContext()).build();
+  public static Result check(ApiFlavor api, BaseUrl baseUrl, String apiKey, List<String> wanted, boolean insecureTls) {
+    // the load's own client: one HTTP stack, so TLS (insecureTls: any certificate, any host name) and connect
+    // rules are the same before the load as during it
+    try (LlmClient client = new LlmClient(ClientOptions.defaults().withInsecureTls(insecureTls))) {
+      return check(client, api, baseUrl, apiKey, wanted);
+    }
+  }
+
+  private static Result check(LlmClient client, ApiFlavor api, BaseUrl baseUrl, String apiKey, List<String> wanted) {
     String version = null;
     if (api == ApiFlavor.OLLAMA) {
       JsonNode v = get(client, baseUrl, "/api/version", apiKey);
@@ -75,11 +86,24 @@ public final class ServerPreflight {
     List<String> missing = wanted.stream().filter(w -> !hasModel(api, models, w)).toList();
     if (!missing.isEmpty()) {
       throw new PreflightException("model" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-          + " not found on " + shown(baseUrl) + " (" + api.id() + "); it serves: "
+          + " not found on " + baseUrl + " (" + api.id() + "); it serves: "
           + (models.isEmpty() ? "no models" : String.join(", ", models))
           + (api == ApiFlavor.OLLAMA ? ". Pull it (ollama pull NAME) or set -Dllm.model=..." : ". Set -Dllm.model=..."));
     }
-    return new Result(version, models);
+    return new Result(version, models, api == ApiFlavor.LLAMACPP ? llamaServerSlots(client, baseUrl, apiKey) : null);
+  }
+
+  /**
+   * llama-server's parallel slots ({@code GET /props → total_slots}), a hint for the capacity model; null when the
+   * server does not say (older builds, a proxy in front): never a reason to stop the run.
+   */
+  private static Integer llamaServerSlots(LlmClient client, BaseUrl baseUrl, String apiKey) {
+    try {
+      JsonNode slots = get(client, baseUrl, "/props", apiKey).path("total_slots");
+      return slots.isInt() && slots.asInt() > 0 ? slots.asInt() : null;
+    } catch (PreflightException e) {
+      return null;
+    }
   }
 
   private static boolean hasModel(ApiFlavor api, List<String> models, String wanted) {
@@ -98,39 +122,43 @@ public final class ServerPreflight {
     return api == ApiFlavor.LLAMACPP && !models.isEmpty();
   }
 
-  private static JsonNode get(HttpClient client, URI baseUrl, String path, String apiKey) {
-    URI uri = URI.create(baseUrl.toString().replaceAll("/+$", "") + path);
-    String where = shown(baseUrl);
-    String what = shown(uri);
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).GET();
-    if (apiKey != null) {
-      request.header("Authorization", "Bearer " + apiKey);
-    }
-    HttpResponse<String> response;
+  private static JsonNode get(LlmClient client, BaseUrl baseUrl, String path, String apiKey) {
+    URI uri = URI.create(baseUrl.uri() + path);
+    String where = baseUrl.toString();
+    String what = where + path;
+    LlmClient.GetResponse response;
     try {
-      response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (HttpConnectTimeoutException e) {
-      throw new PreflightException("cannot connect to " + where + ": connect timed out. Is the server running?");
-    } catch (ConnectException e) {
-      throw new PreflightException("cannot connect to " + where + ": connection refused. Is the server running"
-          + " and is llm.baseUrl right?");
-    } catch (HttpTimeoutException e) {
-      throw new PreflightException("server at " + where + " did not answer " + path + " within 15 s");
-    } catch (IOException e) {
-      if (TlsTrust.isUntrustedCertificate(e)) {
-        throw new PreflightException("the TLS certificate of " + where + " is not trusted (" + rootMessage(e)
-            + "); " + TlsTrust.OPT_IN_HINT);
-      }
-      throw new PreflightException("cannot reach " + where + ": " + describe(e));
+      response = client.get(uri, apiKey, CONNECT_TIMEOUT, ANSWER_TIMEOUT).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PreflightException("interrupted while checking " + where);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof ConnectTimeoutException) {
+        throw new PreflightException("cannot connect to " + where + ": connect timed out. Is the server running?");
+      }
+      if (cause instanceof ConnectException) {
+        throw new PreflightException("cannot connect to " + where + ": connection refused. Is the server running"
+            + " and is llm.baseUrl right?");
+      }
+      if (cause instanceof TimeoutException) {
+        throw new PreflightException("server at " + where + " did not answer " + path + " within "
+            + ANSWER_TIMEOUT.toSeconds() + " s");
+      }
+      if (TlsTrust.isUntrustedCertificate(cause)) {
+        throw new PreflightException("the TLS certificate of " + where + " is not trusted (" + rootMessage(cause)
+            + "); " + TlsTrust.OPT_IN_HINT);
+      }
+      if (cause instanceof UnknownHostException) {
+        throw new PreflightException("cannot reach " + where + ": unknown host " + baseUrl.uri().getHost());
+      }
+      throw new PreflightException("cannot reach " + where + ": " + describe(cause));
     }
-    if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw new PreflightException(what + " answered HTTP " + response.statusCode() + ": check llm.apiKey");
+    if (response.status() == 401 || response.status() == 403) {
+      throw new PreflightException(what + " answered HTTP " + response.status() + ": check llm.apiKey");
     }
-    if (response.statusCode() != 200) {
-      throw new PreflightException(what + " answered HTTP " + response.statusCode()
+    if (response.status() != 200) {
+      throw new PreflightException(what + " answered HTTP " + response.status()
           + ": is this really a " + "server of that kind? (check llm.target and llm.baseUrl)");
     }
     try {
@@ -148,12 +176,7 @@ public final class ServerPreflight {
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
-  /** The URL as shown to the user: credentials in it ({@code user:pass@}) are masked. */
-  static String shown(URI uri) {
-    return uri.getRawUserInfo() == null ? uri.toString() : uri.toString().replace(uri.getRawUserInfo() + "@", "***@");
-  }
-
-  private static String describe(IOException e) {
+  private static String describe(Throwable e) {
     String m = e.getMessage();
     if (m == null || m.isBlank()) {
       m = e.getClass().getSimpleName();
@@ -163,13 +186,5 @@ public final class ServerPreflight {
       m += " (" + cause.getMessage() + ")";
     }
     return m;
-  }
-
-  private static javax.net.ssl.SSLContext defaultContext() {
-    try {
-      return javax.net.ssl.SSLContext.getDefault();
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

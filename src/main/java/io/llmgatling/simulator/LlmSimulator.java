@@ -94,8 +94,11 @@ public final class LlmSimulator implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
               channels.add(ch);
+              ch.pipeline().addLast(HTTP_CODEC, new HttpServerCodec());
+              if (ConnectionKeepAlive.wanted(config)) {
+                ch.pipeline().addLast("keep-alive", new ConnectionKeepAlive(config));
+              }
               ch.pipeline()
-                  .addLast(HTTP_CODEC, new HttpServerCodec())
                   .addLast("aggregator", new HttpObjectAggregator(config.maxBodyBytes()))
                   .addLast("handler", new SimulatorHandler(LlmSimulator.this));
             }

@@ -52,6 +52,14 @@ import java.util.Map;
  * @param ioThreads           event-loop threads, 0 = Netty's default (2 × cores)
  * @param maxBodyBytes        largest accepted request body
  * @param truthLimit          truth records kept (the oldest are dropped beyond it); 0 = keep none
+ * @param keepAliveTimeoutMs  HTTP keep-alive: a connection idle this long after its last response is closed by
+ *                            the server (llama-server and Node: 5000); 0 = kept open (Ollama, Go's default).
+ *                            Not to be confused with {@code keepAliveMs}, the model's idle time
+ * @param keepAliveMax        HTTP keep-alive: the max-th response on a connection says {@code Connection: close}
+ *                            and the connection is closed after it (llama-server: 100); 0 = no limit
+ * @param keepAliveHeader     with a keep-alive knob set, answers announce {@code Keep-Alive: timeout=<s>[, max=<m>]}
+ *                            (seconds rounded down, as Node does); false closes idle connections silently, as a Go
+ *                            server with an IdleTimeout or nginx (its default) do
  * @param models              the models served, listed in this order
  * @param faults              fault injection (off by default)
  */
@@ -79,6 +87,9 @@ public record SimulatorConfig(
     int ioThreads,
     int maxBodyBytes,
     int truthLimit,
+    long keepAliveTimeoutMs,
+    int keepAliveMax,
+    boolean keepAliveHeader,
     List<ModelSpec> models,
     Faults faults) {
 
@@ -110,6 +121,9 @@ public record SimulatorConfig(
     if (flushIntervalMs < 0) {
       throw new IllegalArgumentException("flushIntervalMs must be >= 0");
     }
+    if (keepAliveTimeoutMs < 0 || keepAliveMax < 0) {
+      throw new IllegalArgumentException("keepAliveTimeoutMs and keepAliveMax must be >= 0 (0 = no limit)");
+    }
     if (charsPerToken <= 0) {
       throw new IllegalArgumentException("charsPerToken must be > 0");
     }
@@ -132,20 +146,20 @@ public record SimulatorConfig(
     String p = profile == null ? "" : profile.toLowerCase(Locale.ROOT);
     return switch (p) {
       case "ollama" -> new SimulatorConfig("127.0.0.1", 11434, "ollama", 42, 4, 512, 3, 3000, 300_000, false, 0.1,
-          24, 320, 4.0, false, 0, true, false, false, "0.11.10", 0, 0, 100_000, List.of(
+          24, 320, 4.0, false, 0, true, false, false, "0.11.10", 0, 0, 100_000, 0, 0, true, List.of(
           ModelSpec.llm("llama3.2:3b", "llama", "3.2B", 2_019_393_189L, 140, 131_072, 3072),
           ModelSpec.llm("qwen2.5:7b", "qwen2", "7.6B", 4_683_087_332L, 100, 32_768, 3584),
           ModelSpec.embedding("nomic-embed-text:latest", "nomic-bert", "137M", 274_302_450L, 768, 8192)),
           Faults.NONE);
       case "lmstudio" -> new SimulatorConfig("127.0.0.1", 1234, "lmstudio", 42, 4, 512, 3, 3000, 3_600_000, false,
-          0.1, 24, 320, 4.0, false, 0, false, false, false, "0.3.27", 0, 0, 100_000, List.of(
+          0.1, 24, 320, 4.0, false, 0, false, false, false, "0.3.27", 0, 0, 100_000, 5000, 0, true, List.of(
           ModelSpec.llm("llama-3.2-3b-instruct", "llama", "3B", 2_019_377_696L, 140, 131_072, 3072),
           ModelSpec.llm("qwen2.5-7b-instruct", "qwen2", "7B", 4_683_073_952L, 100, 32_768, 3584),
           ModelSpec.embedding("text-embedding-nomic-embed-text-v1.5", "nomic-bert", "137M", 84_106_624L, 768,
               2048)),
           Faults.NONE);
       case "llamacpp" -> new SimulatorConfig("127.0.0.1", 8080, "llamacpp", 42, 4, 100_000, 3, 3000, -1, true, 0.1,
-          24, 320, 4.0, false, 0, false, true, true, "b6500", 0, 0, 100_000, List.of(
+          24, 320, 4.0, false, 0, false, true, true, "b6500", 0, 0, 100_000, 5000, 100, true, List.of(
           ModelSpec.llm("qwen2.5-7b-instruct-q4_k_m.gguf", "qwen2", "7.6B", 4_683_073_952L, 100, 32_768, 3584),
           ModelSpec.llm("llama-3.2-3b-instruct-q4_k_m.gguf", "llama", "3.2B", 2_019_377_696L, 140, 131_072, 3072),
           ModelSpec.embedding("nomic-embed-text-v1.5.f16.gguf", "nomic-bert", "137M", 274_290_560L, 768, 8192)),
@@ -278,6 +292,9 @@ public record SimulatorConfig(
     private int ioThreads;
     private int maxBodyBytes;
     private int truthLimit;
+    private long keepAliveTimeoutMs;
+    private int keepAliveMax;
+    private boolean keepAliveHeader;
     private List<ModelSpec> models;
     private Faults faults;
 
@@ -305,6 +322,9 @@ public record SimulatorConfig(
       ioThreads = c.ioThreads;
       maxBodyBytes = c.maxBodyBytes;
       truthLimit = c.truthLimit;
+      keepAliveTimeoutMs = c.keepAliveTimeoutMs;
+      keepAliveMax = c.keepAliveMax;
+      keepAliveHeader = c.keepAliveHeader;
       models = new ArrayList<>(c.models);
       faults = c.faults;
     }
@@ -333,6 +353,9 @@ public record SimulatorConfig(
     public Builder ioThreads(int v) { ioThreads = v; return this; }
     public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
     public Builder truthLimit(int v) { truthLimit = v; return this; }
+    public Builder keepAliveTimeoutMs(long v) { keepAliveTimeoutMs = v; return this; }
+    public Builder keepAliveMax(int v) { keepAliveMax = v; return this; }
+    public Builder keepAliveHeader(boolean v) { keepAliveHeader = v; return this; }
     public Builder models(List<ModelSpec> v) { models = new ArrayList<>(v); return this; }
     public Builder faults(Faults v) { faults = v; return this; }
 
@@ -349,7 +372,7 @@ public record SimulatorConfig(
       return new SimulatorConfig(host, port, profile, seed, slots, maxQueue, maxLoadedModels, loadTimeMs,
           keepAliveMs, preloadModels, jitter, minOutputTokens, maxOutputTokens, charsPerToken, zeroLatency,
           flushIntervalMs, headersOnFirstToken, llamacppTimings, acceptAnyModel, serverVersion, ioThreads, maxBodyBytes, truthLimit,
-          models, faults);
+          keepAliveTimeoutMs, keepAliveMax, keepAliveHeader, models, faults);
     }
   }
 }

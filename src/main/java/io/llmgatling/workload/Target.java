@@ -1,7 +1,7 @@
 package io.llmgatling.workload;
 
 import io.llmgatling.engine.ApiFlavor;
-import java.net.URI;
+import io.llmgatling.engine.BaseUrl;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -54,8 +54,8 @@ public enum Target {
   }
 
   /** Where the server listens by default; empty for the embedded simulator (its port is picked at start). */
-  public Optional<URI> defaultBaseUrl() {
-    return Optional.ofNullable(defaultBaseUrl).map(URI::create);
+  public Optional<BaseUrl> defaultBaseUrl() {
+    return Optional.ofNullable(defaultBaseUrl).map(BaseUrl::parse);
   }
 
   /** Models asked for when {@code llm.model} is not set. */

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import java.io.IOException;
 import java.io.Reader;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,8 @@ import java.util.stream.Collectors;
  *
  * @param target             the kind of server
  * @param api                the wire API spoken
- * @param baseUrl            server root (no trailing slash, no /v1); null for the embedded simulator
+ * @param baseUrl            server root (no trailing slash, no /v1; prints its credentials masked); null for the
+ *                           embedded simulator
  * @param apiKey             bearer token or null; never printed (see {@link #toString()})
  * @param chatModels         models for chat, completion, long-context and code; tasks spread over them
  * @param embeddingModels    models for embeddings; empty means the chat models embed (Ollama can)
@@ -62,7 +62,7 @@ import java.util.stream.Collectors;
 public record WorkloadConfig(
     Target target,
     ApiFlavor api,
-    URI baseUrl,
+    BaseUrl baseUrl,
     String apiKey,
     List<String> chatModels,
     List<String> embeddingModels,
@@ -526,7 +526,7 @@ public record WorkloadConfig(
           throw new IllegalArgumentException("'" + text + "' is not one of ollama, openai, lmstudio, llamacpp");
         }
       }, target.defaultApi());
-      URI baseUrl = get(BASE_URL, WorkloadConfig::parseBaseUrl, target.defaultBaseUrl().orElse(null));
+      BaseUrl baseUrl = get(BASE_URL, BaseUrl::parse, target.defaultBaseUrl().orElse(null));
       String apiKey = values.get(API_KEY);
 
       TaskMix mix = values.containsKey(MIX) ? TaskMix.parse(values.get(MIX)) : TaskMix.defaults();
@@ -718,30 +718,6 @@ public record WorkloadConfig(
   /** Whether a model is taken for an embedding model when {@code llm.embeddingModels} is not set. */
   static boolean looksLikeEmbeddingModel(String model) {
     return model.toLowerCase(Locale.ROOT).contains("embed");
-  }
-
-  static URI parseBaseUrl(String text) {
-    String accepted = "'" + text + "' is not an http(s) URL with a host, e.g. http://localhost:11434";
-    URI uri;
-    try {
-      uri = new URI(text.trim());
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(accepted);
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getHost().isEmpty()
-        || uri.getQuery() != null || uri.getFragment() != null) {
-      throw new IllegalArgumentException(accepted);
-    }
-    String root = uri.toString();
-    while (root.endsWith("/")) {
-      root = root.substring(0, root.length() - 1);
-    }
-    // OpenAI-style docs give the base URL with /v1 (LM Studio: http://localhost:1234/v1); paths add it again
-    if (root.endsWith("/v1")) {
-      root = root.substring(0, root.length() - 3);
-    }
-    return URI.create(root);
   }
 
   static List<String> parseNames(String text) {

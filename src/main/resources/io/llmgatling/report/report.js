@@ -351,6 +351,13 @@
         return [c, num(summary.all.errors[c], 0), pct(summary.all.errors[c] * 100 / summary.all.requests)];
       }));
     }
+    if (summary.all.staleRetries > 0) {
+      var byTask = Object.keys(summary.tasks || {}).filter(function (t) { return summary.tasks[t].staleRetries > 0; })
+        .map(function (t) { return t + ' ' + num(summary.tasks[t].staleRetries, 0); });
+      add(errors, 'p', 'muted', num(summary.all.staleRetries, 0) + ' request(s) resent once on a new connection '
+        + 'because their reused keep-alive connection closed before any response byte (not errors; "retried" in '
+        + 'requests.jsonl)' + (byTask.length ? ': ' + byTask.join(', ') : '') + '.');
+    }
     var client = section('Client side', 'client');
     table(client, PCT_HEADERS, [pctRow('client delay (sent − intended)', summary.all.requests, summary.all.clientDelayMs)]);
     serverSide(data.server);

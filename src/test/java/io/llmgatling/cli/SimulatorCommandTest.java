@@ -29,6 +29,16 @@ class SimulatorCommandTest {
   }
 
   @Test
+  void should_set_the_keep_alive_knobs_from_flags() {
+    SimulatorConfig c = parse("--profile", "lmstudio", "--keep-alive-timeout-ms", "300", "--keep-alive-max", "7",
+        "--no-keep-alive-header");
+    assertThat(c.keepAliveTimeoutMs()).isEqualTo(300);
+    assertThat(c.keepAliveMax()).isEqualTo(7);
+    assertThat(c.keepAliveHeader()).isFalse();
+    assertThat(parse("--profile", "llamacpp").keepAliveHeader()).isTrue();
+  }
+
+  @Test
   void should_end_a_user_mistake_with_one_line_and_exit_code_2() {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -63,6 +63,44 @@ class SecurityIT {
   }
 
   @Test
+  void should_write_credentials_of_the_base_url_and_the_api_key_to_no_output_of_a_run() throws IOException {
+    String password = "hunter2-PASSWORD";
+    try (LlmSimulator sim = LlmSimulator.start(SimulatorConfig.forProfile("ollama").toBuilder().port(0)
+        .loadTimeMs(0).build())) {
+      String baseUrl = "http://admin:" + password + "@127.0.0.1:" + sim.port();
+      Path results = work.resolve("results");
+      ChildJvm child = ChildJvm.start("MultiTaskSimulation", work, Map.of("llm.target", "ollama",
+          "llm.baseUrl", baseUrl, "llm.apiKey", KEY, "llm.model", "llama3.2:3b", "llm.mix", "chat",
+          "llm.duration", "2s", "llm.rate", "3", "llm.slo", "none", "llm.results", results.toString()));
+      assertThat(child.waitFor(90)).as(child.console()).isZero();
+      Path run;
+      try (Stream<Path> runs = Files.list(results)) {
+        run = runs.findFirst().orElseThrow();
+      }
+      assertThat(RunFiles.summary(run).path("all").path("ok").asLong()).isPositive();
+      // where the URL is written, it is written masked, in run.json's settings too
+      assertThat(RunFiles.summary(run).path("target").path("baseUrl").asText())
+          .isEqualTo("http://***@127.0.0.1:" + sim.port());
+      assertThat(Files.readString(run.resolve("run.json"))).contains("http://***@127.0.0.1:" + sim.port());
+      assertThat(LlmGatlingCli.run("compare", run.toString(), run.toString(), "--out", work.resolve("cmp").toString()))
+          .isZero();
+      assertThat(LlmGatlingCli.run("merge", run.toString(), run.toString(), "--out", work.resolve("merged").toString()))
+          .isZero();
+
+      List<Path> files;
+      try (Stream<Path> all = Files.walk(work)) {
+        files = all.filter(Files::isRegularFile).toList();
+      }
+      assertThat(files).extracting(f -> f.getFileName().toString())
+          .contains("console.txt", "requests.jsonl", "summary.json", "run.json", "index.html", "simulation.log");
+      for (Path file : files) {
+        String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        assertThat(text).as(file.toString()).doesNotContain(password).doesNotContain("SECRET").doesNotContain("admin:");
+      }
+    }
+  }
+
+  @Test
   void should_keep_hostile_task_model_and_message_text_inert_in_the_report() throws IOException {
     try (LlmSimulator sim = LlmSimulator.start(SimulatorConfig.forProfile("ollama").toBuilder().port(0).build())) {
       // the unknown model comes back inside the server's 404 message too

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
@@ -12,6 +13,7 @@ import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.engine.client.ClientOptions;
 import io.llmgatling.engine.client.LlmClient;
+import io.llmgatling.engine.client.TlsTrust;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.run.ServerPreflight;
 import io.llmgatling.simulator.LlmSimulator;
@@ -42,16 +44,20 @@ class TlsIT {
   static Path work;
   private static LlmSimulator sim;
   private static TlsProxy tls;
+  /** A certificate for {@code other.example}, served at 127.0.0.1: untrusted and for another name. */
+  private static TlsProxy otherName;
 
   @BeforeAll
   static void start() {
     sim = LlmSimulator.start(SimulatorConfig.forProfile("ollama").toBuilder().port(0).loadTimeMs(0).build());
     tls = TlsProxy.start(sim.baseUrl(), work);
+    otherName = TlsProxy.startForOtherName(sim.baseUrl(), work, "other.example");
   }
 
   @AfterAll
   static void stop() throws Exception {
     tls.close();
+    otherName.close();
     sim.close();
   }
 
@@ -75,14 +81,40 @@ class TlsIT {
 
   @Test
   void should_explain_an_untrusted_certificate_in_one_line_before_the_load() {
-    Throwable refused = catchThrowable(() -> ServerPreflight.check(ApiFlavor.OLLAMA, tls.baseUrl(), null,
+    Throwable refused = catchThrowable(() -> ServerPreflight.check(ApiFlavor.OLLAMA, BaseUrl.of(tls.baseUrl()), null,
         List.of(MODEL), false));
 
     assertThat(refused).isInstanceOf(ServerPreflight.PreflightException.class);
     assertThat(refused.getMessage()).doesNotContain("\n").contains(tls.baseUrl().toString())
         .contains("certificate").contains("llm.insecureTls=true");
-    assertThat(ServerPreflight.check(ApiFlavor.OLLAMA, tls.baseUrl(), null, List.of(MODEL), true).models())
+    assertThat(ServerPreflight.check(ApiFlavor.OLLAMA, BaseUrl.of(tls.baseUrl()), null, List.of(MODEL), true).models())
         .contains(MODEL);
+  }
+
+  @Test
+  void should_preflight_a_certificate_for_another_name_after_the_opt_in_and_refuse_it_in_one_line_without() {
+    BaseUrl target = BaseUrl.of(otherName.baseUrl());
+
+    Throwable refused = catchThrowable(() -> ServerPreflight.check(ApiFlavor.OLLAMA, target, null, List.of(MODEL),
+        false));
+
+    assertThat(refused).isInstanceOf(ServerPreflight.PreflightException.class);
+    assertThat(refused.getMessage()).doesNotContain("\n").startsWith("the TLS certificate of " + target
+        + " is not trusted (").endsWith(TlsTrust.OPT_IN_HINT);
+    // the opt-in is the same for the pre-flight as for the load: any certificate, whatever name it was made for
+    assertThat(ServerPreflight.check(ApiFlavor.OLLAMA, target, null, List.of(MODEL), true).models())
+        .contains(MODEL);
+  }
+
+  @Test
+  void should_load_a_server_whose_certificate_names_another_host_after_the_opt_in() {
+    GatlingRun.Outcome outcome = GatlingRun.run(ProbeSimulation.class.getName(), Map.of(
+        "llm.target", "ollama", "llm.baseUrl", otherName.baseUrl().toString(), "llm.model", MODEL,
+        "llm.insecureTls", "true", "llm.slo", "none", "llm.mix", "chat"));
+
+    assertThat(outcome.resultsDir()).as("the pre-flight let the run start").isNotNull();
+    assertThat(RunFiles.records(outcome.resultsDir())).hasSize(3)
+        .allSatisfy(r -> assertThat(r.path("ok").asBoolean()).as(r.toString()).isTrue());
   }
 
   @Test

@@ -147,7 +147,7 @@ class LlmReportTest {
     assertThat(fieldNames(root.get("run")))
         .containsExactlyInAnyOrder("id", "simulation", "start", "end", "durationSec", "shard");
     assertThat(fieldNames(root.get("target"))).containsExactlyInAnyOrder("api", "baseUrl", "models");
-    Set<String> stats = Set.of("requests", "ok", "ko", "errors", "requestsPerSec", "outputTokens",
+    Set<String> stats = Set.of("requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens",
         "outputTokensPerSec", "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs");
     assertThat(fieldNames(root.get("all"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/tasks/chat"))).isEqualTo(stats);
@@ -282,5 +282,24 @@ class LlmReportTest {
       names.add(it.next());
     }
     return names;
+  }
+
+  @Test
+  void should_count_resent_requests_per_group_and_read_older_summaries_without_the_count() throws Exception {
+    RequestRecord ok = SyntheticRuns.ok(1, "chat", "m1", START + 10, 5.0, 50.0, 3, new double[] {1, 2});
+    RequestRecord resent = new RequestRecord(2, "chat", "m1", "openai", "chat", true, START + 20, 0.7, 1.0, 5.0,
+        50.0, 1.0, 1.0, new double[] {1, 2}, 20, 3, "server", 3, null, null, null, null, null, 200, true, null, null,
+        "stop", true);
+    SyntheticRuns.write(runDir, List.of(ok, resent));
+    Summary summary = LlmReport.generate(runDir, SyntheticRuns.meta("r1", START, END, List.of(), "constant"),
+        List.of());
+
+    assertThat(summary.all().staleRetries()).isEqualTo(1);
+    assertThat(summary.all().ko()).isZero();
+    assertThat(summary.tasks().get("chat").staleRetries()).isEqualTo(1);
+    String older = Files.readString(runDir.resolve("summary.json")).replace("\"staleRetries\" : 1,", "");
+    assertThat(older).doesNotContain("staleRetries");
+    Files.writeString(runDir.resolve("older.json"), older);
+    assertThat(Summary.read(runDir.resolve("older.json")).all().staleRetries()).isZero();
   }
 }

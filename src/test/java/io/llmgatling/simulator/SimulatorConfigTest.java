@@ -46,6 +46,31 @@ class SimulatorConfigTest {
   }
 
   @Test
+  void should_play_llama_servers_and_nodes_keep_alive_limits_and_none_for_ollama() {
+    SimulatorConfig llamacpp = SimulatorConfig.forProfile("llamacpp");
+    assertThat(llamacpp.keepAliveTimeoutMs()).isEqualTo(5000);
+    assertThat(llamacpp.keepAliveMax()).isEqualTo(100);
+    assertThat(SimulatorConfig.forProfile("lmstudio").keepAliveTimeoutMs()).isEqualTo(5000);
+    assertThat(SimulatorConfig.forProfile("lmstudio").keepAliveMax()).isZero();
+    assertThat(SimulatorConfig.forProfile("ollama").keepAliveTimeoutMs()).isZero();
+    assertThat(SimulatorConfig.forProfile("ollama").keepAliveMax()).isZero();
+    assertThat(ConnectionKeepAlive.headerValue(5000, 100)).isEqualTo("timeout=5, max=100");
+    assertThat(ConnectionKeepAlive.headerValue(5000, 0)).isEqualTo("timeout=5");
+    assertThat(ConnectionKeepAlive.headerValue(1999, 0)).isEqualTo("timeout=1");
+  }
+
+  @Test
+  void should_read_the_keep_alive_knobs_from_json() {
+    SimulatorConfig c = SimulatorConfig.fromJson(
+        "{\"profile\":\"llamacpp\",\"keepAliveTimeoutMs\":300,\"keepAliveHeader\":false}", null);
+    assertThat(c.keepAliveTimeoutMs()).isEqualTo(300);
+    assertThat(c.keepAliveMax()).isEqualTo(100);
+    assertThat(c.keepAliveHeader()).isFalse();
+    assertThatThrownBy(() -> SimulatorConfig.fromJson("{\"keepAliveMax\":-1}", null))
+        .hasMessage("keepAliveTimeoutMs and keepAliveMax must be >= 0 (0 = no limit)");
+  }
+
+  @Test
   void should_read_the_example_in_user_files() {
     assertThat(SimulatorConfig.fromFile(Path.of("user-files/simulator.json"), null).seed()).isEqualTo(42);
   }

@@ -36,11 +36,23 @@ public final class TlsProxy implements AutoCloseable {
    * certificate for localhost and 127.0.0.1 kept in {@code workDir}.
    */
   public static TlsProxy start(URI backend, Path workDir) {
+    return start(backend, workDir, "localhost", "SAN=ip:127.0.0.1,dns:localhost");
+  }
+
+  /**
+   * Starts a proxy whose self-signed certificate names only {@code host} (e.g. {@code other.example}): reached
+   * at 127.0.0.1, its name does not match, as with a dev certificate made for another machine's name.
+   */
+  public static TlsProxy startForOtherName(URI backend, Path workDir, String host) {
+    return start(backend, workDir, host, "SAN=dns:" + host);
+  }
+
+  private static TlsProxy start(URI backend, Path workDir, String commonName, String subjectAltNames) {
     try {
-      Path keystore = workDir.resolve("self-signed.p12");
+      Path keystore = workDir.resolve("self-signed-" + commonName + ".p12");
       Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
           "-genkeypair", "-alias", "sim", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-          "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+          "-dname", "CN=" + commonName, "-ext", subjectAltNames, "-storetype", "PKCS12",
           "-keystore", keystore.toString(), "-storepass", "changeit", "-keypass", "changeit")
           .redirectErrorStream(true).start();
       String out = new String(keytool.getInputStream().readAllBytes());

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,14 +65,14 @@ class WorkloadConfigTest {
   @Test
   void should_resolve_each_targets_api_and_base_url() {
     assertThat(load("llm.target", "ollama")).extracting(WorkloadConfig::api, WorkloadConfig::baseUrl)
-        .containsExactly(ApiFlavor.OLLAMA, URI.create("http://localhost:11434"));
+        .containsExactly(ApiFlavor.OLLAMA, BaseUrl.parse("http://localhost:11434"));
     assertThat(load("llm.target", "lmstudio")).extracting(WorkloadConfig::api, WorkloadConfig::baseUrl)
-        .containsExactly(ApiFlavor.LMSTUDIO, URI.create("http://localhost:1234"));
+        .containsExactly(ApiFlavor.LMSTUDIO, BaseUrl.parse("http://localhost:1234"));
     assertThat(load("llm.target", "llamacpp")).extracting(WorkloadConfig::api, WorkloadConfig::baseUrl)
-        .containsExactly(ApiFlavor.LLAMACPP, URI.create("http://localhost:8080"));
+        .containsExactly(ApiFlavor.LLAMACPP, BaseUrl.parse("http://localhost:8080"));
     assertThat(load("llm.target", "OpenAI", "llm.baseUrl", "https://gpu-box:9000/v1/"))
         .extracting(WorkloadConfig::api, WorkloadConfig::baseUrl)
-        .containsExactly(ApiFlavor.OPENAI, URI.create("https://gpu-box:9000"));
+        .containsExactly(ApiFlavor.OPENAI, BaseUrl.parse("https://gpu-box:9000"));
     assertThat(load("llm.api", "openai").api()).isEqualTo(ApiFlavor.OPENAI);
     assertThat(load("llm.baseUrl", "http://localhost:9999").embeddedSimulator()).isFalse();
   }

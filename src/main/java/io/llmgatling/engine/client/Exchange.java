@@ -74,6 +74,15 @@ final class Exchange {
   private ChannelHandlers.ExchangeDispatcher dispatcher;
   private boolean finished;
 
+  // connection reuse (see ConnectionReuse): whether the current connection had carried requests before this
+  // one, the connection's read count when this request began on it (another read = a response byte came),
+  // whether the request was already sent once more on a new connection, and which attempt is current (a
+  // late write result of the lost attempt is ignored)
+  private boolean reused;
+  private long readsAtBegin;
+  private boolean resent;
+  private int attempt;
+
   private long sentNanos = -1;
   private long headersNanos = -1;
   private long lastByteNanos = -1;
@@ -128,8 +137,17 @@ final class Exchange {
   void begin(Channel channel, ChannelPool pool) {
     this.channel = channel;
     this.pool = pool;
-    this.dispatcher = channel.pipeline().get(ChannelHandlers.ExchangeDispatcher.class);
+    // from the channel's attribute, not its pipeline: a closed channel's pipeline has no handlers any more, and
+    // a pooled connection found closed here is exactly the one whose request must go out again
+    this.dispatcher = channel.attr(ChannelHandlers.DISPATCHER).get();
+    this.reused = dispatcher != null && dispatcher.requests > 0;
+    if (dispatcher != null) {
+      readsAtBegin = dispatcher.stamp.reads;
+    }
     if (!channel.isActive() || dispatcher == null) {
+      if (resendIfStale()) {
+        return;
+      }
       channel.close();
       pool.release(channel);
       this.channel = null;
@@ -137,6 +155,8 @@ final class Exchange {
       return;
     }
     dispatcher.current = this;
+    dispatcher.requests++;
+    int thisAttempt = ++attempt;
     FullHttpRequest httpRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
         Unpooled.wrappedBuffer(body), REQUEST_HEADERS, REQUEST_HEADERS);
     httpRequest.headers()
@@ -153,10 +173,13 @@ final class Exchange {
     // small request on a writable socket completes inside writeAndFlush, on this thread, before any
     // response byte can be read; a huge prompt completes when its last byte is written.
     channel.writeAndFlush(httpRequest).addListener(future -> {
-      if (finished) {
+      if (finished || attempt != thisAttempt) {
         return;
       }
       if (!future.isSuccess()) {
+        if (resendIfStale()) {
+          return;
+        }
         fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " failed while sending the request: "
             + describe(future.cause()));
         return;
@@ -527,7 +550,7 @@ final class Exchange {
   }
 
   void onConnectionClosed() {
-    if (finished) {
+    if (finished || resendIfStale()) {
       return;
     }
     if (sentNanos < 0) {
@@ -547,10 +570,49 @@ final class Exchange {
       return;
     }
     if (cause instanceof IOException) {
+      if (resendIfStale()) {
+        return;
+      }
       fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " broke: " + describe(cause));
     } else {
       fail(ErrorCause.MALFORMED, "cannot read the response from " + url + ": " + describe(cause));
     }
+  }
+
+  /**
+   * The connection failed (closed, reset, or the write failed): when it was a reused one and no response
+   * byte came (see {@link ConnectionReuse#resendOnNewConnection}), the server may have closed it while idle
+   * and never seen the request, so the request leaves it and is sent once more on a new connection
+   * ({@code retried}); its {@code sent} becomes the new write, the lost attempt shows as client delay.
+   *
+   * @return true when the request was handed over to a new connection (this failure ends nothing)
+   */
+  private boolean resendIfStale() {
+    if (finished || channel == null) {
+      return false;
+    }
+    boolean responseByteSeen = response != null || (dispatcher != null && dispatcher.stamp.reads != readsAtBegin);
+    long sinceSent = sentNanos < 0 ? -1 : System.nanoTime() - sentNanos;
+    if (!ConnectionReuse.resendOnNewConnection(reused, resent, responseByteSeen, sinceSent)) {
+      return false;
+    }
+    resent = true;
+    attempt++; // a late result of the lost attempt's write is ignored from now on
+    Channel ch = channel;
+    ChannelPool from = pool;
+    if (dispatcher != null && dispatcher.current == this) {
+      dispatcher.current = null;
+    }
+    ch.close().addListener(closed -> from.release(ch));
+    channel = null;
+    dispatcher = null;
+    reused = false;
+    sentNanos = -1;
+    firstTokenDeadline = NONE;
+    totalDeadline = NONE;
+    idleArmed = false;
+    ((LlmClient.Pool) from).resend(this);
+    return true;
   }
 
   /** Ends a failed exchange: the connection is closed, never returned to the pool for reuse. */
@@ -575,7 +637,15 @@ final class Exchange {
     if (channel != null) {
       dispatcher.current = null;
       Channel ch = channel;
+      boolean keep = false;
       if (reusable && response != null && HttpUtil.isKeepAlive(response) && ch.isActive()) {
+        // Connection: close and HTTP/1.0 without keep-alive were excluded above; the Keep-Alive header's
+        // timeout and max decide the rest (an exhausted max, or timeout=0, retires it now)
+        dispatcher.keepAlive(response.headers().get(HttpHeaderNames.KEEP_ALIVE));
+        dispatcher.idleSinceNanos = lastByteNanos >= 0 ? lastByteNanos : System.nanoTime();
+        keep = dispatcher.reusableAt(dispatcher.idleSinceNanos);
+      }
+      if (keep) {
         pool.release(ch);
       } else {
         ch.close().addListener(closed -> pool.release(ch));
@@ -640,7 +710,7 @@ final class Exchange {
         streamed ? acc.contentChunks() : null,
         round(queue), round(acc.loadMs()), round(acc.promptEvalMs()), round(acc.evalMs()), round(acc.serverTotalMs()),
         status > 0 ? status : null,
-        cause == null, cause, message, acc.finishReason());
+        cause == null, cause, message, acc.finishReason(), resent);
     return new LlmResult(record, acc.text(), acc.embeddings(), acc.dimensions(),
         RunClock.epochMillis(sentAt),
         tokenCount > 0 ? RunClock.epochMillis(tokenNanos[0]) : -1,

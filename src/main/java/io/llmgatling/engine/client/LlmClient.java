@@ -1,5 +1,6 @@
 package io.llmgatling.engine.client;
 
+import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.provider.Provider;
@@ -49,7 +50,10 @@ import javax.net.ssl.SSLException;
  *
  * <p>Each request gets its own connection for its whole duration (HTTP/1.1 cannot interleave
  * streams), taken from an unbounded keep-alive pool per host; a connection goes back to the pool only
- * after a complete, successful or cleanly-ended error response, and is closed after any failure.
+ * after a complete, successful or cleanly-ended error response, and is closed after any failure. The server's
+ * {@code Connection: close} and {@code Keep-Alive: timeout=N, max=M} are honoured (an idle connection is retired
+ * before the server's limit), and a request whose reused connection closes before any response byte is sent once
+ * more on a new connection ({@code retried}); see {@link ConnectionReuse}.
  * Every request carries {@code X-Request-Id: <record id>} and, when the request has an API key,
  * {@code Authorization: Bearer <key>} (the key appears nowhere else).
  *
@@ -64,7 +68,7 @@ public final class LlmClient implements AutoCloseable {
   private final EventLoopGroup group;
   private final boolean ownsGroup;
   private final Class<? extends SocketChannel> channelType;
-  private final ConcurrentHashMap<PoolKey, SimpleChannelPool> pools = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<PoolKey, Pool> pools = new ConcurrentHashMap<>();
   private final ChannelGroup openChannels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private volatile SslContext sslContext;
   private volatile boolean closed;
@@ -133,10 +137,10 @@ public final class LlmClient implements AutoCloseable {
       URI base = request.baseUrl();
       String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) {
-        throw new IllegalArgumentException("base URL must be http:// or https://, got " + base);
+        throw new IllegalArgumentException("base URL must be http:// or https://, got " + BaseUrl.mask(base));
       }
       if (base.getHost() == null) {
-        throw new IllegalArgumentException("base URL has no host: " + base);
+        throw new IllegalArgumentException("base URL has no host: " + BaseUrl.mask(base));
       }
       boolean tls = scheme.equals("https");
       int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
@@ -151,8 +155,8 @@ public final class LlmClient implements AutoCloseable {
           ? 0 : request.timeouts().connect().toMillis());
     } catch (Exception e) {
       // a request that cannot even be built is reported like any failure, never thrown at the caller
-      Exchange broken = new Exchange(id, request, intendedNanos, onDone, Provider.of(request.api()), "", String
-          .valueOf(request.baseUrl()), "", new byte[0], options.maxResponseBytes());
+      Exchange broken = new Exchange(id, request, intendedNanos, onDone, Provider.of(request.api()), "",
+          BaseUrl.mask(request.baseUrl()), "", new byte[0], options.maxResponseBytes());
       group.next().execute(() -> broken.failWithoutConnection(ErrorCause.MALFORMED,
           "cannot build the request: " + Exchange.describe(e)));
       return;
@@ -161,7 +165,7 @@ public final class LlmClient implements AutoCloseable {
       group.next().execute(() -> exchange.failWithoutConnection(ErrorCause.CONNECT, "client is closed"));
       return;
     }
-    SimpleChannelPool pool;
+    Pool pool;
     try {
       pool = pools.computeIfAbsent(key, this::newPool);
     } catch (RuntimeException e) {
@@ -173,18 +177,52 @@ public final class LlmClient implements AutoCloseable {
     // another's onDone): with the LIFO pool handing back a connection of that loop, the request is written
     // without any thread hop (each hop costs a wake-up of the other loop: an eventfd write and an epoll return)
     Promise<Channel> acquired = currentOrNextLoop().newPromise();
-    pool.acquire(acquired).addListener(future -> {
-      if (!future.isSuccess()) {
-        exchange.failWithoutConnection(ErrorCause.CONNECT, connectMessage(exchange.url(), future.cause(), key));
-        return;
-      }
-      Channel channel = (Channel) future.getNow();
-      if (channel.eventLoop().inEventLoop()) {
-        beginAfterHandshake(exchange, channel, pool, key);
-      } else {
-        channel.eventLoop().execute(() -> beginAfterHandshake(exchange, channel, pool, key));
-      }
-    });
+    pool.acquire(acquired).addListener(future -> onAcquired(future, exchange, pool, key));
+  }
+
+  private void onAcquired(io.netty.util.concurrent.Future<?> future, Exchange exchange, Pool pool, PoolKey key) {
+    if (!future.isSuccess()) {
+      exchange.failWithoutConnection(ErrorCause.CONNECT, connectMessage(exchange.url(), future.cause(), key));
+      return;
+    }
+    Channel channel = (Channel) future.getNow();
+    if (channel.eventLoop().inEventLoop()) {
+      beginAfterHandshake(exchange, channel, pool, key);
+    } else {
+      channel.eventLoop().execute(() -> beginAfterHandshake(exchange, channel, pool, key));
+    }
+  }
+
+  /** Sends an exchange whose reused connection closed before answering once more, on a new connection. */
+  private void resend(Exchange exchange, Pool pool) {
+    if (closed) {
+      exchange.failWithoutConnection(ErrorCause.CONNECT, "client is closed");
+      return;
+    }
+    Promise<Channel> acquired = currentOrNextLoop().newPromise();
+    pool.acquireNew(acquired).addListener(future -> onAcquired(future, exchange, pool, pool.key));
+  }
+
+  /** The answer to a {@link #get}: status and body text. */
+  public record GetResponse(int status, String body) {
+  }
+
+  /**
+   * One GET on a fresh connection outside the pool (the pre-flight's questions: version, models), with this
+   * client's event loops and TLS settings, so that {@code insecureTls} means the same for it as for the load.
+   * Completes with the status and body, or exceptionally with the connect, TLS or I/O failure, or a
+   * {@link java.util.concurrent.TimeoutException} after {@code timeout}.
+   *
+   * @param url            the full URL
+   * @param apiKey         bearer token or null
+   * @param connectTimeout limit of the connect and TLS handshake
+   * @param timeout        limit of the whole exchange
+   * @return the answer
+   */
+  public java.util.concurrent.CompletableFuture<GetResponse> get(URI url, String apiKey,
+      java.time.Duration connectTimeout, java.time.Duration timeout) {
+    boolean tls = "https".equalsIgnoreCase(url.getScheme());
+    return HttpGet.send(group, channelType, tls ? sslContext() : null, url, apiKey, connectTimeout, timeout);
   }
 
   /** The event loop of the calling thread when it is one of this client's, else the next one. */
@@ -197,7 +235,7 @@ public final class LlmClient implements AutoCloseable {
     return group.next();
   }
 
-  private void beginAfterHandshake(Exchange exchange, Channel channel, SimpleChannelPool pool, PoolKey key) {
+  private void beginAfterHandshake(Exchange exchange, Channel channel, Pool pool, PoolKey key) {
     SslHandler ssl = channel.pipeline().get(SslHandler.class);
     if (ssl == null || ssl.handshakeFuture().isSuccess()) {
       exchange.begin(channel, pool);
@@ -249,7 +287,7 @@ public final class LlmClient implements AutoCloseable {
     return base + apiPath;
   }
 
-  private SimpleChannelPool newPool(PoolKey key) {
+  private Pool newPool(PoolKey key) {
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
         .channel(channelType)
@@ -274,11 +312,58 @@ public final class LlmClient implements AutoCloseable {
           ch.pipeline().addLast("tls", sslHandler);
         }
         ch.pipeline().addLast("http", new HttpClientCodec());
-        ch.pipeline().addLast("exchange", new ChannelHandlers.ExchangeDispatcher(stamp));
+        ChannelHandlers.ExchangeDispatcher dispatcher = new ChannelHandlers.ExchangeDispatcher(stamp);
+        ch.attr(ChannelHandlers.DISPATCHER).set(dispatcher);
+        ch.pipeline().addLast("exchange", dispatcher);
       }
     };
-    // LIFO reuse (keeps few connections warm), health check = channel still active, on acquire and release
-    return new SimpleChannelPool(bootstrap, handler, ChannelHealthChecker.ACTIVE, true, true);
+    // LIFO reuse (keeps few connections warm), health check on acquire and release: still active, and still
+    // within the server's announced Keep-Alive limits (see ConnectionReuse)
+    return new Pool(this, key, bootstrap, handler);
+  }
+
+  /** Healthy = active and, when the server announced Keep-Alive limits, still within them. */
+  private static final ChannelHealthChecker REUSABLE = ch -> {
+    boolean reusable = ch.isActive();
+    if (reusable) {
+      ChannelHandlers.ExchangeDispatcher connection = ch.attr(ChannelHandlers.DISPATCHER).get();
+      reusable = connection == null || connection.reusableAt(System.nanoTime());
+    }
+    return ch.eventLoop().newSucceededFuture(reusable ? Boolean.TRUE : Boolean.FALSE);
+  };
+
+  /** The keep-alive pool of one server, which can also hand out a new connection (for a resent request). */
+  static final class Pool extends SimpleChannelPool {
+    /** Set on the thread that acquires a new connection: pollChannel runs inside acquire, on that thread. */
+    private static final ThreadLocal<Boolean> NEW_ONLY = new ThreadLocal<>();
+    private final LlmClient client;
+    final PoolKey key;
+
+    Pool(LlmClient client, PoolKey key, Bootstrap bootstrap, AbstractChannelPoolHandler handler) {
+      super(bootstrap, handler, REUSABLE, true, true);
+      this.client = client;
+      this.key = key;
+    }
+
+    @Override
+    protected Channel pollChannel() {
+      return NEW_ONLY.get() == Boolean.TRUE ? null : super.pollChannel();
+    }
+
+    /** A new connection, never a pooled one (it goes back to this pool when released). */
+    io.netty.util.concurrent.Future<Channel> acquireNew(Promise<Channel> promise) {
+      NEW_ONLY.set(Boolean.TRUE);
+      try {
+        return acquire(promise);
+      } finally {
+        NEW_ONLY.remove();
+      }
+    }
+
+    /** Sends the exchange once more on a new connection of this pool. */
+    void resend(Exchange exchange) {
+      client.resend(exchange, this);
+    }
   }
 
   private SslContext sslContext() {

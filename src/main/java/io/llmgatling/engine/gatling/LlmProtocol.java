@@ -5,8 +5,8 @@ import io.gatling.core.config.GatlingConfiguration;
 import io.gatling.core.protocol.Protocol;
 import io.gatling.core.protocol.ProtocolKey;
 import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Timeouts;
-import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +39,10 @@ public final class LlmProtocol implements Protocol {
   };
 
   /** Ollama on its default port, no key, the server's default options. */
-  public static final LlmProtocol DEFAULT = new LlmProtocol(URI.create("http://localhost:11434"), ApiFlavor.OLLAMA,
+  public static final LlmProtocol DEFAULT = new LlmProtocol(BaseUrl.parse("http://localhost:11434"), ApiFlavor.OLLAMA,
       null, List.of(), Timeouts.DEFAULT, Map.of(), null, null, false, 64L << 20);
 
-  private final URI baseUrl;
+  private final BaseUrl baseUrl;
   private final ApiFlavor api;
   private final String apiKey;
   private final List<String> models;
@@ -53,7 +53,7 @@ public final class LlmProtocol implements Protocol {
   private final boolean insecureTls;
   private final long maxResponseBytes;
 
-  private LlmProtocol(URI baseUrl, ApiFlavor api, String apiKey, List<String> models, Timeouts timeouts,
+  private LlmProtocol(BaseUrl baseUrl, ApiFlavor api, String apiKey, List<String> models, Timeouts timeouts,
                       Map<String, Object> options, Boolean stream, Integer maxTokens, boolean insecureTls,
                       long maxResponseBytes) {
     this.baseUrl = baseUrl;
@@ -68,7 +68,8 @@ public final class LlmProtocol implements Protocol {
     this.maxResponseBytes = maxResponseBytes;
   }
 
-  public URI baseUrl() {
+  /** The server root; its {@code toString()} masks credentials, {@link BaseUrl#uri()} is the real one. */
+  public BaseUrl baseUrl() {
     return baseUrl;
   }
 
@@ -109,7 +110,7 @@ public final class LlmProtocol implements Protocol {
     return maxResponseBytes;
   }
 
-  public LlmProtocol withBaseUrl(URI value) {
+  public LlmProtocol withBaseUrl(BaseUrl value) {
     return new LlmProtocol(value, api, apiKey, models, timeouts, options, stream, maxTokens, insecureTls,
         maxResponseBytes);
   }

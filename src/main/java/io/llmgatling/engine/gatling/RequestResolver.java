@@ -40,7 +40,7 @@ public final class RequestResolver {
     Map<String, Object> options = new LinkedHashMap<>(protocol.options());
     spec.options().forEach((key, value) -> options.put(key, value instanceof SessionValue dynamic
         ? dynamic.resolve(session) : value));
-    return new LlmRequest(spec.task(), protocol.api(), spec.operation(), protocol.baseUrl(), protocol.apiKey(),
+    return new LlmRequest(spec.task(), protocol.api(), spec.operation(), protocol.baseUrl().uri(), protocol.apiKey(),
         model, messages, prompt, inputs, stream, maxTokens, options, protocol.timeouts());
   }
 

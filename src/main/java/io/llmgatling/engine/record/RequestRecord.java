@@ -40,12 +40,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                         stream_error, malformed, check
  * @param message          human-readable explanation of the failure (never contains the API key)
  * @param finishReason     stop | length | ... as reported by the server
+ * @param retried          the request was sent once more on a new connection because the reused keep-alive
+ *                         connection it went out on closed before any response byte (the server had closed it
+ *                         while idle); its timings are those of the second attempt, the first one's time is in
+ *                         {@code clientDelayMs}. Written only when true
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "task", "model", "api", "operation", "stream", "intendedAtMs", "clientDelayMs",
     "headersMs", "ttftMs", "e2eMs", "itlMs", "tpotMs", "promptTokens", "outputTokens", "outputTokensSource",
     "contentChunks", "queueMs", "loadMs", "promptEvalMs", "evalMs", "serverTotalMs", "status", "ok", "cause",
-    "message", "finishReason", "chunkGapsMs"})
+    "message", "finishReason", "retried", "chunkGapsMs"})
 public record RequestRecord(
     long id,
     String task,
@@ -74,7 +78,19 @@ public record RequestRecord(
     boolean ok,
     String cause,
     String message,
-    String finishReason) {
+    String finishReason,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean retried) {
+
+  /** A record of a request sent once (not {@code retried}). */
+  public RequestRecord(long id, String task, String model, String api, String operation, boolean stream,
+      long intendedAtMs, Double clientDelayMs, Double headersMs, Double ttftMs, Double e2eMs, Double itlMs,
+      Double tpotMs, double[] chunkGapsMs, Integer promptTokens, Integer outputTokens, String outputTokensSource,
+      Integer contentChunks, Double queueMs, Double loadMs, Double promptEvalMs, Double evalMs,
+      Double serverTotalMs, Integer status, boolean ok, String cause, String message, String finishReason) {
+    this(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs, ttftMs, e2eMs, itlMs,
+        tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks, queueMs, loadMs,
+        promptEvalMs, evalMs, serverTotalMs, status, ok, cause, message, finishReason, false);
+  }
 
   /**
    * A request that was never sent because it could not be built (e.g. an expression naming a session

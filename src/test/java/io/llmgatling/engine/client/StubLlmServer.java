@@ -41,8 +41,11 @@ import java.util.function.Function;
  */
 final class StubLlmServer implements AutoCloseable {
 
-  /** What the server received. */
-  record Received(String path, HttpHeaders headers, String body, long arrivalNanos) {
+  /**
+   * What the server received; {@code onConnection} = the request's rank on its connection (1 = the first one
+   * on a new connection).
+   */
+  record Received(String path, HttpHeaders headers, String body, long arrivalNanos, int onConnection) {
     String requestId() {
       return headers.get("X-Request-Id");
     }
@@ -51,6 +54,32 @@ final class StubLlmServer implements AutoCloseable {
   /** Steps answering one request. */
   static final class Script {
     private final List<Object> steps = new ArrayList<>();
+    private final Map<String, String> headers = new java.util.LinkedHashMap<>();
+    private HttpVersion version = HttpVersion.HTTP_1_1;
+
+    /** Closes the connection as soon as the request has arrived, before any response byte. */
+    static Script closeAtOnce() {
+      return new Script().closeConnection();
+    }
+
+    /** Resets the connection (RST: SO_LINGER 0) as soon as the request has arrived, before any response byte. */
+    static Script resetAtOnce() {
+      Script s = new Script();
+      s.steps.add(End.RESET);
+      return s;
+    }
+
+    /** An extra response header (e.g. Keep-Alive, Connection). */
+    Script header(String name, String value) {
+      headers.put(name, value);
+      return this;
+    }
+
+    /** Answers with this HTTP version (the status line's). */
+    Script version(HttpVersion v) {
+      version = v;
+      return this;
+    }
 
     static Script stream(String contentType) {
       return new Script().headers(200, contentType);
@@ -94,13 +123,14 @@ final class StubLlmServer implements AutoCloseable {
   private record Headers(int status, String contentType, String fullBody) {
   }
 
-  private enum End { END, CLOSE }
+  private enum End { END, CLOSE, RESET }
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel serverChannel;
   private final Function<Received, Script> router;
   final List<Received> received = new CopyOnWriteArrayList<>();
   final AtomicInteger connections = new AtomicInteger();
+  final AtomicInteger closedConnections = new AtomicInteger();
   /** Chunk write times by X-Request-Id. */
   final Map<String, List<Long>> chunkNanos = new ConcurrentHashMap<>();
 
@@ -114,6 +144,7 @@ final class StubLlmServer implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             connections.incrementAndGet();
             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new Handler());
+            ch.closeFuture().addListener(f -> closedConnections.incrementAndGet());
           }
         })
         .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
@@ -134,27 +165,31 @@ final class StubLlmServer implements AutoCloseable {
   }
 
   private final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private int requestsOnConnection;
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
       Received r = new Received(request.uri(), request.headers().copy(),
-          request.content().toString(StandardCharsets.UTF_8), System.nanoTime());
+          request.content().toString(StandardCharsets.UTF_8), System.nanoTime(), ++requestsOnConnection);
       received.add(r);
       Script script = router.apply(r);
-      run(ctx, script.steps, 0, r.requestId());
+      run(ctx, script, 0, r.requestId());
     }
 
-    private void run(ChannelHandlerContext ctx, List<Object> steps, int index, String requestId) {
+    private void run(ChannelHandlerContext ctx, Script script, int index, String requestId) {
+      List<Object> steps = script.steps;
       for (int i = index; i < steps.size(); i++) {
         Object step = steps.get(i);
         if (step instanceof Long millis) {
           int next = i + 1;
-          ctx.executor().schedule(() -> run(ctx, steps, next, requestId), millis, TimeUnit.MILLISECONDS);
+          ctx.executor().schedule(() -> run(ctx, script, next, requestId), millis, TimeUnit.MILLISECONDS);
           return;
         }
         if (step instanceof Headers h) {
           DefaultHttpResponse response =
-              new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(h.status()));
+              new DefaultHttpResponse(script.version, HttpResponseStatus.valueOf(h.status()));
           response.headers().set(HttpHeaderNames.CONTENT_TYPE, h.contentType());
+          script.headers.forEach((name, value) -> response.headers().set(name, value));
           if (h.fullBody() != null) {
             byte[] body = h.fullBody().getBytes(StandardCharsets.UTF_8);
             response.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -170,6 +205,10 @@ final class StubLlmServer implements AutoCloseable {
         } else if (step == End.END) {
           ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         } else if (step == End.CLOSE) {
+          ctx.close();
+          return;
+        } else if (step == End.RESET) {
+          ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
           ctx.close();
           return;
         }

@@ -1,0 +1,551 @@
+package io.llmgatling.capacity;
+
+import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.report.Pct;
+import io.llmgatling.report.ServerModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+
+/**
+ * Fits {@link ServerParams} from a run's records (docs/capacity-model.md, "What is fitted from what").
+ *
+ * <ol>
+ *   <li>Usable records: OK, with an E2E; a request whose server-reported load time is a cold load is left out of
+ *       every rate (it waited for the model, not for a slot). Failed requests and embeddings are left out.</li>
+ *   <li>Queue time per request: the server's ({@code queueMs}) when most records carry it; otherwise a FIFO
+ *       replay of the observed send and end times with N slots, N chosen as the smallest count that explains
+ *       the TTFTs (too few slots invent waits longer than the TTFT, too many leave waits inside the prefill).</li>
+ *   <li>Slots: the server's hint; else the number of requests holding a slot while others waited; else (no
+ *       request ever waited) the most held at once, a lower bound.</li>
+ *   <li>Decode: each streamed request's inter-token latency against the time-averaged number of requests holding
+ *       a slot during its decode, fitted as {@code itl = (1 + b (n − 1)) / d1} by least squares.</li>
+ *   <li>Prefill: TTFT − queue − load − one inter-token interval (the simulator's first token comes one interval
+ *       after the prefill), fitted against the prompt tokens as {@code overhead + tokens / rate} when the prompt
+ *       sizes vary enough, else as a rate through the origin.</li>
+ * </ol>
+ */
+public final class ServerFit {
+  /** Fewer usable generating requests than this: no model rather than a wrong one. */
+  public static final int MIN_RECORDS = 10;
+  /** A server-reported load time at least this long (and 10 % of the E2E) is a cold load. */
+  static final double COLD_LOAD_MS = 50;
+
+  /**
+   * A fit.
+   *
+   * @param params  the fitted server
+   * @param samples the requests to replay (task, prompt and output tokens of each usable request)
+   * @param model   the summary's view of it
+   * @param models  model names the run asked for (generating requests), in first-seen order
+   * @param embeddingModels model names of embedding requests
+   * @param naturalOutputTokens output tokens of answers that ended on their own (not on the limit)
+   */
+  public record Fit(ServerParams params, List<Sample> samples, ServerModel model, List<String> models,
+                    List<String> embeddingModels, int[] naturalOutputTokens) {
+  }
+
+  /** One usable record, times in ms on the run's epoch clock. */
+  private static final class Obs {
+    double start;
+    double end;
+    double e2e;
+    double ttft = Double.NaN;
+    double queue = Double.NaN;
+    double load;
+    double itl = Double.NaN;
+    double serverPrefill = Double.NaN;
+    int prompt = -1;
+    int out;
+    boolean gen;
+    boolean cold;
+    String task;
+    RequestRecord record;
+
+    double holdStart() {
+      return end - service();
+    }
+
+    double service() {
+      return Math.max(0, e2e - (Double.isNaN(queue) ? 0 : queue) - load);
+    }
+  }
+
+  private ServerFit() {
+  }
+
+  /** Fits the server, or returns null when the records do not allow it. */
+  public static Fit fit(List<RequestRecord> records, CapacityAnalysis.ServerHints hints) {
+    List<Obs> all = new ArrayList<>();
+    Set<String> models = new LinkedHashSet<>();
+    Set<String> embeddingModels = new LinkedHashSet<>();
+    for (RequestRecord r : records) {
+      Obs o = observe(r);
+      if (o == null) {
+        continue;
+      }
+      all.add(o);
+      if (r.model() != null) {
+        (o.gen ? models : embeddingModels).add(r.model());
+      }
+    }
+    List<Obs> gen = all.stream().filter(o -> o.gen && !o.cold && !Double.isNaN(o.itl)).toList();
+    if (gen.size() < MIN_RECORDS) {
+      return null;
+    }
+    all.sort(Comparator.comparingDouble(o -> o.start));
+
+    long withQueue = all.stream().filter(o -> !Double.isNaN(o.queue)).count();
+    boolean serverQueue = withQueue >= 0.8 * all.size();
+    int slots;
+    String slotsFrom;
+    if (serverQueue) {
+      all.forEach(o -> o.queue = Double.isNaN(o.queue) ? 0 : o.queue);
+      int[] found = slotsFromQueue(all);
+      slots = found[0];
+      slotsFrom = found[1] == 1 ? "queueing" : "inFlight";
+    } else {
+      int maxInFlight = maxInFlight(all);
+      slots = chooseSlotsByReplay(all, gen, maxInFlight);
+      slotsFrom = slots < maxInFlight ? "queueing" : "inFlight";
+      replay(all, slots);
+    }
+    if (hints != null && hints.slots() != null && hints.slots() > 0) {
+      slots = hints.slots();
+      slotsFrom = "server";
+      if (!serverQueue) {
+        replay(all, slots);
+      }
+    }
+
+    // decode: itl against the mean number of slot holders during the request's decode
+    Occupancy occupancy = new Occupancy(all);
+    double[] x = new double[gen.size()];
+    double[] y = new double[gen.size()];
+    for (int i = 0; i < gen.size(); i++) {
+      Obs o = gen.get(i);
+      double from = Double.isNaN(o.ttft) ? o.holdStart() : o.start + o.ttft;
+      x[i] = Math.max(0, occupancy.mean(from, o.end) - 1);
+      y[i] = o.itl;
+    }
+    double[] line = robustLine(x, y);
+    double a = line[0];
+    double c = line[1];
+    if (Double.isNaN(c) || c < 0 || a <= 0) {
+      a = mean(y);
+      c = 0;
+    }
+    if (a <= 0) {
+      return null;
+    }
+    double decode1 = 1000.0 / a;
+    double slowdown = c / a;
+
+    // prefill: TTFT − queue − load − one interval, against the prompt tokens
+    List<double[]> prefills = new ArrayList<>();
+    int knownPrompt = 0;
+    for (Obs o : gen) {
+      double itlThere = (1 + slowdown * Math.max(0, occupancy.at(o.holdStart()) - 1)) / decode1 * 1000;
+      double pre;
+      if (!Double.isNaN(o.ttft)) {
+        pre = o.ttft - o.queue - o.load - Math.min(itlThere, o.itl);
+      } else if (!Double.isNaN(o.serverPrefill)) {
+        pre = o.serverPrefill;
+      } else {
+        continue;
+      }
+      prefills.add(new double[] {Math.max(0, o.prompt), Math.max(0, pre)});
+      if (o.prompt > 0) {
+        knownPrompt++;
+      }
+    }
+    double overhead = 0;
+    Double prefillRate = null;
+    if (!prefills.isEmpty()) {
+      double[] px = prefills.stream().mapToDouble(p -> p[0]).toArray();
+      double[] py = prefills.stream().mapToDouble(p -> p[1]).toArray();
+      if (knownPrompt < prefills.size() / 2) {
+        overhead = mean(py);
+      } else {
+        double meanP = mean(px);
+        double cv = meanP > 0 ? stdev(px) / meanP : 0;
+        double[] pl = cv > 0.2 && prefills.size() >= MIN_RECORDS ? robustLine(px, py) : new double[] {0, Double.NaN};
+        if (!Double.isNaN(pl[1]) && pl[1] > 0 && pl[0] >= 0) {
+          overhead = pl[0];
+          prefillRate = 1000.0 / pl[1];
+        } else {
+          boolean[] keep = inliers(py, new double[py.length]);
+          double sumP = 0;
+          double sumMs = 0;
+          for (int i = 0; i < px.length; i++) {
+            if (keep[i]) {
+              sumP += px[i];
+              sumMs += py[i];
+            }
+          }
+          if (sumMs > 0.01 * prefills.size() && sumP > 0) {
+            prefillRate = sumP * 1000.0 / sumMs;
+          } else {
+            prefillRate = null; // prefill too short to measure
+          }
+        }
+      }
+    }
+    double[] cold = all.stream().filter(o -> o.cold).mapToDouble(o -> o.load).sorted().toArray();
+    double loadMs = cold.length == 0 ? 0 : cold[cold.length / 2];
+    ServerParams params = new ServerParams(slots, slotsFrom, overhead, prefillRate, decode1, slowdown, loadMs);
+
+    List<Sample> samples = new ArrayList<>();
+    List<Integer> natural = new ArrayList<>();
+    for (Obs o : gen) {
+      boolean capped = "length".equals(o.record.finishReason());
+      samples.add(new Sample(o.task, Math.max(0, o.prompt), o.out, capped));
+      if (!capped && o.record.finishReason() != null) {
+        natural.add(o.out);
+      }
+    }
+    double[] service = gen.stream().mapToDouble(Obs::service).toArray();
+    ServerModel model = toModel(params, service);
+    return new Fit(params, List.copyOf(samples), model, List.copyOf(models), List.copyOf(embeddingModels),
+        natural.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /** The summary's view of a fitted server (decode rates for 1 to slots streams). */
+  public static ServerModel toModel(ServerParams p, double[] serviceMs) {
+    Map<String, Double> decode = new LinkedHashMap<>();
+    for (int n = 1; n <= p.slots(); n++) {
+      decode.put(Integer.toString(n), round(p.perStreamRate(n)));
+    }
+    return new ServerModel(p.slots(), pct(serviceMs),
+        p.prefillTokensPerSec() == null ? null : round(p.prefillTokensPerSec()), decode,
+        round(p.overheadMs()), round(p.batchSlowdown(), 4), p.slotsFrom());
+  }
+
+  private static Obs observe(RequestRecord r) {
+    if (!r.ok() || r.e2eMs() == null || r.e2eMs() < 0) {
+      return null;
+    }
+    Obs o = new Obs();
+    o.record = r;
+    o.task = r.task();
+    o.start = r.intendedAtMs() + (r.clientDelayMs() == null ? 0 : r.clientDelayMs());
+    o.e2e = r.e2eMs();
+    o.end = o.start + o.e2e;
+    o.load = r.loadMs() == null ? 0 : Math.max(0, r.loadMs());
+    o.cold = o.load >= COLD_LOAD_MS && o.load > 0.1 * o.e2e;
+    if (!o.cold) {
+      o.load = 0; // a warm server's few-ms load_duration is part of its prefill
+    }
+    o.queue = r.queueMs() == null ? Double.NaN : Math.max(0, Math.min(r.queueMs(), o.e2e));
+    o.prompt = r.promptTokens() == null ? -1 : r.promptTokens();
+    o.out = r.outputTokens() == null ? 0 : r.outputTokens();
+    o.gen = o.out >= 1 && !"embed".equals(r.operation());
+    if (r.ttftMs() != null && r.ttftMs() >= 0 && r.stream()) {
+      o.ttft = r.ttftMs();
+    }
+    if (o.out >= 2 && r.itlMs() != null && r.itlMs() > 0 && !Double.isNaN(o.ttft)) {
+      o.itl = r.itlMs();
+    } else if (r.evalMs() != null && r.evalMs() > 0 && o.out >= 1) {
+      o.itl = r.evalMs() / o.out;
+      o.serverPrefill = r.promptEvalMs() == null ? Double.NaN : r.promptEvalMs();
+    }
+    return o;
+  }
+
+  /**
+   * Slots when the server reported queue times: while a request waited every slot was held, so the holders
+   * counted at the middle of each wait (longer than noise) give the slot count; {@code [slots, 1]} then. With no
+   * wait at all: the most requests that held a slot at once, counted at the middle of each hold (so a hand-over
+   * measured a millisecond late does not count twice); {@code [slots, 0]}.
+   */
+  private static int[] slotsFromQueue(List<Obs> all) {
+    Occupancy occupancy = new Occupancy(all);
+    double[] services = all.stream().mapToDouble(Obs::service).sorted().toArray();
+    double median = services[services.length / 2];
+    double waitedMs = Math.max(2, 0.05 * median);
+    List<Integer> counts = new ArrayList<>();
+    for (Obs o : all) {
+      if (o.queue > waitedMs && !o.cold) {
+        counts.add((int) Math.round(occupancy.at(o.start + o.queue / 2)));
+      }
+    }
+    if (counts.size() >= 3) {
+      counts.sort(null);
+      return new int[] {Math.max(1, counts.get(counts.size() / 2)), 1};
+    }
+    int max = 1;
+    for (Obs o : all) {
+      max = Math.max(max, (int) Math.round(occupancy.at((o.holdStart() + o.end) / 2)));
+    }
+    return new int[] {max, 0};
+  }
+
+  /** The most requests in flight (sent, not ended) at once, counted at the middle of each request. */
+  private static int maxInFlight(List<Obs> all) {
+    double[] starts = all.stream().mapToDouble(o -> o.start).sorted().toArray();
+    double[] ends = all.stream().mapToDouble(o -> o.end).sorted().toArray();
+    int max = 1;
+    for (Obs o : all) {
+      double mid = (o.start + o.end) / 2;
+      int begun = upperBound(starts, mid);
+      int ended = upperBound(ends, mid);
+      max = Math.max(max, begun - ended);
+    }
+    return max;
+  }
+
+  private static int upperBound(double[] sorted, double v) {
+    int lo = 0;
+    int hi = sorted.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (sorted[mid] <= v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * No server queue times: replays the run with each slot count from 1 to the most in flight and keeps the
+   * smallest whose implied prefills (TTFT − replayed wait − one interval) are as consistent as the best: too few
+   * slots invent waits longer than the TTFT (negative prefills), too many leave the waits inside the prefills
+   * (prefills that scatter with the load).
+   */
+  private static int chooseSlotsByReplay(List<Obs> all, List<Obs> gen, int maxInFlight) {
+    if (maxInFlight <= 1) {
+      return 1;
+    }
+    // every count up to 64, then 10 % apart: an overloaded run with thousands in flight stays a few hundred replays
+    List<Integer> candidates = new ArrayList<>();
+    for (int s = 1; s <= maxInFlight; s = s < 64 ? s + 1 : (int) Math.ceil(s * 1.1)) {
+      candidates.add(s);
+    }
+    if (candidates.get(candidates.size() - 1) != maxInFlight) {
+      candidates.add(maxInFlight);
+    }
+    double[] scores = new double[maxInFlight + 1];
+    double best = Double.MAX_VALUE;
+    for (int s : candidates) {
+      replay(all, s);
+      List<double[]> pts = new ArrayList<>();
+      for (Obs o : gen) {
+        if (!Double.isNaN(o.ttft)) {
+          pts.add(new double[] {Math.max(0, o.prompt), o.ttft - o.queue - o.itl});
+        }
+      }
+      if (pts.isEmpty()) {
+        return maxInFlight;
+      }
+      double[] px = pts.stream().mapToDouble(p -> p[0]).toArray();
+      double[] py = pts.stream().mapToDouble(p -> p[1]).toArray();
+      double[] line = fitLine(px, py);
+      if (Double.isNaN(line[1])) {
+        line = new double[] {mean(py), 0};
+      }
+      double spread = 0;
+      double negative = 0;
+      for (int i = 0; i < px.length; i++) {
+        spread += Math.abs(py[i] - (line[0] + line[1] * px[i]));
+        negative += Math.max(0, -py[i]);
+      }
+      scores[s] = (spread + 3 * negative) / px.length;
+      best = Math.min(best, scores[s]);
+    }
+    for (int s : candidates) {
+      if (scores[s] <= best * 1.1 + 0.5) {
+        return s;
+      }
+    }
+    return maxInFlight;
+  }
+
+  /** FIFO replay: each request gets a slot at its send time or at the next observed end, in send order. */
+  private static void replay(List<Obs> all, int slots) {
+    PriorityQueue<Double> holders = new PriorityQueue<>();
+    double lastGrant = Double.NEGATIVE_INFINITY;
+    for (Obs o : all) {
+      while (!holders.isEmpty() && holders.peek() <= o.start) {
+        holders.poll();
+      }
+      double grant = o.start;
+      if (holders.size() >= slots) {
+        grant = Math.max(o.start, holders.poll());
+      }
+      grant = Math.max(grant, lastGrant);
+      lastGrant = grant;
+      o.queue = Math.max(0, grant - o.start);
+      holders.add(o.end);
+    }
+  }
+
+  /** Number of requests holding a slot over time, as a step function with its running integral. */
+  static final class Occupancy {
+    private final double[] times;
+    private final double[] level;
+    private final double[] integral;
+
+    Occupancy(List<Obs> all) {
+      double[][] events = new double[all.size() * 2][];
+      int k = 0;
+      for (Obs o : all) {
+        double from = Math.min(o.holdStart(), o.end);
+        events[k++] = new double[] {from, +1};
+        events[k++] = new double[] {o.end, -1};
+      }
+      Arrays.sort(events, (p, q) -> p[0] != q[0] ? Double.compare(p[0], q[0]) : Double.compare(p[1], q[1]));
+      times = new double[events.length];
+      level = new double[events.length];
+      integral = new double[events.length];
+      double l = 0;
+      for (int i = 0; i < events.length; i++) {
+        times[i] = events[i][0];
+        integral[i] = i == 0 ? 0 : integral[i - 1] + level[i - 1] * (times[i] - times[i - 1]);
+        l += events[i][1];
+        level[i] = l;
+      }
+    }
+
+    /** Holders at time t. */
+    double at(double t) {
+      int i = upperBound(times, t) - 1;
+      return i < 0 ? 0 : level[i];
+    }
+
+    /** Time-averaged holders over [a, b] (the holders at a when the span is empty). */
+    double mean(double a, double b) {
+      if (b - a <= 1e-9) {
+        return at(a);
+      }
+      return (cumulative(b) - cumulative(a)) / (b - a);
+    }
+
+    private double cumulative(double t) {
+      int i = upperBound(times, t) - 1;
+      return i < 0 ? 0 : integral[i] + level[i] * (t - times[i]);
+    }
+  }
+
+  /**
+   * Least squares with one pass of outlier removal: points further than 3 robust standard deviations (1.4826 ×
+   * the median absolute deviation, at least 2 % of the mean) from the first line are dropped and the line fitted
+   * again. A client's first requests in a cold JVM, or a GC pause, otherwise tilt a fit made of a few dozen points.
+   */
+  static double[] robustLine(double[] x, double[] y) {
+    double[] first = fitLine(x, y);
+    double[] fitted = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      fitted[i] = Double.isNaN(first[1]) ? first[0] : first[0] + first[1] * x[i];
+    }
+    boolean[] keep = inliers(y, fitted);
+    int n = 0;
+    for (boolean k : keep) {
+      n += k ? 1 : 0;
+    }
+    if (n == x.length || n < 3) {
+      return first;
+    }
+    double[] kx = new double[n];
+    double[] ky = new double[n];
+    for (int i = 0, j = 0; i < x.length; i++) {
+      if (keep[i]) {
+        kx[j] = x[i];
+        ky[j++] = y[i];
+      }
+    }
+    return fitLine(kx, ky);
+  }
+
+  /** Which points lie within 3 robust standard deviations of their fitted value (residuals y − fitted). */
+  static boolean[] inliers(double[] y, double[] fitted) {
+    double[] r = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      r[i] = y[i] - fitted[i];
+    }
+    double[] sorted = r.clone();
+    Arrays.sort(sorted);
+    double median = sorted.length == 0 ? 0 : sorted[sorted.length / 2];
+    double[] dev = new double[r.length];
+    for (int i = 0; i < r.length; i++) {
+      dev[i] = Math.abs(r[i] - median);
+    }
+    Arrays.sort(dev);
+    double mad = dev.length == 0 ? 0 : dev[dev.length / 2];
+    double limit = Math.max(3 * 1.4826 * mad, 0.02 * Math.abs(mean(y)));
+    boolean[] keep = new boolean[y.length];
+    for (int i = 0; i < y.length; i++) {
+      keep[i] = Math.abs(r[i] - median) <= limit;
+    }
+    return keep;
+  }
+
+  /** Least squares {@code y = a + b x}; b is NaN when x does not vary. */
+  static double[] fitLine(double[] x, double[] y) {
+    double mx = mean(x);
+    double my = mean(y);
+    double sxx = 0;
+    double sxy = 0;
+    for (int i = 0; i < x.length; i++) {
+      sxx += (x[i] - mx) * (x[i] - mx);
+      sxy += (x[i] - mx) * (y[i] - my);
+    }
+    if (x.length < 3 || sxx / x.length < 0.0025) {
+      return new double[] {my, Double.NaN};
+    }
+    double b = sxy / sxx;
+    return new double[] {my - b * mx, b};
+  }
+
+  static double mean(double[] v) {
+    double s = 0;
+    for (double d : v) {
+      s += d;
+    }
+    return v.length == 0 ? 0 : s / v.length;
+  }
+
+  private static double stdev(double[] v) {
+    double m = mean(v);
+    double s = 0;
+    for (double d : v) {
+      s += (d - m) * (d - m);
+    }
+    return v.length < 2 ? 0 : Math.sqrt(s / (v.length - 1));
+  }
+
+  static Pct pct(double[] values) {
+    if (values.length == 0) {
+      return Pct.EMPTY;
+    }
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return new Pct(round(percentile(v, 50)), round(percentile(v, 90)), round(percentile(v, 95)),
+        round(percentile(v, 99)), round(v[v.length - 1]), round(mean(v)));
+  }
+
+  /** Nearest-rank percentile of sorted values. */
+  static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p / 100 * sorted.length);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+  }
+
+  static double round(double v) {
+    return round(v, 2);
+  }
+
+  static double round(double v, int digits) {
+    double f = Math.pow(10, digits);
+    return Math.round(v * f) / f;
+  }
+}

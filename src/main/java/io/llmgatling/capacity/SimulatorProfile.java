@@ -1,0 +1,93 @@
+package io.llmgatling.capacity;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.simulator.SimulatorConfig;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A simulator profile ({@code user-files/simulator-NAME.json}, read by {@link SimulatorConfig#fromFile}) that plays
+ * a fitted server: its slots, prefill and decode rates, batching slowdown and cold load time, under the model names
+ * the runs used (so {@code -Dllm.model=} works unchanged), with no jitter.
+ *
+ * <p>Gap: the simulator's prefill is {@code tokens / rate} with no fixed part. A fitted fixed part is taken for the
+ * HTTP exchange, which a run against the simulator pays again, and left out; a server whose fixed per-request cost
+ * is well above a localhost exchange (a few ms) is played that much too fast on TTFT.
+ */
+public final class SimulatorProfile {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Prefill rate written when the runs' prefill was too short to measure: effectively instant. */
+  static final double INSTANT_PREFILL = 1_000_000;
+
+  private SimulatorProfile() {
+  }
+
+  /**
+   * The profile as JSON (keys of {@link SimulatorConfig}; the rest keeps the profile's defaults).
+   *
+   * @param fit     the fit of the runs
+   * @param apis    the APIs the runs spoke (llamacpp or lmstudio pick that simulator profile, else ollama)
+   */
+  public static ObjectNode of(ServerFit.Fit fit, List<String> apis) {
+    ServerParams p = fit.params();
+    ObjectNode root = JSON.createObjectNode();
+    String profile = apis.contains("llamacpp") ? "llamacpp" : apis.contains("lmstudio") ? "lmstudio" : "ollama";
+    root.put("profile", profile);
+    root.put("slots", p.slots());
+    root.put("jitter", 0.0);
+    root.put("loadTimeMs", Math.round(p.loadMs()));
+    root.put("preloadModels", p.loadMs() <= 0);
+    int[] natural = fit.naturalOutputTokens();
+    boolean anyCapped = fit.samples().stream().anyMatch(Sample::capped);
+    if (!anyCapped && natural.length > 0) {
+      // every answer ended on its own: their range is the server's; a capped one hides how long it would be
+      root.put("minOutputTokens", Arrays.stream(natural).min().getAsInt());
+      root.put("maxOutputTokens", Arrays.stream(natural).max().getAsInt());
+    }
+    double prefill = effectivePrefillRate(p, fit.samples());
+    ArrayNode models = root.putArray("models");
+    for (String name : fit.models().isEmpty() ? List.of("calibrated") : fit.models()) {
+      ObjectNode m = models.addObject();
+      m.put("name", name);
+      m.put("kind", "llm");
+      m.put("prefillTokensPerSec", round(prefill));
+      m.put("decodeTokensPerSec", round(p.decodeTokensPerSec()));
+      m.put("batchSlowdown", Math.round(p.batchSlowdown() * 10_000) / 10_000.0);
+      m.put("contextLength", 131_072);
+    }
+    for (String name : fit.embeddingModels()) {
+      ObjectNode m = models.addObject();
+      m.put("name", name);
+      m.put("kind", "embedding");
+      m.put("prefillTokensPerSec", 8000);
+      m.put("decodeTokensPerSec", 1);
+      m.put("contextLength", 8192);
+    }
+    return root;
+  }
+
+  /**
+   * The prefill rate of the profile. When the prompt sizes varied enough to tell a per-token rate from a fixed part,
+   * the per-token rate: the fixed part is then mostly the HTTP exchange on this machine (client to server and
+   * back), which a run against the simulator pays again (with the overhead folded in, a round trip against the
+   * simulator came out 8 % slow on TTFT: 3.5 ms counted twice on 45 ms). Otherwise the fixed part cannot be told
+   * apart and is folded into the rate at the mean prompt size.
+   */
+  static double effectivePrefillRate(ServerParams p, List<Sample> samples) {
+    if (p.prefillTokensPerSec() != null && p.overheadMs() > 0) {
+      return Math.min(INSTANT_PREFILL, p.prefillTokensPerSec());
+    }
+    double meanPrompt = samples.stream().mapToInt(Sample::promptTokens).average().orElse(0);
+    double meanMs = p.prefillMs((int) Math.round(meanPrompt));
+    if (meanPrompt <= 0 || meanMs <= 0.01) {
+      return p.prefillTokensPerSec() != null ? p.prefillTokensPerSec() : INSTANT_PREFILL;
+    }
+    return Math.min(INSTANT_PREFILL, meanPrompt * 1000 / meanMs);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+}

@@ -1,0 +1,89 @@
+package io.llmgatling.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.capacity.CapacityAnalysis;
+import io.llmgatling.capacity.ServerFit;
+import io.llmgatling.capacity.ServerParams;
+import io.llmgatling.capacity.SimulatorProfile;
+import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.simulator.SimulatorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code calibrate RUN_DIR... --name NAME [--out DIR]}: fits the server model from finished runs against any server
+ * and writes a simulator profile that plays it, {@code DIR/simulator-NAME.json}.
+ */
+@Command(name = "calibrate", mixinStandardHelpOptions = true,
+    description = "Fits slots, prefill rate, decode rate against concurrent streams and load time from finished "
+        + "runs (best: closed-loop runs at 1, 2, 4 and 8 users) and writes a simulator profile "
+        + "simulator-NAME.json, used with -Dllm.sim.config=simulator-NAME.json.")
+public final class CalibrateCommand implements Callable<Integer> {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "run folders (results/<run>) against the server")
+  List<Path> runDirs;
+
+  @Option(names = "--name", required = true, paramLabel = "NAME", description = "profile name (letters, digits, . _ -)")
+  String name;
+
+  @Option(names = "--out", defaultValue = "user-files", paramLabel = "DIR",
+      description = "folder to write simulator-NAME.json into (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("--name must be letters, digits, '.', '_' or '-', was '" + name + "'");
+    }
+    RunFolders.requireExisting(runDirs);
+    List<RequestRecord> records = new ArrayList<>();
+    for (Path runDir : runDirs) {
+      records.addAll(RunRecords.read(runDir));
+    }
+    CapacityAnalysis.ServerHints hints = runDirs.stream().map(RunRecords::hints)
+        .filter(h -> h.slots() != null).findFirst().orElse(CapacityAnalysis.ServerHints.NONE);
+    ServerFit.Fit fit = ServerFit.fit(records, hints);
+    if (fit == null) {
+      throw new IllegalArgumentException("cannot fit a server model from " + runDirs.size() + " run(s): it needs at "
+          + "least " + ServerFit.MIN_RECORDS + " successful generating requests with token timings (has "
+          + records.size() + " requests)");
+    }
+    List<String> apis = records.stream().map(RequestRecord::api).filter(Objects::nonNull).distinct().toList();
+    ObjectNode profile = SimulatorProfile.of(fit, apis);
+    String json = RunRecords.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(profile);
+    SimulatorConfig.fromJson(json, null); // what we write, the simulator reads
+    Files.createDirectories(out);
+    Path file = out.resolve("simulator-" + name + ".json");
+    Files.writeString(file, json + "\n");
+
+    ServerParams p = fit.params();
+    System.out.println(WhatIfCommand.describe(fit, runDirs.size() == 1 ? runDirs.get(0)
+        : Path.of(runDirs.size() + " runs")));
+    if (p.overheadMs() >= 0.5) {
+      System.out.println(String.format(Locale.ROOT, "note: the simulator has no fixed prefill overhead; the %s ms "
+          + "fitted is taken for the HTTP exchange, which runs against the simulator pay again",
+          WhatIfCommand.num(p.overheadMs())));
+    }
+    if (!"queueing".equals(p.slotsFrom()) && !"server".equals(p.slotsFrom())) {
+      System.out.println("note: no request waited for a slot in these runs, so " + p.slots() + " slots is a lower "
+          + "bound; add a run with more concurrent users than the server has slots");
+    }
+    System.out.println("Written: " + file);
+    String model = fit.models().isEmpty() ? "calibrated" : fit.models().get(0);
+    // llm.sim.config is resolved in user-files; an absolute path stays itself
+    String config = out.normalize().equals(Path.of("user-files")) ? file.getFileName().toString()
+        : file.toAbsolutePath().toString();
+    System.out.println("Use it: mvn gatling:test -Dllm.sim.config=" + config + " -Dllm.model=" + model);
+    return 0;
+  }
+}

@@ -1,0 +1,230 @@
+package io.llmgatling.capacity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.data.Percentage.withPercentage;
+
+import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.report.ServerModel;
+import io.llmgatling.workload.Slo;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CapacityAnalysisTest {
+  private static final List<Slo> LOOSE = Slo.parseList("ttft.p95<2s");
+
+  /** Closed-loop runs at each concurrency, one after the other (a minute apart). */
+  private static List<RequestRecord> sweep(SyntheticServer.Factory factory, double seconds, int... users) {
+    List<RequestRecord> all = new ArrayList<>();
+    double start = 0;
+    for (int u : users) {
+      all.addAll(factory.create().closed(u, seconds * 1000, start));
+      start += seconds * 1000 + 60_000;
+    }
+    return all;
+  }
+
+  @Test
+  void should_recover_slots_prefill_and_decode_rates_of_a_known_server() {
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 50, 0.1).prompts(50, 100, 200, 400)
+        .outputs(10, 20, 40), 20, 1, 2, 4, 8);
+
+    ServerFit.Fit fit = ServerFit.fit(records, CapacityAnalysis.ServerHints.NONE);
+
+    ServerParams p = fit.params();
+    assertThat(p.slots()).isEqualTo(4);
+    assertThat(p.slotsFrom()).isEqualTo("queueing");
+    assertThat(p.prefillTokensPerSec()).isCloseTo(2000, withPercentage(10));
+    for (int n = 1; n <= 4; n++) {
+      assertThat(p.perStreamRate(n)).as("decode(%d)", n).isCloseTo(50 / (1 + 0.1 * (n - 1)), withPercentage(10));
+    }
+    ServerModel model = fit.model();
+    assertThat(model.decodeTokensPerSec()).containsOnlyKeys("1", "2", "3", "4");
+    assertThat(model.serviceMs().p50()).isPositive();
+  }
+
+  @Test
+  void should_find_the_slots_from_ttft_alone_when_the_server_reports_no_queue_time() {
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(2, 1000, 50, 0.1).reportQueue(false)
+        .prompts(40, 80, 160).outputs(10, 20, 30), 20, 1, 2, 4);
+
+    ServerParams p = ServerFit.fit(records, CapacityAnalysis.ServerHints.NONE).params();
+
+    assertThat(p.slots()).isEqualTo(2);
+    assertThat(p.prefillTokensPerSec()).isCloseTo(1000, withPercentage(10));
+    assertThat(p.perStreamRate(1)).isCloseTo(50, withPercentage(10));
+    assertThat(p.perStreamRate(2)).isCloseTo(50 / 1.1, withPercentage(10));
+  }
+
+  @Test
+  void should_take_the_servers_own_slot_count_when_it_gives_one() {
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(2, 1000, 50, 0), 10, 1, 2);
+
+    ServerFit.Fit fit = ServerFit.fit(records, new CapacityAnalysis.ServerHints(6));
+
+    assertThat(fit.params().slots()).isEqualTo(6);
+    assertThat(fit.params().slotsFrom()).isEqualTo("server");
+  }
+
+  @Test
+  void should_call_the_slot_count_a_lower_bound_when_no_request_ever_waited() {
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 1000, 50, 0), 10, 1, 2);
+
+    ServerParams p = ServerFit.fit(records, CapacityAnalysis.ServerHints.NONE).params();
+
+    assertThat(p.slots()).isEqualTo(2);
+    assertThat(p.slotsFrom()).isEqualTo("inFlight");
+  }
+
+  @Test
+  void should_predict_the_capacity_of_one_deterministic_slot() {
+    // 100 prompt tokens at 1,000 tok/s + 20 tokens at 50 tok/s = 500 ms per request: 2 requests/s
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(1, 1000, 50, 0), 20, 1, 2);
+
+    CapacityAnalysis.Result result = CapacityAnalysis.analyze(records, LOOSE, CapacityAnalysis.ServerHints.NONE);
+
+    assertThat(result.predictedMaxRatePerSec()).isCloseTo(2.0, withPercentage(10)).isLessThanOrEqualTo(2.0);
+  }
+
+  @Test
+  void should_predict_the_capacity_of_two_slots_of_480_ms() {
+    // 80 ms prefill (TTFT 100 ms) + 20 tokens 20 ms apart = 480 ms per request on 2 slots: 4.17 requests/s
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(2, 1000, 50, 0).prompts(80), 20, 1, 2, 4);
+
+    CapacityAnalysis.Result result = CapacityAnalysis.analyze(records, LOOSE, CapacityAnalysis.ServerHints.NONE);
+
+    assertThat(result.predictedMaxRatePerSec()).isCloseTo(2 / 0.48, withPercentage(10))
+        .isLessThanOrEqualTo(2 / 0.48 * 1.01);
+    assertThat(result.model().slots()).isEqualTo(2);
+  }
+
+  @Test
+  void should_predict_the_capacity_of_four_slots_with_batching_slowdown() {
+    // saturated, 4 streams decode at 100 / (1 + 0.2 × 3) = 62.5 tok/s: 50 ms prefill + 40 tokens × 16 ms
+    // = 690 ms per request, 4 at a time: 5.80 requests/s
+    double analytic = 4 / 0.690;
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 100, 0.2).prompts(50, 100, 150)
+        .outputs(30, 40, 50), 20, 1, 2, 4, 8);
+
+    CapacityAnalysis.Result result = CapacityAnalysis.analyze(records, LOOSE, CapacityAnalysis.ServerHints.NONE);
+
+    assertThat(result.predictedMaxRatePerSec()).isCloseTo(analytic, withPercentage(10));
+  }
+
+  @Test
+  void should_mirror_the_simulators_arithmetic_at_saturation() {
+    ServerParams server = new ServerParams(4, "server", 0, 2000.0, 100, 0.2, 0);
+    List<Sample> samples = List.of(new Sample("chat", 100, 40, true));
+
+    assertThat(QueueSimulation.saturationPerSec(server, samples)).isCloseTo(4 / 0.690, within(1e-9));
+    // alone: TTFT = 50 ms prefill + one 10 ms interval, E2E = 50 + 40 × 10
+    QueueSimulation.Outcome alone = QueueSimulation.run(server, samples, 0.1, 20,
+        QueueSimulation.Arrivals.REGULAR, 1);
+    assertThat(alone.ttft()[5]).isCloseTo(60, within(1e-6));
+    assertThat(alone.e2e()[5]).isCloseTo(450, within(1e-6));
+  }
+
+  @Test
+  void should_let_a_strict_slo_bound_the_rate_below_saturation() {
+    ServerParams server = new ServerParams(2, "server", 0, 1000.0, 50, 0, 0);
+    List<Sample> samples = List.of(new Sample("chat", 80, 10, false), new Sample("chat", 80, 40, false));
+    double saturation = QueueSimulation.saturationPerSec(server, samples);
+
+    CapacityAnalysis.Prediction p = CapacityAnalysis.predict(server, samples, Slo.parseList("ttft.p95<300ms"),
+        QueueSimulation.Arrivals.POISSON);
+
+    assertThat(p.maxRatePerSec()).isPositive().isLessThan(saturation * 0.95);
+    assertThat(p.limitedBy()).isEqualTo("ttft.p95<300ms");
+    assertThat(p.curve()).hasSize(15);
+    assertThat(p.curve().get(14).ttftP95Ms()).isGreaterThan(p.curve().get(0).ttftP95Ms() * 5);
+  }
+
+  @Test
+  void should_judge_rate_slos_from_the_rate_and_the_mix() {
+    ServerParams server = new ServerParams(2, "server", 0, 1000.0, 50, 0, 0);
+    List<Sample> samples = List.of(new Sample("chat", 80, 20, false));
+    double saturation = QueueSimulation.saturationPerSec(server, samples);
+
+    // 20 tokens a request: 100 tokens/s needs 5 requests/s, more than the 4.17 the server can do
+    assertThat(CapacityAnalysis.predict(server, samples, Slo.parseList("outputTokensPerSec>100"),
+        QueueSimulation.Arrivals.REGULAR).maxRatePerSec()).isZero();
+    assertThat(CapacityAnalysis.predict(server, samples, Slo.parseList("outputTokensPerSec>40, goodputPerSec>1"),
+        QueueSimulation.Arrivals.REGULAR).maxRatePerSec()).isCloseTo(saturation, withPercentage(1));
+  }
+
+  @Test
+  void should_predict_no_rate_when_even_an_idle_server_breaks_the_slo() {
+    ServerParams server = new ServerParams(2, "server", 0, 1000.0, 50, 0, 0);
+    List<Sample> samples = List.of(new Sample("chat", 80, 20, false));
+
+    CapacityAnalysis.Prediction p = CapacityAnalysis.predict(server, samples, Slo.parseList("ttft.p95<50ms"),
+        QueueSimulation.Arrivals.REGULAR);
+
+    assertThat(p.maxRatePerSec()).isZero();
+  }
+
+  @Test
+  void should_ignore_failed_embedding_and_cold_requests() {
+    List<RequestRecord> clean = sweep(() -> new SyntheticServer(2, 1000, 50, 0).prompts(40, 80, 160), 10, 1, 2, 4);
+    List<RequestRecord> noisy = new ArrayList<>(clean);
+    long t = SyntheticServer.T0 + 500_000;
+    for (int i = 0; i < 20; i++) {
+      noisy.add(new RequestRecord(1000 + i, "chat", "m1", "ollama", "chat", true, t + i * 100L, 0.1, null, null,
+          3.0, null, null, null, null, null, null, null, null, null, null, null, null, 500, false, "http_500", "x",
+          null));
+      noisy.add(new RequestRecord(2000 + i, "embeddings", "e1", "ollama", "embed", false, t + i * 100L + 50, 0.1,
+          5.0, null, 12.0, null, null, null, 30, null, null, null, 0.0, null, 10.0, null, null, 200, true, null,
+          null, null));
+      noisy.add(new RequestRecord(3000 + i, "chat", "m1", "ollama", "chat", true, t + 5000 + i * 9000L, 0.1, 1.0,
+          3500.0, 3900.0, 20.0, 20.0, null, 80, 20, "server", 20, 0.0, 3000.0, null, null, null, 200, true, null,
+          null, "stop"));
+    }
+
+    ServerParams a = ServerFit.fit(clean, CapacityAnalysis.ServerHints.NONE).params();
+    ServerFit.Fit b = ServerFit.fit(noisy, CapacityAnalysis.ServerHints.NONE);
+
+    assertThat(b.params().slots()).isEqualTo(a.slots());
+    assertThat(b.params().prefillTokensPerSec()).isCloseTo(a.prefillTokensPerSec(), withPercentage(2));
+    assertThat(b.params().decodeTokensPerSec()).isCloseTo(a.decodeTokensPerSec(), withPercentage(2));
+    assertThat(b.params().loadMs()).isEqualTo(3000.0);
+    assertThat(b.embeddingModels()).containsExactly("e1");
+  }
+
+  @Test
+  void should_write_the_model_under_the_summary_schemas_names() throws Exception {
+    ServerModel model = ServerFit.fit(sweep(() -> new SyntheticServer(2, 1000, 50, 0.1).prompts(40, 80, 160), 10,
+        1, 2, 4), CapacityAnalysis.ServerHints.NONE).model();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    String text = json.writeValueAsString(model);
+
+    assertThat(json.readTree(text).fieldNames()).toIterable().containsExactly("slots", "slotsFrom", "serviceMs",
+        "prefillTokensPerSec", "overheadMs", "decodeTokensPerSec", "batchSlowdown");
+    assertThat(json.readValue(text, ServerModel.class)).isEqualTo(model);
+  }
+
+  @Test
+  void should_make_capped_answers_as_long_as_a_higher_limit_and_cut_the_others() {
+    List<Sample> samples = List.of(new Sample("chat", 10, 40, true), new Sample("chat", 10, 25, false));
+    ServerParams server = new ServerParams(1, "server", 0, 1000.0, 50, 0, 0);
+
+    List<Sample> longer = Sample.withMaxTokens(samples, 100);
+    List<Sample> shorter = Sample.withMaxTokens(samples, 30);
+
+    assertThat(longer).extracting(Sample::outputTokens).containsExactly(100, 25);
+    assertThat(shorter).extracting(Sample::outputTokens).containsExactly(30, 25);
+    assertThat(QueueSimulation.saturationPerSec(server, longer))
+        .isLessThan(QueueSimulation.saturationPerSec(server, samples));
+  }
+
+  @Test
+  void should_give_no_model_rather_than_a_wrong_one_from_too_few_records() {
+    List<RequestRecord> few = new SyntheticServer(1, 1000, 50, 0).open(1, 5, 0);
+
+    assertThat(CapacityAnalysis.analyze(few, LOOSE, CapacityAnalysis.ServerHints.NONE))
+        .isEqualTo(CapacityAnalysis.Result.NONE);
+    assertThat(CapacityAnalysis.analyze(List.of(), LOOSE, CapacityAnalysis.ServerHints.NONE))
+        .isEqualTo(CapacityAnalysis.Result.NONE);
+  }
+}

@@ -1,0 +1,153 @@
+package io.llmgatling.capacity;
+
+import io.llmgatling.engine.record.RequestRecord;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+
+/**
+ * Records of a run against a known server, token by token as the embedded simulator paces them (each next token
+ * one interval of the current holder count after the previous one; the first one interval after the prefill):
+ * independent of the fluid replay in {@link QueueSimulation}, so fitting these records tests the fit.
+ */
+public final class SyntheticServer {
+  public static final long T0 = 1_700_000_000_000L;
+
+  /** A fresh server per run. */
+  public interface Factory {
+    SyntheticServer create();
+  }
+
+  private final int slots;
+  private final double prefillTokensPerSec;
+  private final double decode;
+  private final double slowdown;
+  private boolean reportQueue = true;
+  private int[] prompts = {100};
+  private int[] outputs = {20};
+
+  private final List<RequestRecord> records = new ArrayList<>();
+  private final PriorityQueue<double[]> events = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
+  private final ArrayDeque<Integer> waiting = new ArrayDeque<>();
+  private final List<Req> reqs = new ArrayList<>();
+  private int holders;
+  private final SplittableRandom random = new SplittableRandom(7);
+
+  private static final class Req {
+    double arrival;
+    double grant;
+    double first = -1;
+    double last;
+    int prompt;
+    int out;
+    int emitted;
+    int user = -1;
+  }
+
+  public SyntheticServer(int slots, double prefillTokensPerSec, double decode, double slowdown) {
+    this.slots = slots;
+    this.prefillTokensPerSec = prefillTokensPerSec;
+    this.decode = decode;
+    this.slowdown = slowdown;
+  }
+
+  public SyntheticServer reportQueue(boolean v) {
+    reportQueue = v;
+    return this;
+  }
+
+  public SyntheticServer prompts(int... v) {
+    prompts = v;
+    return this;
+  }
+
+  public SyntheticServer outputs(int... v) {
+    outputs = v;
+    return this;
+  }
+
+  private double interval() {
+    return 1000.0 / (decode / (1 + slowdown * (Math.max(1, holders) - 1)));
+  }
+
+  // event kinds: 0 arrival, 1 token due
+  private void arrive(double t, int user) {
+    Req r = new Req();
+    r.arrival = t;
+    r.prompt = prompts[random.nextInt(prompts.length)];
+    r.out = outputs[random.nextInt(outputs.length)];
+    r.user = user;
+    reqs.add(r);
+    events.add(new double[] {t, 0, reqs.size() - 1});
+  }
+
+  /** Closed loop: {@code users} users, each sending its next request when the previous one ends. */
+  public List<RequestRecord> closed(int users, double durationMs, double startMs) {
+    for (int u = 0; u < users; u++) {
+      arrive(startMs + u * 0.01, u);
+    }
+    drive(durationMs + startMs, true);
+    return records;
+  }
+
+  /** Open model: evenly spaced arrivals. */
+  public List<RequestRecord> open(double ratePerSec, int count, double startMs) {
+    for (int i = 0; i < count; i++) {
+      arrive(startMs + i * 1000.0 / ratePerSec, -1);
+    }
+    drive(Double.POSITIVE_INFINITY, false);
+    return records;
+  }
+
+  private void drive(double stopSendingAt, boolean closed) {
+    while (!events.isEmpty()) {
+      double[] e = events.poll();
+      double t = e[0];
+      Req r = reqs.get((int) e[2]);
+      if (e[1] == 0) {
+        waiting.add((int) e[2]);
+        admit(t);
+      } else {
+        if (r.emitted == 0) {
+          r.first = t;
+        }
+        r.emitted++;
+        if (r.emitted < r.out) {
+          events.add(new double[] {t + interval(), 1, e[2]});
+        } else {
+          r.last = t;
+          holders--;
+          finish(r);
+          admit(t);
+          if (closed && t < stopSendingAt) {
+            arrive(t, r.user);
+          }
+        }
+      }
+    }
+  }
+
+  private void admit(double t) {
+    while (holders < slots && !waiting.isEmpty()) {
+      int i = waiting.poll();
+      Req r = reqs.get(i);
+      r.grant = t;
+      holders++;
+      double prefill = r.prompt * 1000.0 / prefillTokensPerSec;
+      events.add(new double[] {t + prefill + interval(), 1, i});
+    }
+  }
+
+  private void finish(Req r) {
+    long intended = T0 + (long) Math.floor(r.arrival);
+    double delay = T0 + r.arrival - intended;
+    double ttft = r.first - r.arrival;
+    double e2e = r.last - r.arrival;
+    double itl = r.out > 1 ? (r.last - r.first) / (r.out - 1) : 0;
+    records.add(new RequestRecord(records.size() + 1, "chat", "m1", "ollama", "chat", true, intended, delay, 1.0,
+        ttft, e2e, r.out > 1 ? itl : null, r.out > 1 ? itl : null, null, r.prompt, r.out, "server", r.out,
+        reportQueue ? r.grant - r.arrival : null, 0.0, null, null, null, 200, true, null, null, "length"));
+  }
+}

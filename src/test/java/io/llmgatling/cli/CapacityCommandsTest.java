@@ -1,0 +1,120 @@
+package io.llmgatling.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmgatling.capacity.SyntheticServer;
+import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.simulator.ModelSpec;
+import io.llmgatling.simulator.SimulatorConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CapacityCommandsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  Path tmp;
+
+  /** A run folder holding closed-loop runs at 1, 2 and 4 users against 2 slots of 480 ms (4.17 req/s). */
+  private Path twoSlotRun() throws IOException {
+    List<RequestRecord> records = new ArrayList<>();
+    double start = 0;
+    for (int users : new int[] {1, 2, 4}) {
+      records.addAll(new SyntheticServer(2, 1000, 50, 0).prompts(80).closed(users, 15_000, start));
+      start += 80_000;
+    }
+    Path dir = tmp.resolve("run");
+    Files.createDirectories(dir);
+    StringBuilder lines = new StringBuilder();
+    for (RequestRecord r : records) {
+      lines.append(JSON.writeValueAsString(r)).append('\n');
+    }
+    Files.writeString(dir.resolve("requests.jsonl"), lines);
+    return dir;
+  }
+
+  /** Runs the CLI; returns the exit code, stdout and stderr. */
+  private static String[] cli(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = LlmGatlingCli.run(args);
+      return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8),
+          e.toString(StandardCharsets.UTF_8)};
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  @Test
+  void should_predict_twice_the_capacity_with_twice_the_slots_and_write_whatif_json() throws IOException {
+    Path run = twoSlotRun();
+
+    String[] result = cli("whatif", run.toString(), "--slots", "4", "--slo", "ttft.p95<2s", "--rate", "3");
+
+    assertThat(result[0]).as(result[2]).isEqualTo("0");
+    assertThat(result[1]).contains("2 slots (where requests began to wait)").contains("What-if (4 slots)")
+        .contains("At 3 req/s: TTFT p50 0.10 s");
+    JsonNode whatif = JSON.readTree(run.resolve("whatif.json").toFile());
+    assertThat(whatif.path("asMeasured").path("maxRatePerSec").asDouble()).isCloseTo(2 / 0.48, withPercentage(5));
+    assertThat(whatif.path("predicted").path("maxRatePerSec").asDouble()).isCloseTo(4 / 0.48, withPercentage(5));
+    assertThat(whatif.path("predicted").path("atRate").path("e2eP50Ms").asDouble()).isCloseTo(480, withPercentage(5));
+    assertThat(whatif.path("model").path("slots").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void should_write_a_simulator_profile_that_the_simulator_reads() throws IOException {
+    Path run = twoSlotRun();
+
+    String[] result = cli("calibrate", run.toString(), "--name", "box", "--out", tmp.resolve("uf").toString());
+
+    assertThat(result[0]).as(result[2]).isEqualTo("0");
+    SimulatorConfig config = SimulatorConfig.fromFile(tmp.resolve("uf/simulator-box.json"), null);
+    assertThat(config.slots()).isEqualTo(2);
+    assertThat(config.jitter()).isZero();
+    ModelSpec m = config.model("m1");
+    assertThat(m).isNotNull();
+    assertThat(m.prefillTokensPerSec()).isCloseTo(1000, withPercentage(10));
+    assertThat(m.decodeTokensPerSec()).isCloseTo(50, withPercentage(10));
+  }
+
+  @Test
+  void should_refuse_bad_input_in_one_line_with_exit_code_2() throws IOException {
+    Path run = twoSlotRun();
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    Files.writeString(empty.resolve("requests.jsonl"), "{\"id\":1,\"ok\":false}\n");
+    List<String[]> mistakes = List.of(
+        cli("whatif", tmp.resolve("missing").toString()),
+        cli("whatif", tmp.toString()),
+        cli("whatif", empty.toString()),
+        cli("whatif", run.toString(), "--slo", "ttft.p95<<2s"),
+        cli("whatif", run.toString(), "--slots", "0"),
+        cli("whatif", run.toString(), "--rate", "-1"),
+        cli("whatif", run.toString(), "--slots", "many"),
+        cli("calibrate", tmp.resolve("missing").toString(), "--name", "x"),
+        cli("calibrate", empty.toString(), "--name", "x", "--out", tmp.resolve("uf").toString()),
+        cli("calibrate", run.toString(), "--name", "../evil", "--out", tmp.resolve("uf").toString()),
+        cli("calibrate", run.toString()));
+    for (String[] m : mistakes) {
+      assertThat(m[0]).as(m[2]).isEqualTo("2");
+      assertThat(m[2].strip().lines()).as(m[2]).hasSize(1);
+      assertThat(m[2]).startsWith("error: ").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+  }
+}
