@@ -45,10 +45,17 @@ public final class CapacityAnalysis {
    * @param model                  the fitted model (null when the records do not allow a fit)
    * @param predictedMaxRatePerSec highest request rate meeting every SLO under the model (null when unknown)
    * @param curve                  predicted latency against offered rate, ascending
+   * @param doubledSlots           slots of the what-if "twice the slots" (null without a model)
+   * @param doubledSlotsMaxRatePerSec predicted max rate with {@code doubledSlots}, for the verdict (null without one)
    */
-  public record Result(ServerModel model, Double predictedMaxRatePerSec, List<PredictedPoint> curve) {
+  public record Result(ServerModel model, Double predictedMaxRatePerSec, List<PredictedPoint> curve,
+                       Integer doubledSlots, Double doubledSlotsMaxRatePerSec) {
     /** No model. */
-    public static final Result NONE = new Result(null, null, List.of());
+    public static final Result NONE = new Result(null, null, List.of(), null, null);
+
+    public Result(ServerModel model, Double predictedMaxRatePerSec, List<PredictedPoint> curve) {
+      this(model, predictedMaxRatePerSec, curve, null, null);
+    }
   }
 
   /**
@@ -71,7 +78,11 @@ public final class CapacityAnalysis {
       return Result.NONE;
     }
     Prediction p = predict(fit.params(), fit.samples(), slos, arrivals);
-    return new Result(fit.model(), p.maxRatePerSec(), p.curve());
+    // the verdict's what-if: the same server with twice the slots (what a second GPU or --parallel 2N would give,
+    // as far as the fitted batching slowdown holds)
+    int doubled = 2 * fit.params().slots();
+    Prediction twice = predict(fit.params().withSlots(doubled), fit.samples(), slos, arrivals);
+    return new Result(fit.model(), p.maxRatePerSec(), p.curve(), doubled, twice.maxRatePerSec());
   }
 
   /**

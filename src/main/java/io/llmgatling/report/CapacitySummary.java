@@ -38,6 +38,11 @@ final class CapacitySummary {
         : MetricRecorder.round3(analysis.predictedMaxRatePerSec());
     String verdict = verdict(search, maxRate == null ? null : MetricRecorder.round3(maxRate), maxUsers, limitedBy,
         analysis.model(), predictedMax, slos, tasks);
+    if (analysis.doubledSlots() != null && analysis.doubledSlotsMaxRatePerSec() != null
+        && analysis.doubledSlotsMaxRatePerSec() > 0) {
+      verdict += " With " + analysis.doubledSlots() + " slots the model predicts "
+          + fmt(analysis.doubledSlotsMaxRatePerSec()) + " req/s.";
+    }
     return new Summary.Capacity(maxRate == null ? null : MetricRecorder.round3(maxRate), maxUsers,
         search.maxUsers(), Arrays.asList(search.lastGood(), search.firstBad()), limitedBy, predictedMax, analysis.model(), verdict,
         search.stopReason(), predicted, steps);
