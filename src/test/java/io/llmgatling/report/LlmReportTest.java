@@ -217,7 +217,10 @@ class LlmReportTest {
     assertThat(capacity.maxUsersPerSec()).isEqualTo(2.0);
     assertThat(capacity.bracket()).containsExactly(4.0, 8.0);
     assertThat(capacity.limitedBy()).isEqualTo("throughput");
-    assertThat(capacity.predictedMaxRatePerSec()).isNull(); // the placeholder model predicts nothing
+    // the fitted model's figures are proven in CapacityAnalysisTest and ServerModelIT; here: they reach the summary
+    assertThat(capacity.predictedMaxRatePerSec()).isNotNull();
+    assertThat(capacity.model()).isNotNull();
+    assertThat(capacity.verdict()).contains("The model fitted from this run predicts");
     assertThat(capacity.verdict()).startsWith("Sustains 4 req/s (≈ 2 chat users/s) with ttft.p95<1s. Beyond that"
         + " (8 req/s) completions fall behind arrivals");
     assertThat(capacity.steps()).extracting(Summary.StepStats::steady).containsExactly(true, false);
