@@ -31,9 +31,13 @@ import org.junit.jupiter.api.Test;
  */
 class FaultMatrixIT {
   private static final String MODEL = "llama3.2:3b";
-  /** Client timeouts far below the injected delays, so that a slow or stalled answer is a timeout at once. */
-  private static final String TIMEOUT = "300ms";
-  private static final long INJECTED_DELAY_MS = 900;
+  /**
+   * Client timeouts far below the injected delays, so that a slow or stalled answer is a timeout at once; and far
+   * above a healthy answer's first byte even on a loaded 2-core machine (at 300 ms, an error line once came late
+   * enough to be a timeout while four builds shared the cores).
+   */
+  private static final String TIMEOUT = "800ms";
+  private static final long INJECTED_DELAY_MS = 2000;
 
   /** The SPEC cause each simulator fault must end as. */
   private static final Map<String, String> CAUSE_OF_FAULT = Map.of(
@@ -49,8 +53,8 @@ class FaultMatrixIT {
   private static final Map<String, String> MESSAGE_OF_FAULT = Map.of(
       Faults.ERROR, "HTTP 500 from http://127.0.0.1:",
       Faults.BUSY, "HTTP 503 from http://127.0.0.1:",
-      Faults.SLOW_HEADERS, "no first token within the first-token timeout of 300 ms",
-      Faults.STALL, "over the idle timeout of 300 ms between chunks",
+      Faults.SLOW_HEADERS, "no first token within the first-token timeout of 800 ms",
+      Faults.STALL, "over the idle timeout of 800 ms between chunks",
       Faults.DISCONNECT, "closed after",
       Faults.ERROR_LINE, "error inside the stream from http://127.0.0.1:",
       Faults.MALFORMED, "unparseable NDJSON line");
