@@ -97,7 +97,8 @@
       height: 260,
       scales: { x: { time: false, distr: opts.logX ? 3 : 1 }, y: { range: function (u, min, max) {
         var lo = opts.yMin0 === false ? min : Math.min(0, min);
-        return [lo, max > lo ? max * 1.05 : lo + 1];
+        var hi = isNum(opts.yMax) ? Math.min(max, opts.yMax) : max;
+        return [lo, hi > lo ? hi * 1.05 : lo + 1];
       } } },
       axes: [{ label: opts.xLabel, size: 42 }, { label: opts.yLabel, size: 64 }],
       series: series,
@@ -114,7 +115,7 @@
   function drawMarks(u, marks) {
     var ctx = u.ctx;
     ctx.save();
-    marks.forEach(function (m) {
+    marks.forEach(function (m, i) {
       if (!isNum(m.x)) { return; }
       var x = Math.round(u.valToPos(m.x, 'x', true));
       ctx.strokeStyle = m.color || '#555';
@@ -126,7 +127,8 @@
       ctx.lineTo(x, u.bbox.top + u.bbox.height);
       ctx.stroke();
       ctx.font = (11 * devicePixelRatio) + 'px system-ui, sans-serif';
-      ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio);
+      // one line per mark: the bracket's two ends are often a few pixels apart
+      ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + (12 + 13 * i) * devicePixelRatio);
     });
     ctx.restore();
   }
@@ -280,11 +282,18 @@
       { label: 'achieved (completed/s)', values: at(steps, 'offeredPerSec', 'achievedPerSec') },
       { label: 'sent/s', values: at(steps, 'offeredPerSec', 'arrivalsPerSec') },
       { label: 'offered', values: xs.slice(), dash: [4, 4], color: '#999' }], opts);
+    // past saturation the model's queue grows without bound: the y axis stops at twice the worst measured p95 so
+    // that the measured points stay readable
+    var measuredMax = 0;
+    steps.forEach(function (s) {
+      [s.ttftP95Ms, s.e2eP95Ms].forEach(function (v) { if (isNum(v) && v > measuredMax) { measuredMax = v; } });
+    });
     chart(grid, 'Latency p95 vs offered (ms)', xs, [
       { label: 'TTFT p95', values: at(steps, 'offeredPerSec', 'ttftP95Ms') },
       { label: 'E2E p95', values: at(steps, 'offeredPerSec', 'e2eP95Ms') },
       { label: 'TTFT p95 predicted', values: at(predicted, 'offeredPerSec', 'ttftP95Ms'), dash: [6, 4] },
-      { label: 'E2E p95 predicted', values: at(predicted, 'offeredPerSec', 'e2eP95Ms'), dash: [6, 4] }], opts);
+      { label: 'E2E p95 predicted', values: at(predicted, 'offeredPerSec', 'e2eP95Ms'), dash: [6, 4] }],
+      { xLabel: opts.xLabel, marks: marks, yMax: measuredMax > 0 ? 2 * measuredMax : undefined });
     table(sec, ['step', 'offered req/s', 'users/s', 'sent/s', 'completed/s', 'requests', 'errors', 'TTFT p50',
       'TTFT p95', 'E2E p50', 'E2E p95', 'verdict'], steps.map(function (s, i) {
       return [String(i + 1), num(s.offeredPerSec), num(s.usersPerSec), num(s.arrivalsPerSec), num(s.achievedPerSec),
