@@ -87,8 +87,38 @@ fi
 
 REAL_RUNS=()
 for N in "${USERS[@]}"; do REAL_RUNS+=("$(ls -d "$OUT/real-$N"/*/ | head -1)"); done
-java -cp "$ENGINE_CP" io.llmgatling.cli.LlmGatlingCli calibrate "${REAL_RUNS[@]}" --name calibrated --out "$OUT" \
-  | tee "$OUT/calibrate.txt"
+calibrate() {
+  java -cp "$ENGINE_CP" io.llmgatling.cli.LlmGatlingCli calibrate "${REAL_RUNS[@]}" --out "$OUT" --slots "$SLOTS" "$@"
+}
+# The server's tokenizer: the records carry its prompt token counts, not the prompts, so a short probe sends the same
+# workload (the same prompts in the same order) to the simulator, and the prompt tokens of the same request ids give
+# the map: server tokens = offset + simulator tokens (4 characters a token) x k, i.e. charsPerToken = 4 / k.
+calibrate --name probe > "$OUT/probe-calibrate.txt"
+run probe 1 -Dllm.duration=15s -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-probe.json"
+read -r CPT OFFSET < <(node - "$OUT" "${USERS[0]}" <<'EOF'
+const fs = require('fs');
+const [out, n] = process.argv.slice(2);
+const records = (label) => {
+  const dir = fs.readdirSync(`${out}/${label}`).find((d) => fs.existsSync(`${out}/${label}/${d}/requests.jsonl`));
+  return fs.readFileSync(`${out}/${label}/${dir}/requests.jsonl`, 'utf8').trim().split('\n').map(JSON.parse);
+};
+const real = new Map(records(`real-${n}`).filter((r) => r.promptTokens != null).map((r) => [r.id, r.promptTokens]));
+const pts = records('probe').filter((r) => real.has(r.id) && r.promptTokens != null)
+  .map((r) => [r.promptTokens, real.get(r.id)]);
+const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
+const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+let sxx = 0;
+let sxy = 0;
+for (const [x, y] of pts) { sxx += (x - mx) ** 2; sxy += (x - mx) * (y - my); }
+let k = sxx > 0 ? sxy / sxx : my / mx;
+let a = my - k * mx;
+if (!(k > 0) || a < 0) { k = my / mx; a = 0; }
+console.log((4 / k).toFixed(3), a.toFixed(1));
+EOF
+)
+echo "tokenizer probe: charsPerToken $CPT, prompt token offset $OFFSET (server tokens = offset + characters / charsPerToken)" \
+  | tee "$OUT/tokenizer.txt"
+calibrate --name calibrated --chars-per-token "$CPT" --prompt-token-offset "$OFFSET" | tee "$OUT/calibrate.txt"
 
 for N in "${USERS[@]}"; do
   run "sim-$N" "$N" -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-calibrated.json"

@@ -49,6 +49,16 @@ public final class SimulatorProfile {
    *                      (the real engine's small vocabulary) would otherwise prefill 2.7 times too fast
    */
   public static ObjectNode of(ServerFit.Fit fit, List<String> apis, Double charsPerToken) {
+    return of(fit, apis, charsPerToken, 0);
+  }
+
+  /**
+   * The profile as JSON, with the simulator's prompt token estimate mapped to the server's tokenizer: the server
+   * counts {@code characters / charsPerToken + promptTokenOffset} tokens for a prompt (the offset: its chat
+   * template's tokens, which the simulator's estimate from the text leaves out), the offset's prefill being written as
+   * part of the model's fixed prompt cost ({@code prefillOverheadMs}).
+   */
+  public static ObjectNode of(ServerFit.Fit fit, List<String> apis, Double charsPerToken, double promptTokenOffset) {
     ServerParams p = fit.params();
     ObjectNode root = JSON.createObjectNode();
     String profile = apis.contains("llamacpp") ? "llamacpp" : apis.contains("lmstudio") ? "lmstudio" : "ollama";
@@ -86,8 +96,10 @@ public final class SimulatorProfile {
       if (p.prefillInBatch()) {
         m.put("prefillInBatch", true);
       }
-      if (p.prefillTokensPerSec() != null && p.overheadMs() > EXCHANGE_MS) {
-        m.put("prefillOverheadMs", round(p.overheadMs()));
+      double fixedMs = (p.overheadMs() > EXCHANGE_MS ? p.overheadMs() : 0)
+          + Math.max(0, promptTokenOffset) * 1000 / prefill;
+      if (p.prefillTokensPerSec() != null && fixedMs > 0) {
+        m.put("prefillOverheadMs", round(fixedMs));
       }
       m.put("contextLength", 131_072);
     }

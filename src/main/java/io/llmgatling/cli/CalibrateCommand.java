@@ -50,6 +50,11 @@ public final class CalibrateCommand implements Callable<Integer> {
           + "records carry the server's token counts, not the prompt text); default: the simulator's 4")
   Double charsPerToken;
 
+  @Option(names = "--prompt-token-offset", paramLabel = "A", defaultValue = "0",
+      description = "tokens the server counts per prompt beyond characters / --chars-per-token (its chat template); "
+          + "their prefill is written as the model's fixed prompt cost")
+  double promptTokenOffset;
+
   @Override
   public Integer call() throws Exception {
     if (!NAME.matcher(name).matches()) {
@@ -63,6 +68,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     if ((slots != null && slots < 1) || (charsPerToken != null && !(charsPerToken > 0))) {
       throw new IllegalArgumentException("--slots and --chars-per-token must be > 0");
     }
+    if (!(promptTokenOffset >= 0)) {
+      throw new IllegalArgumentException("--prompt-token-offset must be >= 0");
+    }
     CapacityAnalysis.ServerHints hints = slots != null ? new CapacityAnalysis.ServerHints(slots)
         : runDirs.stream().map(RunRecords::hints).filter(h -> h.slots() != null).findFirst()
             .orElse(CapacityAnalysis.ServerHints.NONE);
@@ -73,7 +81,7 @@ public final class CalibrateCommand implements Callable<Integer> {
           + records.size() + " requests)");
     }
     List<String> apis = records.stream().map(RequestRecord::api).filter(Objects::nonNull).distinct().toList();
-    ObjectNode profile = SimulatorProfile.of(fit, apis, charsPerToken);
+    ObjectNode profile = SimulatorProfile.of(fit, apis, charsPerToken, promptTokenOffset);
     String json = RunRecords.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(profile);
     SimulatorConfig.fromJson(json, null); // what we write, the simulator reads
     Files.createDirectories(out);
