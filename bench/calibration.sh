@@ -91,10 +91,11 @@ calibrate() {
   java -cp "$ENGINE_CP" io.llmgatling.cli.LlmGatlingCli calibrate "${REAL_RUNS[@]}" --out "$OUT" --slots "$SLOTS" "$@"
 }
 # The server's tokenizer: the records carry its prompt token counts, not the prompts, so a short probe sends the same
-# workload (the same prompts in the same order) to the simulator, and the prompt tokens of the same request ids give
+# workload (the same prompts in the same order, as long as the 1-stream run) to the simulator, and the prompt tokens
+# of the same request ids give
 # the map: server tokens = offset + simulator tokens (4 characters a token) x k, i.e. charsPerToken = 4 / k.
 calibrate --name probe > "$OUT/probe-calibrate.txt"
-run probe 1 -Dllm.duration=15s -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-probe.json"
+run probe 1 -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-probe.json"
 read -r CPT OFFSET < <(node - "$OUT" "${USERS[0]}" <<'EOF'
 const fs = require('fs');
 const [out, n] = process.argv.slice(2);

@@ -185,7 +185,7 @@ public final class ServerFit {
     // the prompt in the decoding streams' batch (llama.cpp on a compute-bound engine): while a prompt is processed
     // every decoding stream waits. Kept when the stalls explain the inter-token latencies clearly better
     if (prefillRate != null && knownPrompt >= prefills.size() / 2 && prefills.size() == gen.size()) {
-      double[] inBatchFit = fitInBatch(gen, prefills, x, y, line[0], Double.isNaN(line[1]) ? 0 : line[1]);
+      double[] inBatchFit = fitInBatch(gen, prefills, x, y, a, c);
       if (inBatchFit != null) {
         inBatch = true;
         overhead = inBatchFit[0];
@@ -218,8 +218,8 @@ public final class ServerFit {
    * The fit of a server whose prompts share the decoding streams' batch ({@code prefillInBatch}): the prefill from
    * the requests admitted alone (no stream to stall, none stalling them), then each request's inter-token latency
    * less the prefills of the requests admitted during its decode (spread over its tokens), fitted against the holders
-   * as usual. Kept when that explains the latencies clearly better (mean absolute residual below 80 % of the plain
-   * fit's): on the real llama.cpp engine (4 slots, CPU-bound) a 2-stream closed loop gave 26 ms between tokens
+   * as usual. Kept when that explains the latencies clearly better (median absolute residual below 80 % of the
+   * plain fit's): on the real llama.cpp engine (4 slots, CPU-bound) a 2-stream closed loop gave 26 ms between tokens
    * where one stream alone gave 10, the other stream's prompts being most of the difference.
    *
    * @return {@code [overheadMs, prefill rate, decode(1), batch slowdown]}, or null when not clearly better

@@ -71,7 +71,7 @@ final class Generation {
   private long nextDueNanos;
   private int emitted;
   private ScheduledFuture<?> pending;
-  /** The prompt shares the decode batch: prompts run one at a time and hold every decoding stream back. */
+  /** The prompt shares the decode batch: prompts go in passes ({@link PromptBatch}), decoding streams wait. */
   private final boolean inBatch;
   /** Prompt time of the model booked when this stream last took its stall into account. */
   private long stallSeenNanos;
