@@ -16,9 +16,19 @@ package io.llmgatling.capacity;
  * @param decodeTokensPerSec  per-stream decode rate of one stream alone (tokens/s)
  * @param batchSlowdown       per-stream rate with n streams = decode / (1 + batchSlowdown × (n − 1))
  * @param loadMs              cold load time seen in the run (median), 0 when none was seen
+ * @param prefillInBatch      the prompt shares the decoding streams' batch (llama.cpp on a compute-bound engine):
+ *                            prompts are processed one at a time and every decoding stream waits while one is (the
+ *                            simulator's {@code prefillInBatch}); the queueing replay ({@code QueueSimulation}) does
+ *                            not play these stalls
  */
 public record ServerParams(int slots, String slotsFrom, double overheadMs, Double prefillTokensPerSec,
-                           double decodeTokensPerSec, double batchSlowdown, double loadMs) {
+                           double decodeTokensPerSec, double batchSlowdown, double loadMs, boolean prefillInBatch) {
+
+  /** A server whose prefill runs at its own rate whatever the load. */
+  public ServerParams(int slots, String slotsFrom, double overheadMs, Double prefillTokensPerSec,
+                      double decodeTokensPerSec, double batchSlowdown, double loadMs) {
+    this(slots, slotsFrom, overheadMs, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, loadMs, false);
+  }
 
   public ServerParams {
     if (slots < 1) {
@@ -42,6 +52,7 @@ public record ServerParams(int slots, String slotsFrom, double overheadMs, Doubl
 
   /** The same server with another slot count (what-if). */
   public ServerParams withSlots(int n) {
-    return new ServerParams(n, slotsFrom, overheadMs, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, loadMs);
+    return new ServerParams(n, slotsFrom, overheadMs, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, loadMs,
+        prefillInBatch);
   }
 }

@@ -12,14 +12,19 @@ import java.util.List;
  * a fitted server: its slots, prefill and decode rates, batching slowdown and cold load time, under the model names
  * the runs used (so {@code -Dllm.model=} works unchanged), with no jitter.
  *
- * <p>Gap: the simulator's prefill is {@code tokens / rate} with no fixed part. A fitted fixed part is taken for the
- * HTTP exchange, which a run against the simulator pays again, and left out; a server whose fixed per-request cost
- * is well above a localhost exchange (a few ms) is played that much too fast on TTFT.
+ * <p>A small fitted fixed prefill part is taken for the HTTP exchange, which a run against the simulator pays again,
+ * and left out; a larger one is the server's own and written as {@code prefillOverheadMs}.
  */
 public final class SimulatorProfile {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Prefill rate written when the runs' prefill was too short to measure: effectively instant. */
   static final double INSTANT_PREFILL = 1_000_000;
+  /**
+   * A fitted fixed prefill part up to this is taken for the HTTP exchange on this machine (3.5 ms measured against
+   * the simulator) and left out; a larger one is the server's own (the real llama.cpp engine: about 100 ms, its chat
+   * template's tokens among them) and is written as the model's {@code prefillOverheadMs}.
+   */
+  static final double EXCHANGE_MS = 20;
 
   private SimulatorProfile() {
   }
@@ -31,6 +36,29 @@ public final class SimulatorProfile {
    * @param apis    the APIs the runs spoke (llamacpp or lmstudio pick that simulator profile, else ollama)
    */
   public static ObjectNode of(ServerFit.Fit fit, List<String> apis) {
+    return of(fit, apis, null);
+  }
+
+  /**
+   * The profile as JSON, with the simulator's prompt token estimate set to the server's tokenizer.
+   *
+   * @param charsPerToken characters per prompt token of the server's tokenizer (null: the profile's default). The
+   *                      records carry the server's prompt tokens, not the prompt text, so the fit cannot tell it;
+   *                      the simulator prefills its own estimate ({@code characters / charsPerToken}) at the fitted
+   *                      per-token rate, and a tokenizer that makes 2.7 times the tokens of the default estimate
+   *                      (the real engine's small vocabulary) would otherwise prefill 2.7 times too fast
+   */
+  public static ObjectNode of(ServerFit.Fit fit, List<String> apis, Double charsPerToken) {
+    return of(fit, apis, charsPerToken, 0);
+  }
+
+  /**
+   * The profile as JSON, with the simulator's prompt token estimate mapped to the server's tokenizer: the server
+   * counts {@code characters / charsPerToken + promptTokenOffset} tokens for a prompt (the offset: its chat
+   * template's tokens, which the simulator's estimate from the text leaves out), the offset's prefill being written as
+   * part of the model's fixed prompt cost ({@code prefillOverheadMs}).
+   */
+  public static ObjectNode of(ServerFit.Fit fit, List<String> apis, Double charsPerToken, double promptTokenOffset) {
     ServerParams p = fit.params();
     ObjectNode root = JSON.createObjectNode();
     String profile = apis.contains("llamacpp") ? "llamacpp" : apis.contains("lmstudio") ? "lmstudio" : "ollama";
@@ -39,12 +67,22 @@ public final class SimulatorProfile {
     root.put("jitter", 0.0);
     root.put("loadTimeMs", Math.round(p.loadMs()));
     root.put("preloadModels", p.loadMs() <= 0);
+    if (charsPerToken != null) {
+      root.put("charsPerToken", charsPerToken);
+    }
     int[] natural = fit.naturalOutputTokens();
     boolean anyCapped = fit.samples().stream().anyMatch(Sample::capped);
     if (!anyCapped && natural.length > 0) {
       // every answer ended on its own: their range is the server's; a capped one hides how long it would be
       root.put("minOutputTokens", Arrays.stream(natural).min().getAsInt());
       root.put("maxOutputTokens", Arrays.stream(natural).max().getAsInt());
+    } else if (natural.length == 0 && anyCapped) {
+      // every answer ran to its limit (a server ignoring end-of-sequence, or answers longer than every cap): the
+      // server's answers are at least as long as the longest cap, so the simulator's are too (else it stops at
+      // its own 24-320 tokens: 96 tokens where the real engine gave 128, throughput 33 % high in requests/s)
+      int longest = fit.samples().stream().filter(Sample::capped).mapToInt(Sample::outputTokens).max().getAsInt();
+      root.put("minOutputTokens", Math.max(1, longest));
+      root.put("maxOutputTokens", Math.max(longest, SimulatorConfig.forProfile(profile).maxOutputTokens()));
     }
     double prefill = effectivePrefillRate(p, fit.samples());
     ArrayNode models = root.putArray("models");
@@ -55,6 +93,14 @@ public final class SimulatorProfile {
       m.put("prefillTokensPerSec", round(prefill));
       m.put("decodeTokensPerSec", round(p.decodeTokensPerSec()));
       m.put("batchSlowdown", Math.round(p.batchSlowdown() * 10_000) / 10_000.0);
+      if (p.prefillInBatch()) {
+        m.put("prefillInBatch", true);
+      }
+      double fixedMs = (p.overheadMs() > EXCHANGE_MS ? p.overheadMs() : 0)
+          + Math.max(0, promptTokenOffset) * 1000 / prefill;
+      if (p.prefillTokensPerSec() != null && fixedMs > 0) {
+        m.put("prefillOverheadMs", round(fixedMs));
+      }
       m.put("contextLength", 131_072);
     }
     for (String name : fit.embeddingModels()) {
@@ -72,8 +118,9 @@ public final class SimulatorProfile {
    * The prefill rate of the profile. When the prompt sizes varied enough to tell a per-token rate from a fixed part,
    * the per-token rate: the fixed part is then mostly the HTTP exchange on this machine (client to server and
    * back), which a run against the simulator pays again (with the overhead folded in, a round trip against the
-   * simulator came out 8 % slow on TTFT: 3.5 ms counted twice on 45 ms). Otherwise the fixed part cannot be told
-   * apart and is folded into the rate at the mean prompt size.
+   * simulator came out 8 % slow on TTFT: 3.5 ms counted twice on 45 ms), a fixed part above {@link #EXCHANGE_MS}
+   * being written apart. Otherwise the fixed part cannot be told apart and is folded into the rate at the mean
+   * prompt size.
    */
   static double effectivePrefillRate(ServerParams p, List<Sample> samples) {
     if (p.prefillTokensPerSec() != null && p.overheadMs() > 0) {

@@ -40,6 +40,21 @@ public final class CalibrateCommand implements Callable<Integer> {
       description = "folder to write simulator-NAME.json into (default: ${DEFAULT-VALUE})")
   Path out;
 
+  @Option(names = "--slots", paramLabel = "N",
+      description = "the server's slot count when known (llama-server --parallel, /props total_slots); default: "
+          + "fitted from where requests began to wait")
+  Integer slots;
+
+  @Option(names = "--chars-per-token", paramLabel = "X",
+      description = "prompt characters per token of the server's tokenizer, written to the profile (the runs' "
+          + "records carry the server's token counts, not the prompt text); default: the simulator's 4")
+  Double charsPerToken;
+
+  @Option(names = "--prompt-token-offset", paramLabel = "A", defaultValue = "0",
+      description = "tokens the server counts per prompt beyond characters / --chars-per-token (its chat template); "
+          + "their prefill is written as the model's fixed prompt cost")
+  double promptTokenOffset;
+
   @Override
   public Integer call() throws Exception {
     if (!NAME.matcher(name).matches()) {
@@ -50,8 +65,15 @@ public final class CalibrateCommand implements Callable<Integer> {
     for (Path runDir : runDirs) {
       records.addAll(RunRecords.read(runDir));
     }
-    CapacityAnalysis.ServerHints hints = runDirs.stream().map(RunRecords::hints)
-        .filter(h -> h.slots() != null).findFirst().orElse(CapacityAnalysis.ServerHints.NONE);
+    if ((slots != null && slots < 1) || (charsPerToken != null && !(charsPerToken > 0))) {
+      throw new IllegalArgumentException("--slots and --chars-per-token must be > 0");
+    }
+    if (!(promptTokenOffset >= 0)) {
+      throw new IllegalArgumentException("--prompt-token-offset must be >= 0");
+    }
+    CapacityAnalysis.ServerHints hints = slots != null ? new CapacityAnalysis.ServerHints(slots)
+        : runDirs.stream().map(RunRecords::hints).filter(h -> h.slots() != null).findFirst()
+            .orElse(CapacityAnalysis.ServerHints.NONE);
     ServerFit.Fit fit = ServerFit.fit(records, hints);
     if (fit == null) {
       throw new IllegalArgumentException("cannot fit a server model from " + runDirs.size() + " run(s): it needs at "
@@ -59,7 +81,7 @@ public final class CalibrateCommand implements Callable<Integer> {
           + records.size() + " requests)");
     }
     List<String> apis = records.stream().map(RequestRecord::api).filter(Objects::nonNull).distinct().toList();
-    ObjectNode profile = SimulatorProfile.of(fit, apis);
+    ObjectNode profile = SimulatorProfile.of(fit, apis, charsPerToken, promptTokenOffset);
     String json = RunRecords.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(profile);
     SimulatorConfig.fromJson(json, null); // what we write, the simulator reads
     Files.createDirectories(out);
@@ -69,9 +91,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     ServerParams p = fit.params();
     System.out.println(WhatIfCommand.describe(fit, runDirs.size() == 1 ? runDirs.get(0)
         : Path.of(runDirs.size() + " runs")));
-    if (p.overheadMs() >= 0.5) {
-      System.out.println(String.format(Locale.ROOT, "note: the simulator has no fixed prefill overhead; the %s ms "
-          + "fitted is taken for the HTTP exchange, which runs against the simulator pay again",
+    if (p.overheadMs() >= 0.5 && p.overheadMs() <= 20) {
+      System.out.println(String.format(Locale.ROOT, "note: the %s ms fixed prefill part fitted is taken for the "
+          + "HTTP exchange, which runs against the simulator pay again, and left out of the profile",
           WhatIfCommand.num(p.overheadMs())));
     }
     if (!"queueing".equals(p.slotsFrom()) && !"server".equals(p.slotsFrom())) {

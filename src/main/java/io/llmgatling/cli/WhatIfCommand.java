@@ -160,7 +160,7 @@ public final class WhatIfCommand implements Callable<Integer> {
         p.slots(), slotsHow));
     s.append(p.prefillTokensPerSec() == null ? "prefill " + num(p.overheadMs()) + " ms"
         : "prefill " + num(p.prefillTokensPerSec()) + " tok/s" + (p.overheadMs() >= 0.5
-        ? " + " + num(p.overheadMs()) + " ms" : ""));
+        ? " + " + num(p.overheadMs()) + " ms" : "") + (p.prefillInBatch() ? " alone, in the decode batch" : ""));
     s.append(String.format(Locale.ROOT, ", decode %s tok/s alone, %s with %d streams (batch slowdown %.3f).",
         num(p.perStreamRate(1)), num(p.perStreamRate(p.slots())), p.slots(), p.batchSlowdown()));
     return s.toString();

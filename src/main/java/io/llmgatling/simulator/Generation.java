@@ -71,6 +71,12 @@ final class Generation {
   private long nextDueNanos;
   private int emitted;
   private ScheduledFuture<?> pending;
+  /** The prompt shares the decode batch: prompts go in passes ({@link PromptBatch}), decoding streams wait. */
+  private final boolean inBatch;
+  /** Prompt time of the model booked when this stream last took its stall into account. */
+  private long stallSeenNanos;
+  /** The pass carrying this request's prompt (in-batch prompts); null once its first token is out. */
+  private PromptBatch.Pass pass;
 
   Generation(LlmSimulator sim, ChannelHandlerContext ctx, Job job) {
     this.sim = sim;
@@ -83,6 +89,7 @@ final class Generation {
     // grown as tokens come: a cap of millions of tokens must not cost megabytes up front
     this.tokenNanos = new long[Math.min(job.outputTokens, 256)];
     this.faultAt = Math.max(1, job.outputTokens / 2);
+    this.inBatch = job.model.prefillSharesBatch() && !config.zeroLatency();
   }
 
   /** Applies the request-level faults, then asks the scheduler for a slot. */
@@ -132,7 +139,14 @@ final class Generation {
     long prefill = PerformanceModel.jittered(
         PerformanceModel.prefillNanos(job.model, job.promptTokens, config.zeroLatency()),
         config.jitter(), jitterRandom.nextDouble());
-    promptEvalEndNanos = slot + prefill;
+    if (inBatch) {
+      PromptBatch batch = sim.promptBatch(job.model);
+      pass = batch.book(slot, prefill);
+      promptEvalEndNanos = batch.endNanos(pass);
+      stallSeenNanos = batch.booked();
+    } else {
+      promptEvalEndNanos = slot + prefill;
+    }
     if (job.endpoint.kind == Endpoint.Kind.EMBED || job.outputTokens == 0) {
       nextDueNanos = promptEvalEndNanos;
     } else {
@@ -154,7 +168,14 @@ final class Generation {
   private long nextInterval() {
     long interval = PerformanceModel.decodeIntervalNanos(job.model, sim.decoding(job.model).get(),
         config.zeroLatency());
-    return PerformanceModel.jittered(interval, config.jitter(), jitterRandom.nextDouble());
+    interval = PerformanceModel.jittered(interval, config.jitter(), jitterRandom.nextDouble());
+    if (inBatch) {
+      // the prompts of other requests processed since the previous token hold this one back
+      long booked = sim.promptBatch(job.model).booked();
+      interval += booked - stallSeenNanos;
+      stallSeenNanos = booked;
+    }
+    return interval;
   }
 
   private void scheduleEmit() {
@@ -191,6 +212,20 @@ final class Generation {
       // instead of piling them up in memory
       loop.schedule(emitTask, 1, TimeUnit.MILLISECONDS);
       return;
+    }
+    if (pass != null && emitted == 0) {
+      // prompts that joined this prompt's pass after it was booked make it end later
+      long end = sim.promptBatch(job.model).endNanos(pass);
+      if (end > promptEvalEndNanos) {
+        nextDueNanos += end - promptEvalEndNanos;
+        stallSeenNanos += end - promptEvalEndNanos; // those prompts held this one back already
+        promptEvalEndNanos = end;
+        if (nextDueNanos > now) {
+          scheduleEmit();
+          return;
+        }
+      }
+      pass = null;
     }
     boolean wrote = false;
     while (emitted < job.outputTokens && nextDueNanos <= now) {

@@ -52,6 +52,7 @@ public final class LlmSimulator implements AutoCloseable {
   private final ChannelGroup channels;
   private final SlotScheduler scheduler;
   private final Map<String, AtomicInteger> decoding = new ConcurrentHashMap<>();
+  private final Map<String, PromptBatch> promptBatches = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<RequestTruth> truth = new ConcurrentLinkedQueue<>();
   private final AtomicInteger truthSize = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
@@ -81,6 +82,7 @@ public final class LlmSimulator implements AutoCloseable {
         (task, delay) -> group.next().schedule(task, delay, TimeUnit.NANOSECONDS), System::nanoTime);
     for (ModelSpec m : config.models()) {
       decoding.put(m.name(), new AtomicInteger());
+      promptBatches.put(m.name(), new PromptBatch());
     }
     try {
       ServerBootstrap bootstrap = new ServerBootstrap()
@@ -180,6 +182,11 @@ public final class LlmSimulator implements AutoCloseable {
 
   AtomicInteger decoding(ModelSpec model) {
     return decoding.get(model.name());
+  }
+
+  /** The prompts of a model whose prompt shares the decode batch ({@link ModelSpec#prefillSharesBatch()}). */
+  PromptBatch promptBatch(ModelSpec model) {
+    return promptBatches.get(model.name());
   }
 
   long nextSequence() {

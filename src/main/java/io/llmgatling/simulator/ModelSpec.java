@@ -22,6 +22,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param quantization         quantization level as listed, e.g. {@code Q4_K_M}
  * @param sizeBytes            file size as listed by /api/tags and /api/ps
  * @param loadTimeMs           cold load time of this model, null for the config's {@code loadTimeMs}
+ * @param prefillInBatch       true: the prompt is processed in the same batch as the decoding streams (llama.cpp
+ *                             puts a prompt and one token of every decoding slot in one forward pass; on a
+ *                             compute-bound engine the pass takes as long as the prompt): prompts are processed one
+ *                             at a time, and while one is, no decoding stream of the model advances ({@link
+ *                             PromptBatch}). Null or false: prompts run beside the decoding streams without
+ *                             slowing them (the default)
+ * @param prefillOverheadMs    fixed cost of every prompt beside its per-token part (ms; null = 0): what a server
+ *                             spends per request whatever the prompt size (its chat template's tokens, which the
+ *                             simulator's estimate from the text leaves out, set-up of a sequence)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -37,7 +46,9 @@ public record ModelSpec(
     String parameterSize,
     String quantization,
     long sizeBytes,
-    Long loadTimeMs) {
+    Long loadTimeMs,
+    Boolean prefillInBatch,
+    Double prefillOverheadMs) {
 
   /** Kind of a generating model. */
   public static final String LLM = "llm";
@@ -65,6 +76,31 @@ public record ModelSpec(
     parameterSize = parameterSize == null ? "7B" : parameterSize;
     quantization = quantization == null ? "Q4_K_M" : quantization;
     embeddingDimensions = embeddingDimensions <= 0 ? 768 : embeddingDimensions;
+    prefillInBatch = Boolean.TRUE.equals(prefillInBatch) ? Boolean.TRUE : null;
+    if (prefillOverheadMs != null && !(prefillOverheadMs >= 0)) {
+      throw new IllegalArgumentException("model '" + name + "': prefillOverheadMs must be >= 0");
+    }
+    prefillOverheadMs = prefillOverheadMs == null || prefillOverheadMs == 0 ? null : prefillOverheadMs;
+  }
+
+  /** A model whose prefill runs at its own rate whatever the load (no {@code prefillInBatch}). */
+  public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,
+      double batchSlowdown, int contextLength, int embeddingDimensions, String family, String parameterSize,
+      String quantization, long sizeBytes, Long loadTimeMs) {
+    this(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength, embeddingDimensions,
+        family, parameterSize, quantization, sizeBytes, loadTimeMs, null, null);
+  }
+
+  /** Fixed cost of every prompt (ms), 0 when none. */
+  @JsonIgnore
+  public double prefillOverhead() {
+    return prefillOverheadMs == null ? 0 : prefillOverheadMs;
+  }
+
+  /** Whether the prompt shares the decoding streams' batch (see {@code prefillInBatch}). */
+  @JsonIgnore
+  public boolean prefillSharesBatch() {
+    return Boolean.TRUE.equals(prefillInBatch);
   }
 
   /** A generating model with the usual consumer-GPU figures. */
@@ -101,12 +137,14 @@ public record ModelSpec(
   /** The same spec with other rates (for the zero-latency mode and tests). */
   public ModelSpec withRates(double prefill, double decode, double slowdown) {
     return new ModelSpec(name, kind, prefill, decode, slowdown, contextLength, embeddingDimensions, family,
-        parameterSize, quantization, sizeBytes, loadTimeMs);
+        parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
+        prefillOverheadMs);
   }
 
   /** The same spec with another cold load time (null: the config's). */
   public ModelSpec withLoadTimeMs(Long ms) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
-        embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms);
+        embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms, prefillInBatch,
+        prefillOverheadMs);
   }
 }

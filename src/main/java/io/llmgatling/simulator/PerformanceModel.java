@@ -18,12 +18,16 @@ public final class PerformanceModel {
     return Math.max(1, (int) Math.ceil(text.length() / charsPerToken));
   }
 
-  /** Time to process a prompt of {@code tokens} tokens. */
+  /** Time to process a prompt of {@code tokens} tokens: its per-token part and the model's fixed part. */
   public static long prefillNanos(ModelSpec model, int tokens, boolean zeroLatency) {
-    if (zeroLatency || tokens <= 0) {
+    if (zeroLatency) {
       return 0;
     }
-    return (long) (tokens * NANOS_PER_SECOND / model.prefillTokensPerSec());
+    long fixed = (long) (model.prefillOverhead() * 1_000_000);
+    if (tokens <= 0) {
+      return fixed;
+    }
+    return fixed + (long) (tokens * NANOS_PER_SECOND / model.prefillTokensPerSec());
   }
 
   /**

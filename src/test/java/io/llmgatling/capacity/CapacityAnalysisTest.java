@@ -45,6 +45,28 @@ class CapacityAnalysisTest {
   }
 
   @Test
+  void should_recognise_prompts_that_hold_the_decoding_streams_back() {
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 400, 100, 1.0).inBatch(true)
+        .prompts(50, 100, 200, 400).outputs(64, 128), 30, 1, 2, 4, 8);
+
+    ServerParams p = ServerFit.fit(records, new CapacityAnalysis.ServerHints(4)).params();
+
+    assertThat(p.prefillInBatch()).isTrue();
+    assertThat(p.prefillMs(200)).isCloseTo(500, withPercentage(15));
+    assertThat(p.decodeTokensPerSec()).isCloseTo(100, withPercentage(15));
+  }
+
+  @Test
+  void should_keep_prompts_beside_the_decoding_streams_when_they_do_not_hold_them_back() {
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 400, 100, 1.0)
+        .prompts(50, 100, 200, 400).outputs(64, 128), 30, 1, 2, 4, 8);
+
+    ServerParams p = ServerFit.fit(records, new CapacityAnalysis.ServerHints(4)).params();
+
+    assertThat(p.prefillInBatch()).isFalse();
+  }
+
+  @Test
   void should_find_the_slots_from_ttft_alone_when_the_server_reports_no_queue_time() {
     List<RequestRecord> records = sweep(() -> new SyntheticServer(2, 1000, 50, 0.1).reportQueue(false)
         .prompts(40, 80, 160).outputs(10, 20, 30), 20, 1, 2, 4);

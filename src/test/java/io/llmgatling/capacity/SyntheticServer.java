@@ -25,6 +25,9 @@ public final class SyntheticServer {
   private final double decode;
   private final double slowdown;
   private boolean reportQueue = true;
+  private boolean inBatch;
+  private double promptFreeAt = Double.NEGATIVE_INFINITY;
+  private double booked;
   private int[] prompts = {100};
   private int[] outputs = {20};
 
@@ -44,6 +47,7 @@ public final class SyntheticServer {
     int out;
     int emitted;
     int user = -1;
+    double stallSeen;
   }
 
   public SyntheticServer(int slots, double prefillTokensPerSec, double decode, double slowdown) {
@@ -55,6 +59,12 @@ public final class SyntheticServer {
 
   public SyntheticServer reportQueue(boolean v) {
     reportQueue = v;
+    return this;
+  }
+
+  /** Prompts share the decode batch (the simulator's {@code prefillInBatch}): one at a time, decoders wait. */
+  public SyntheticServer inBatch(boolean v) {
+    inBatch = v;
     return this;
   }
 
@@ -115,7 +125,7 @@ public final class SyntheticServer {
         }
         r.emitted++;
         if (r.emitted < r.out) {
-          events.add(new double[] {t + interval(), 1, e[2]});
+          events.add(new double[] {t + interval() + stall(r), 1, e[2]});
         } else {
           r.last = t;
           holders--;
@@ -136,8 +146,25 @@ public final class SyntheticServer {
       r.grant = t;
       holders++;
       double prefill = r.prompt * 1000.0 / prefillTokensPerSec;
-      events.add(new double[] {t + prefill + interval(), 1, i});
+      double prefillEnd = t + prefill;
+      if (inBatch) {
+        prefillEnd = Math.max(t, promptFreeAt) + prefill;
+        promptFreeAt = prefillEnd;
+        booked += prefill;
+        r.stallSeen = booked;
+      }
+      events.add(new double[] {prefillEnd + interval(), 1, i});
     }
+  }
+
+  /** Prompt time booked since the stream's previous token (in-batch prompts hold the decoders back). */
+  private double stall(Req r) {
+    if (!inBatch) {
+      return 0;
+    }
+    double s = booked - r.stallSeen;
+    r.stallSeen = booked;
+    return s;
   }
 
   private void finish(Req r) {

@@ -95,6 +95,21 @@ class CapacityCommandsTest {
   }
 
   @Test
+  void should_write_the_servers_slots_tokenizer_and_answer_length_into_the_profile() throws IOException {
+    Path run = twoSlotRun(); // every answer runs to its 20-token limit
+
+    String[] result = cli("calibrate", run.toString(), "--name", "box", "--out", tmp.resolve("uf").toString(),
+        "--slots", "3", "--chars-per-token", "1.5");
+
+    assertThat(result[0]).as(result[2]).isEqualTo("0");
+    SimulatorConfig config = SimulatorConfig.fromFile(tmp.resolve("uf/simulator-box.json"), null);
+    assertThat(config.slots()).isEqualTo(3);
+    assertThat(config.charsPerToken()).isEqualTo(1.5);
+    assertThat(config.minOutputTokens()).isEqualTo(20);
+    assertThat(config.maxOutputTokens()).isGreaterThanOrEqualTo(20);
+  }
+
+  @Test
   void should_refuse_bad_input_in_one_line_with_exit_code_2() throws IOException {
     Path run = twoSlotRun();
     Path empty = Files.createDirectories(tmp.resolve("empty"));

@@ -22,6 +22,16 @@ class PerformanceModelTest {
   }
 
   @Test
+  void should_add_the_models_fixed_prompt_cost_to_every_prefill() {
+    ModelSpec withOverhead = new ModelSpec("m:1b", "llm", 3000, 100, 0.1, 4096, 0, null, null, null, 1, null, null,
+        120.0);
+
+    assertThat(PerformanceModel.prefillNanos(withOverhead, 3000, false)).isEqualTo(1_120_000_000L);
+    assertThat(PerformanceModel.prefillNanos(withOverhead, 0, false)).isEqualTo(120_000_000L);
+    assertThat(PerformanceModel.prefillNanos(withOverhead, 3000, true)).isZero();
+  }
+
+  @Test
   void should_decode_at_the_single_stream_rate_alone() {
     assertThat(PerformanceModel.decodeIntervalNanos(model, 1, false)).isEqualTo(10_000_000L);
   }

@@ -71,6 +71,18 @@ class SimulatorConfigTest {
   }
 
   @Test
+  void should_read_prompts_in_the_decode_batch_only_when_a_model_says_so() {
+    SimulatorConfig c = SimulatorConfig.fromJson("{\"models\":[{\"name\":\"a\",\"prefillTokensPerSec\":400,"
+        + "\"decodeTokensPerSec\":90,\"batchSlowdown\":1,\"contextLength\":4096,\"prefillInBatch\":true},"
+        + "{\"name\":\"b\",\"prefillTokensPerSec\":400,\"decodeTokensPerSec\":90,\"contextLength\":4096}]}", null);
+
+    assertThat(c.model("a").prefillSharesBatch()).isTrue();
+    assertThat(c.model("b").prefillSharesBatch()).isFalse();
+    assertThat(SimulatorConfig.defaults().models()).noneMatch(ModelSpec::prefillSharesBatch);
+    assertThat(SimulatorConfig.fromJson(c.toJson(), null)).isEqualTo(c);
+  }
+
+  @Test
   void should_read_the_example_in_user_files() {
     assertThat(SimulatorConfig.fromFile(Path.of("user-files/simulator.json"), null).seed()).isEqualTo(42);
   }

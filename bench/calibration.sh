@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Calibrated simulator vs the real llama.cpp engine (issue 13 item 4): closed-loop runs at 1, 2, 4 and 8 concurrent
+# streams against the real engine (bench/real-engine.sh's benchmark model), `calibrate` on those runs, then the
+# SAME closed-loop workload against the embedded simulator playing the written profile; prints, per concurrency,
+# real vs simulator throughput (req/s, output tok/s), TTFT p50 and ITL p50 with the relative error of each.
+#
+#   bench/calibration.sh [USERS...]        default 1 2 4 8
+#
+# Environment: SLOTS (4), LAYERS (8), DIM (512), ENGINE_ARGS (more engine options, e.g. "--threads 2"),
+# DURATION (30s), MAX_TOKENS (128), MIX (chat), OUT (bench/results/calibration-<time>),
+# REAL (a previous OUT folder: reuse its real-engine runs instead of running the engine again),
+# BENCH_SKIP_BUILD (non-empty: use target/ as built).
+# Results: OUT/table.txt (the table), OUT/simulator-calibrated.json (the profile), OUT/real-N and OUT/sim-N (runs,
+# results/<run>/summary.json per folder), OUT/calibrate.txt (the fit); the load average before each run in the table.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+USERS=("$@")
+[[ ${#USERS[@]} -eq 0 ]] && USERS=(1 2 4 8)
+SLOTS=${SLOTS:-4}
+LAYERS=${LAYERS:-8}
+DIM=${DIM:-512}
+DURATION=${DURATION:-30s}
+MAX_TOKENS=${MAX_TOKENS:-128}
+MIX=${MIX:-chat}
+OUT=${OUT:-bench/results/calibration-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$OUT"
+OUT=$(realpath "$OUT")
+
+CP_FILE=target/real-engine-classpath.txt
+if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+  mvn -q test-compile
+  mvn -q dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test >/dev/null
+fi
+ENGINE_CP="target/test-classes:target/classes:$(cat "$CP_FILE")"
+load() { cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/'; }
+
+# one closed-loop run: $1 = label (real-N or sim-N), $2 = users, rest = extra -D options
+run() {
+  local label=$1 n=$2
+  shift 2
+  load > "$OUT/$label.load"
+  mvn -q gatling:test -Dllm.model="$MODEL" -Dllm.mix="$MIX" -Dllm.profile=closed -Dllm.users="$n" \
+    -Dllm.rampUp=0s -Dllm.duration="$DURATION" -Dllm.maxTokens="$MAX_TOKENS" -Dllm.slo=none -Dllm.progress=0 \
+    -Dllm.results="$OUT/$label" "$@" > "$OUT/$label.log" 2>&1 \
+    || { echo "run $label failed, see $OUT/$label.log" >&2; exit 1; }
+  echo "$label done (load before: $(cat "$OUT/$label.load"))"
+}
+
+if [[ -n "${REAL:-}" ]]; then
+  REAL=$(realpath "$REAL")
+  for N in "${USERS[@]}"; do
+    rm -rf "$OUT/real-$N"
+    cp -r "$REAL/real-$N" "$OUT/real-$N"
+    cp "$REAL/real-$N.load" "$OUT/real-$N.load"
+  done
+  MODEL=$(cat "$REAL/model.txt")
+  cp "$REAL/model.txt" "$OUT/model.txt"
+else
+  java -Xmx256m -cp "$ENGINE_CP" io.llmgatling.realengine.RealEngine --port 0 --slots "$SLOTS" \
+    --layers "$LAYERS" --dim "$DIM" --f16 ${ENGINE_ARGS:-} > "$OUT/engine.log" 2>&1 &
+  ENGINE_PID=$!
+  stop_engine() {
+    kill "$ENGINE_PID" 2>/dev/null || return 0
+    for _ in $(seq 1 50); do kill -0 "$ENGINE_PID" 2>/dev/null || return 0; sleep 0.1; done
+    kill -9 "$ENGINE_PID" 2>/dev/null || true
+  }
+  trap stop_engine EXIT
+  LINE=""
+  for _ in $(seq 1 600); do
+    LINE=$(grep -m1 -o 'llm-gatling engine listening on .*' "$OUT/engine.log" || true)
+    [[ -n "$LINE" ]] && break
+    kill -0 "$ENGINE_PID" 2>/dev/null || { echo "engine died:" >&2; tail -20 "$OUT/engine.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  [[ -n "$LINE" ]] || { echo "engine did not start in 120 s" >&2; exit 1; }
+  BASE_URL=$(sed -E 's/.*listening on (http:[^ ]+).*/\1/' <<<"$LINE")
+  MODEL=$(sed -E 's/.* model=([^ ]+).*/\1/' <<<"$LINE")
+  echo "$MODEL" > "$OUT/model.txt"
+  echo "$LINE"
+  for N in "${USERS[@]}"; do
+    run "real-$N" "$N" -Dllm.target=llamacpp -Dllm.baseUrl="$BASE_URL"
+  done
+  stop_engine  # the simulator runs get the CPU to themselves, as the engine had it
+  trap - EXIT
+fi
+
+REAL_RUNS=()
+for N in "${USERS[@]}"; do REAL_RUNS+=("$(ls -d "$OUT/real-$N"/*/ | head -1)"); done
+calibrate() {
+  java -cp "$ENGINE_CP" io.llmgatling.cli.LlmGatlingCli calibrate "${REAL_RUNS[@]}" --out "$OUT" --slots "$SLOTS" "$@"
+}
+# The server's tokenizer: the records carry its prompt token counts, not the prompts, so a short probe sends the same
+# workload (the same prompts in the same order, as long as the 1-stream run) to the simulator, and the prompt tokens
+# of the same request ids give
+# the map: server tokens = offset + simulator tokens (4 characters a token) x k, i.e. charsPerToken = 4 / k.
+calibrate --name probe > "$OUT/probe-calibrate.txt"
+run probe 1 -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-probe.json"
+read -r CPT OFFSET < <(node - "$OUT" "${USERS[0]}" <<'EOF'
+const fs = require('fs');
+const [out, n] = process.argv.slice(2);
+const records = (label) => {
+  const dir = fs.readdirSync(`${out}/${label}`).find((d) => fs.existsSync(`${out}/${label}/${d}/requests.jsonl`));
+  return fs.readFileSync(`${out}/${label}/${dir}/requests.jsonl`, 'utf8').trim().split('\n').map(JSON.parse);
+};
+const real = new Map(records(`real-${n}`).filter((r) => r.promptTokens != null).map((r) => [r.id, r.promptTokens]));
+const pts = records('probe').filter((r) => real.has(r.id) && r.promptTokens != null)
+  .map((r) => [r.promptTokens, real.get(r.id)]);
+const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
+const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+let sxx = 0;
+let sxy = 0;
+for (const [x, y] of pts) { sxx += (x - mx) ** 2; sxy += (x - mx) * (y - my); }
+let k = sxx > 0 ? sxy / sxx : my / mx;
+let a = my - k * mx;
+if (!(k > 0) || a < 0) { k = my / mx; a = 0; }
+console.log((4 / k).toFixed(3), a.toFixed(1));
+EOF
+)
+echo "tokenizer probe: charsPerToken $CPT, prompt token offset $OFFSET (server tokens = offset + characters / charsPerToken)" \
+  | tee "$OUT/tokenizer.txt"
+calibrate --name calibrated --chars-per-token "$CPT" --prompt-token-offset "$OFFSET" | tee "$OUT/calibrate.txt"
+
+for N in "${USERS[@]}"; do
+  run "sim-$N" "$N" -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-calibrated.json"
+done
+
+node - "$OUT" "${USERS[@]}" <<'EOF' | tee "$OUT/table.txt"
+const fs = require('fs');
+const [out, ...users] = process.argv.slice(2);
+const summary = (label) => {
+  const dir = fs.readdirSync(`${out}/${label}`).find((d) => fs.existsSync(`${out}/${label}/${d}/summary.json`));
+  return JSON.parse(fs.readFileSync(`${out}/${label}/${dir}/summary.json`, 'utf8')).all;
+};
+const figures = (s) => [s.requestsPerSec, s.outputTokensPerSec, s.ttftMs.p50, s.itlMs.p50];
+const names = ['req/s', 'out tok/s', 'TTFT p50 ms', 'ITL p50 ms'];
+const f = (v, d) => (v == null ? '-' : v.toFixed(d));
+const err = (sim, real) => (real ? (100 * (sim - real) / real) : NaN);
+const header = ['streams', ...names.flatMap((n) => [`${n} real`, 'sim', 'err %']), 'KO real/sim', 'load real', 'load sim'];
+console.log(`| ${header.join(' | ')} |`);
+console.log(`|${header.map(() => '---').join('|')}|`);
+let worst = 0;
+for (const n of users) {
+  const real = summary(`real-${n}`);
+  const sim = summary(`sim-${n}`);
+  const r = figures(real);
+  const s = figures(sim);
+  const cells = [n];
+  r.forEach((rv, i) => {
+    const e = err(s[i], rv);
+    worst = Math.max(worst, Math.abs(e));
+    const d = i < 1 ? 2 : 1;
+    cells.push(f(rv, d), f(s[i], d), `${e >= 0 ? '+' : ''}${e.toFixed(1)}`);
+  });
+  const ld = (l) => fs.readFileSync(`${out}/${l}-${n}.load`, 'utf8').trim();
+  cells.push(`${real.ko}/${sim.ko}`, ld('real'), ld('sim'));
+  console.log(`| ${cells.join(' | ')} |`);
+}
+console.log(`worst relative error: ${worst.toFixed(1)} % (goal: within 15 %)`);
+EOF
+echo "runs, profile and table in $OUT"
