@@ -41,27 +41,8 @@ MIX=${MIX:-chat}
 OUT=${OUT:-bench/results/real-engine-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 
-java -Xmx256m -cp "$ENGINE_CP" io.llmgatling.realengine.RealEngine --port 0 --slots "$SLOTS" \
-  --layers "$LAYERS" --dim "$DIM" --f16 ${ENGINE_ARGS:-} > "$OUT/engine.log" 2>&1 &
-ENGINE_PID=$!
-stop_engine() {
-  kill "$ENGINE_PID" 2>/dev/null || return 0
-  for _ in $(seq 1 50); do kill -0 "$ENGINE_PID" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$ENGINE_PID" 2>/dev/null || true
-}
-trap stop_engine EXIT
-
-LINE=""
-for _ in $(seq 1 600); do
-  LINE=$(grep -m1 -o 'llm-gatling engine listening on .*' "$OUT/engine.log" || true)
-  [[ -n "$LINE" ]] && break
-  kill -0 "$ENGINE_PID" 2>/dev/null || { echo "engine died:" >&2; tail -20 "$OUT/engine.log" >&2; exit 1; }
-  sleep 0.2
-done
-[[ -n "$LINE" ]] || { echo "engine did not start in 120 s" >&2; exit 1; }
-BASE_URL=$(sed -E 's/.*listening on (http:[^ ]+).*/\1/' <<<"$LINE")
-MODEL=$(sed -E 's/.* model=([^ ]+).*/\1/' <<<"$LINE")
-echo "$LINE"
+source bench/engine-lib.sh
+start_engine
 
 predicted() { curl -sf "$BASE_URL/metrics" | awk '$1=="llamacpp:tokens_predicted_total"{print $2}'; }
 
