@@ -36,6 +36,7 @@ final class RunAggregator {
   private final Map<String, GroupAggregator> models = new TreeMap<>();
   private final List<GroupAggregator> steps = new ArrayList<>();
   private final TimeSeriesAggregator series;
+  private final ErrorSamples errorSamples = new ErrorSamples();
   private final MetricRecorder chunkGaps = new MetricRecorder(3, 1000);
   private final MetricRecorder outputTokens = new MetricRecorder(3, 1);
   private final Map<String, MetricRecorder> server = new LinkedHashMap<>();
@@ -108,6 +109,7 @@ final class RunAggregator {
       capacityRecords.add(r);
     }
     series.add(r);
+    errorSamples.add(r);
     firstMs = Math.min(firstMs, r.intendedAtMs());
     lastMs = Math.max(lastMs, (long) Math.ceil(end));
     if (r.ok()) {
@@ -161,7 +163,8 @@ final class RunAggregator {
         new Summary.Run(meta.id(), meta.simulation(), Instant.ofEpochMilli(startMs).toString(),
             Instant.ofEpochMilli(endMs).toString(), durationSec, meta.shard()),
         new Summary.Target(meta.api(), meta.baseUrl(), meta.models()),
-        allStats, taskStats, modelStats, verdicts, passed, capacity, readResources(runDir));
+        allStats, taskStats, modelStats, verdicts, passed, capacity, readResources(runDir),
+        errorSamples.toSamples());
 
     Map<String, MetricRecorder.Distribution> distributions = new LinkedHashMap<>();
     distributions.put("ttftMs", all.ttft.distribution(20, 0.01));

@@ -16,15 +16,16 @@ import java.util.Map;
 
 /**
  * {@code results/<run>/summary.json}: the schema of the SPEC ("summary.json"), times in milliseconds,
- * rates per second. {@code partial}, {@code capacity} and {@code resources} appear only when they apply.
+ * rates per second. {@code partial}, {@code capacity} and {@code resources} appear only when they apply;
+ * {@code errorSamples} (per error cause, its most frequent server messages) is empty when nothing failed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"schema", "partial", "run", "target", "all", "tasks", "models", "slo", "passed", "capacity",
-    "resources"})
+    "resources", "errorSamples"})
 public record Summary(int schema, Boolean partial, Run run, Target target, Stats all, Map<String, Stats> tasks,
                       Map<String, Stats> models, List<SloResult> slo, boolean passed, Capacity capacity,
-                      Resources resources) {
+                      Resources resources, Map<String, List<ErrorSample>> errorSamples) {
 
   /** The schema version written by this code. */
   public static final int SCHEMA = 1;
@@ -39,6 +40,15 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
   @JsonInclude(JsonInclude.Include.ALWAYS)
   @JsonPropertyOrder({"id", "simulation", "start", "end", "durationSec", "shard"})
   public record Run(String id, String simulation, String start, String end, double durationSec, String shard) {
+  }
+
+  /**
+   * One distinct server message of an error cause ({@code errorSamples}): how often it came, from which task and
+   * model, first and last seen (ISO-8601 instants of the requests' intended start).
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"message", "count", "task", "model", "first", "last"})
+  public record ErrorSample(String message, long count, String task, String model, String first, String last) {
   }
 
   /** The server under test; {@code baseUrl} never carries credentials. */

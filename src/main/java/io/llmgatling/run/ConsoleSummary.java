@@ -36,6 +36,13 @@ final class ConsoleSummary {
       StringBuilder sb = new StringBuilder("errors by cause:");
       errors.fields().forEachRemaining(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue()));
       out.println(sb);
+      // why: the server's own words, most frequent first (a cause count alone, "http_400 18", says nothing)
+      summary.path("errorSamples").fields().forEachRemaining(cause -> {
+        for (JsonNode sample : cause.getValue()) {
+          out.printf("  %-15s %6d x %s%s%n", cause.getKey(), sample.path("count").asLong(),
+              abbreviate(sample.path("message").asText(), 120), where(sample));
+        }
+      });
     }
     long resent = all.path("staleRetries").asLong(0);
     if (resent > 0) {
@@ -67,6 +74,20 @@ final class ConsoleSummary {
     }
     out.println("LLM report: " + dir.resolve("index.html").toAbsolutePath());
     out.println(RULE);
+  }
+
+  private static String where(JsonNode sample) {
+    String task = sample.path("task").isTextual() ? sample.path("task").asText() : null;
+    String model = sample.path("model").isTextual() ? sample.path("model").asText() : null;
+    if (task == null && model == null) {
+      return "";
+    }
+    return " (" + (task == null ? "" : "task " + task) + (task != null && model != null ? ", " : "")
+        + (model == null ? "" : "model " + model) + ")";
+  }
+
+  private static String abbreviate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
   }
 
   private static String number(JsonNode value) {

@@ -359,6 +359,17 @@
       table(errors, ['cause', 'requests', 'share of all requests'], causes.map(function (c) {
         return [c, num(summary.all.errors[c], 0), pct(summary.all.errors[c] * 100 / summary.all.requests)];
       }));
+      var samples = summary.errorSamples || {};
+      var rows = [];
+      Object.keys(samples).forEach(function (c) {
+        samples[c].forEach(function (s) {
+          rows.push([c, s.message, num(s.count, 0), s.task || '', s.model || '', s.first, s.last]);
+        });
+      });
+      if (rows.length > 0) {
+        add(errors, 'h3', null, 'What the server said (most frequent messages per cause)');
+        table(errors, ['cause', 'message', 'requests', 'task', 'model', 'first', 'last'], rows);
+      }
     }
     if (summary.all.staleRetries > 0) {
       var byTask = Object.keys(summary.tasks || {}).filter(function (t) { return summary.tasks[t].staleRetries > 0; })

@@ -142,7 +142,7 @@ class LlmReportTest {
 
     JsonNode root = Json.MAPPER.readTree(runDir.resolve("summary.json").toFile());
     assertThat(fieldNames(root)).containsExactlyInAnyOrder("schema", "run", "target", "all", "tasks", "models",
-        "slo", "passed");
+        "slo", "passed", "errorSamples");
     assertThat(root.get("schema").asInt()).isEqualTo(1);
     assertThat(fieldNames(root.get("run")))
         .containsExactlyInAnyOrder("id", "simulation", "start", "end", "durationSec", "shard");
