@@ -3,6 +3,7 @@ package io.llmgatling.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.json.Json;
 import io.llmgatling.workload.Slo;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -2,11 +2,11 @@ package io.llmgatling.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgatling.engine.gatling.RecordSinks;
 import io.llmgatling.engine.record.RecordSink;
 import io.llmgatling.engine.record.RequestJournal;
 import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.json.Json;
 import io.llmgatling.report.LlmReport;
 import io.llmgatling.report.LoadStep;
 import io.llmgatling.report.RunMeta;
@@ -56,7 +56,7 @@ public final class LlmRun implements RecordSink {
                          Path resultsRoot) {
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static volatile LlmRun current;
 
   private final Settings settings;
@@ -252,7 +252,7 @@ public final class LlmRun implements RecordSink {
         settings.api(), settings.baseUrl(), settings.models(), settings.slos().stream().map(Slo::expr).toList(),
         settings.profile(), steps(), partial, "gatling/index.html", settings.workload());
     try {
-      JSON.writeValue(dir.resolve("run.json").toFile(), meta);
+      Json.PRETTY.writeValue(dir.resolve("run.json").toFile(), meta);
       LlmReport.generate(dir, meta, settings.slos());
       JsonNode summary = readSummary();
       passed = summary.path("passed").asBoolean(false);

@@ -2,6 +2,7 @@ package io.llmgatling.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.json.Json;
 import io.llmgatling.workload.ConfigException;
 import io.llmgatling.workload.Keys;
 import java.io.BufferedWriter;
@@ -37,7 +38,7 @@ public final class ProcessMonitor implements AutoCloseable {
   /** The file the report reads. */
   public static final String FILE_NAME = "resources.jsonl";
   private static final double TICKS_PER_SECOND = 100;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final long pid;
   private final Path procDir;

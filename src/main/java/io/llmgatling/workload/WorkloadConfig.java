@@ -1,13 +1,12 @@
 package io.llmgatling.workload;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
+import io.llmgatling.json.Json;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -364,7 +363,7 @@ public record WorkloadConfig(
    */
   static JsonNode optionValue(String text) {
     try {
-      JsonNode parsed = OPTION_JSON.readTree(text);
+      JsonNode parsed = Json.MAPPER.readTree(text);
       if (parsed != null && !parsed.isMissingNode()) {
         return parsed;
       }
@@ -373,9 +372,6 @@ public record WorkloadConfig(
     }
     return TextNode.valueOf(text);
   }
-
-  private static final ObjectMapper OPTION_JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Levenshtein distance, for suggesting the key the user meant. */
   static int editDistance(String a, String b) {
