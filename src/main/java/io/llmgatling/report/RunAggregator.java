@@ -2,6 +2,7 @@ package io.llmgatling.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.llmgatling.capacity.Pct;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.json.Json;
 import io.llmgatling.workload.Slo;

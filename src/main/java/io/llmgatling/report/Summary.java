@@ -6,6 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgatling.capacity.Pct;
+import io.llmgatling.capacity.ServerModel;
 import io.llmgatling.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
