@@ -27,8 +27,9 @@ import java.util.stream.Collectors;
 
 /**
  * Everything a run needs to know, resolved from the workload file in {@code user-files/} and the
- * {@code llm.*} system properties ({@code -D} wins), validated before any load is sent. Every key, its
- * default and accepted values are documented in {@code docs/workload.md}.
+ * {@code llm.*} system properties ({@code -D} wins), validated before any load is sent. Every key is declared
+ * once in {@link Keys} (name, parser, default, docs row) and read here through that declaration;
+ * {@code docs/workload.md} lists them as declared.
  *
  * @param target             the kind of server
  * @param api                the wire API spoken
@@ -113,18 +114,9 @@ public record WorkloadConfig(
    * @throws ConfigException with one line naming the key and what it accepts
    */
   public static WorkloadConfig load(Map<String, String> properties, Path userFilesDir) {
-    return load(properties, userFilesDir, Set.of());
-  }
-
-  /**
-   * As {@link #load(Map, Path)}, accepting besides the documented keys {@code otherKnownKeys}: keys other
-   * parts of the tool read themselves, which must not be reported as unknown.
-   */
-  public static WorkloadConfig load(Map<String, String> properties, Path userFilesDir, Set<String> otherKnownKeys) {
     Path userFiles = userFilesDir == null ? Path.of("user-files") : userFilesDir;
     Map<String, String> given = llmKeys(properties);
     Set<String> known = new LinkedHashSet<>(Keys.singleNames());
-    known.addAll(otherKnownKeys);
     given.keySet().forEach(key -> checkKnown(key, known));
 
     Path workloadFile = workloadFile(given.get(Keys.WORKLOAD.name()), userFiles);
@@ -314,7 +306,7 @@ public record WorkloadConfig(
       optionKey(key);
       return;
     }
-    for (String prefix : List.of(Keys.TASK_PROMPTS.prefix(), Keys.TASK_MAX_TOKENS.prefix(), Keys.TASK_STREAM.prefix())) {
+    for (String prefix : taskFamilyPrefixes()) {
       if (key.startsWith(prefix) && key.length() > prefix.length()) {
         String task = key.substring(prefix.length());
         if (Tasks.find(task).isEmpty()) {
@@ -324,16 +316,19 @@ public record WorkloadConfig(
       }
     }
     List<String> candidates = new ArrayList<>(known);
-    Tasks.all().forEach(task -> {
-      candidates.add(Keys.TASK_PROMPTS.prefix() + task.name());
-      candidates.add(Keys.TASK_MAX_TOKENS.prefix() + task.name());
-    });
+    Tasks.all().forEach(task -> taskFamilyPrefixes().forEach(prefix -> candidates.add(prefix + task.name())));
     String closest = candidates.stream()
         .min(Comparator.comparingInt(candidate -> editDistance(key.toLowerCase(Locale.ROOT),
             candidate.toLowerCase(Locale.ROOT))))
         .orElse(Keys.TARGET.name());
     throw ConfigException.forKey(key, "unknown key, did you mean " + closest
         + "? (every key is listed in docs/workload.md)");
+  }
+
+  /** The prefixes of the declared per-task families, {@code llm.maxTokens.} for {@code llm.maxTokens.<task>}. */
+  private static List<String> taskFamilyPrefixes() {
+    return Keys.ALL.stream().filter(key -> key.isFamily() && key.name().endsWith(".<task>")).map(ConfigKey::prefix)
+        .toList();
   }
 
   /**

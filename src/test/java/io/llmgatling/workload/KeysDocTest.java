@@ -43,6 +43,24 @@ class KeysDocTest {
   }
 
   @Test
+  void should_name_only_declared_keys_anywhere_in_the_readme_and_docs() throws IOException {
+    Pattern named = Pattern.compile("(?:-D|`)(llm\\.[A-Za-z0-9_.<>-]+)");
+    List<Path> pages = new java.util.ArrayList<>(List.of(Path.of("README.md")));
+    try (var docs = Files.list(Path.of("docs"))) {
+      docs.filter(page -> page.toString().endsWith(".md")).forEach(pages::add);
+    }
+
+    for (Path page : pages) {
+      Matcher key = named.matcher(Files.readString(page));
+      while (key.find()) {
+        String name = key.group(1);
+        assertThat(Keys.ALL).as("%s names %s", page, name).anyMatch(declared -> declared.name().equals(name)
+            || declared.isFamily() && name.startsWith(declared.prefix()) && name.length() > declared.prefix().length());
+      }
+    }
+  }
+
+  @Test
   void should_declare_each_key_once() {
     assertThat(Keys.ALL).extracting(ConfigKey::name).doesNotHaveDuplicates();
   }
