@@ -7,10 +7,9 @@ import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
-import io.llmgatling.engine.gatling.LlmAction;
 import io.llmgatling.javaapi.LlmActionBuilder;
-import io.llmgatling.javaapi.LlmInjection;
-import io.llmgatling.javaapi.LlmSimulation;
+import io.llmgatling.harness.LlmInjection;
+import io.llmgatling.harness.LlmSimulation;
 import io.llmgatling.run.ArrivalClock;
 import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.PromptSet;
@@ -53,7 +52,7 @@ public class MultiTaskSimulation extends LlmSimulation {
         }
         ArrivalClock clock = new ArrivalClock(arrivals);
         populations.add(scenario
-            .exec(session -> session.set(LlmAction.INTENDED_START_KEY, clock.plannedStart(System.nanoTime())))
+            .exec(session -> withIntendedStart(session, clock.plannedStart(System.nanoTime())))
             .exec(visit)
             .injectOpen(LlmInjection.open(arrivals)));
       }

@@ -4,8 +4,8 @@ import static io.gatling.javaapi.core.CoreDsl.*;
 import static io.llmgatling.javaapi.LlmDsl.*;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.llmgatling.javaapi.LlmInjection;
-import io.llmgatling.javaapi.LlmSimulation;
+import io.llmgatling.harness.LlmInjection;
+import io.llmgatling.harness.LlmSimulation;
 import io.llmgatling.workload.ConfigException;
 import io.llmgatling.workload.Tasks;
 import java.util.List;

@@ -4,8 +4,8 @@ import static io.gatling.javaapi.core.CoreDsl.*;
 import static io.llmgatling.javaapi.LlmDsl.*;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.llmgatling.javaapi.LlmInjection;
-import io.llmgatling.javaapi.LlmSimulation;
+import io.llmgatling.harness.LlmInjection;
+import io.llmgatling.harness.LlmSimulation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

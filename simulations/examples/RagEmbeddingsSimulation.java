@@ -5,8 +5,8 @@ import static io.llmgatling.javaapi.LlmDsl.*;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
-import io.llmgatling.javaapi.LlmInjection;
-import io.llmgatling.javaapi.LlmSimulation;
+import io.llmgatling.harness.LlmInjection;
+import io.llmgatling.harness.LlmSimulation;
 import io.llmgatling.workload.Tasks;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package io.llmgatling.capacity;
 
 import io.llmgatling.engine.record.RequestRecord;
-import io.llmgatling.report.ServerModel;
 import io.llmgatling.workload.Slo;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,8 +1,6 @@
 package io.llmgatling.capacity;
 
 import io.llmgatling.engine.record.RequestRecord;
-import io.llmgatling.report.Pct;
-import io.llmgatling.report.ServerModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

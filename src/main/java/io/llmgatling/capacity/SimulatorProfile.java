@@ -3,6 +3,7 @@ package io.llmgatling.capacity;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.json.Json;
 import io.llmgatling.simulator.SimulatorConfig;
 import java.util.Arrays;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.List;
  * and left out; a larger one is the server's own and written as {@code prefillOverheadMs}.
  */
 public final class SimulatorProfile {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   /** Prefill rate written when the runs' prefill was too short to measure: effectively instant. */
   static final double INSTANT_PREFILL = 1_000_000;
   /**

@@ -1,10 +1,10 @@
 package io.llmgatling.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgatling.capacity.CapacityAnalysis;
 import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.json.Json;
 import io.llmgatling.report.Summary;
 import io.llmgatling.workload.Slo;
 import java.io.BufferedReader;
@@ -17,8 +17,7 @@ import java.util.List;
 
 /** A finished run's requests and SLOs, read for the model fit ({@code whatif}, {@code calibrate}). */
 final class RunRecords {
-  static final ObjectMapper JSON = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  static final ObjectMapper JSON = Json.MAPPER;
 
   private RunRecords() {
   }

@@ -2,6 +2,7 @@ package io.llmgatling.javaapi;
 
 import io.gatling.javaapi.core.Session;
 import io.llmgatling.engine.check.ResultCheck;
+import io.llmgatling.engine.gatling.LlmAction;
 import io.llmgatling.engine.gatling.LlmProtocol;
 import java.util.function.Function;
 
@@ -119,5 +120,29 @@ public final class LlmDsl {
    */
   public static LlmCheck dimensions() {
     return new LlmCheck(ResultCheck.dimensions());
+  }
+
+  /**
+   * Stamps when this user's next LLM request was meant to start, so that its client delay (sent − intended start)
+   * counts the time the injector was late: set it where the arrival was planned (an open-model schedule, an
+   * admission gate), before the request. The request consumes the stamp; without one, the intended start is when
+   * the user reaches the request.
+   *
+   * @param session        the virtual user's session
+   * @param intendedNanos  the intended start on {@link System#nanoTime()}'s clock
+   * @return the session with the stamp
+   */
+  public static Session withIntendedStart(Session session, long intendedNanos) {
+    return session.set(LlmAction.INTENDED_START_KEY, intendedNanos);
+  }
+
+  /**
+   * The intended start stamped by {@link #withIntendedStart}, not yet consumed by a request.
+   *
+   * @param session the virtual user's session
+   * @return the stamp on {@link System#nanoTime()}'s clock, or null when there is none
+   */
+  public static Long intendedStart(Session session) {
+    return session.contains(LlmAction.INTENDED_START_KEY) ? session.getLong(LlmAction.INTENDED_START_KEY) : null;
   }
 }

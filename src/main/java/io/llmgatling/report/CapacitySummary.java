@@ -1,6 +1,7 @@
 package io.llmgatling.report;
 
 import io.llmgatling.capacity.CapacityAnalysis;
+import io.llmgatling.capacity.ServerModel;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.workload.Slo;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package io.llmgatling.report;
 
+import io.llmgatling.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.llmgatling.report;
 
+import io.llmgatling.capacity.Pct;
 import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;

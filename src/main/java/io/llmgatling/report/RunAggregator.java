@@ -2,7 +2,9 @@ package io.llmgatling.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import io.llmgatling.capacity.Pct;
 import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.json.Json;
 import io.llmgatling.workload.Slo;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package io.llmgatling.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.llmgatling.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public record RunMeta(String id, String simulation, long startEpochMs, long endE
   /** Writes {@code runDir/run.json}, creating the folder if needed. */
   public void write(Path runDir) throws IOException {
     Files.createDirectories(runDir);
-    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve(FILE_NAME).toFile(), this);
+    Json.PRETTY.writeValue(runDir.resolve(FILE_NAME).toFile(), this);
   }
 
   /** Run length in seconds (0 when the times are missing or reversed). */

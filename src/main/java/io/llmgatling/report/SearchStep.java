@@ -1,6 +1,7 @@
 package io.llmgatling.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.llmgatling.json.Json;
 import java.util.List;
 
 /**
@@ -91,7 +92,7 @@ public record SearchStep(long warmupStartMs, long startMs, long endMs, double of
 
     /** Writes {@code runDir/capacity.json}. */
     public void write(java.nio.file.Path runDir) throws java.io.IOException {
-      Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve(FILE_NAME).toFile(), this);
+      Json.PRETTY.writeValue(runDir.resolve(FILE_NAME).toFile(), this);
     }
 
     /** Reads {@code runDir/capacity.json}, or null when there is none. */

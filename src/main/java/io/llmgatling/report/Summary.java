@@ -6,6 +6,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgatling.capacity.Pct;
+import io.llmgatling.capacity.ServerModel;
+import io.llmgatling.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -186,6 +189,6 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
   /** Writes {@code runDir/summary.json} (pretty-printed). */
   public void write(Path runDir) throws IOException {
     Files.createDirectories(runDir);
-    Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve(FILE_NAME).toFile(), this);
+    Json.PRETTY.writeValue(runDir.resolve(FILE_NAME).toFile(), this);
   }
 }

@@ -2,11 +2,11 @@ package io.llmgatling.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.llmgatling.engine.gatling.RecordSinks;
 import io.llmgatling.engine.record.RecordSink;
 import io.llmgatling.engine.record.RequestJournal;
 import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.json.Json;
 import io.llmgatling.report.LlmReport;
 import io.llmgatling.report.LoadStep;
 import io.llmgatling.report.RunMeta;
@@ -46,17 +46,17 @@ public final class LlmRun implements RecordSink {
    * @param models      models used
    * @param slos        SLOs to evaluate at the end (run-wide and task-scoped)
    * @param profile     load profile name
-   * @param steps       planned steps (may be empty)
+   * @param steps       the profile's planned steps, from the injection's start (may be empty)
    * @param shard       "i/n"
    * @param workload    resolved settings, for compare warnings (no secrets)
    * @param resultsRoot usually {@code results}
    */
   public record Settings(String simulation, String api, String baseUrl, List<String> models, List<Slo> slos,
-                         String profile, List<PlannedStep> steps, String shard, Map<String, Object> workload,
+                         String profile, List<io.llmgatling.workload.LoadStep> steps, String shard, Map<String, Object> workload,
                          Path resultsRoot) {
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static volatile LlmRun current;
 
   private final Settings settings;
@@ -73,7 +73,6 @@ public final class LlmRun implements RecordSink {
   private final Object recordingLock = new Object();
   private boolean recording = true;
   private volatile Boolean passed;
-  private volatile String gatlingResultsDir;
   private volatile ProcessMonitor processMonitor;
   private volatile CapacitySearch capacitySearch;
   private volatile long lastRecordNanos = System.nanoTime();
@@ -252,7 +251,7 @@ public final class LlmRun implements RecordSink {
         settings.api(), settings.baseUrl(), settings.models(), settings.slos().stream().map(Slo::expr).toList(),
         settings.profile(), steps(), partial, "gatling/index.html", settings.workload());
     try {
-      JSON.writeValue(dir.resolve("run.json").toFile(), meta);
+      Json.PRETTY.writeValue(dir.resolve("run.json").toFile(), meta);
       LlmReport.generate(dir, meta, settings.slos());
       JsonNode summary = readSummary();
       passed = summary.path("passed").asBoolean(false);
@@ -289,8 +288,7 @@ public final class LlmRun implements RecordSink {
       return search.outcome().steps().stream().map(s -> new LoadStep(s.startMs(), s.endMs(), s.offeredPerSec(), 0))
           .toList();
     }
-    return settings.steps().stream().map(s -> new LoadStep(startEpochMs + Math.round(s.startSec() * 1000),
-        startEpochMs + Math.round(s.endSec() * 1000), s.rate(), s.users())).toList();
+    return settings.steps().stream().map(s -> LoadStep.placed(s, startEpochMs)).toList();
   }
 
   private JsonNode readSummary() {
@@ -299,15 +297,6 @@ public final class LlmRun implements RecordSink {
     } catch (IOException e) {
       return null;
     }
-  }
-
-  /**
-   * Remembers where Gatling writes its report (its {@code -rf} folder) so that the JVM-exit step can copy it.
-   *
-   * @param resultsDir Gatling's results folder, usually {@code target/gatling}
-   */
-  public void gatlingResultsDir(String resultsDir) {
-    this.gatlingResultsDir = resultsDir;
   }
 
   /**
@@ -330,8 +319,7 @@ public final class LlmRun implements RecordSink {
       console.println("llm-gatling: run interrupted; writing partial results");
       finish(true);
     }
-    GatlingReportCopy.copyNewest(gatlingResultsDir != null ? Path.of(gatlingResultsDir)
-        : launcherResultsFolder(System.getProperty("sun.java.command", "")), startEpochMs, dir.resolve("gatling"));
+    GatlingReportCopy.copyNewest(launcherResultsFolder(System.getProperty("sun.java.command", "")), startEpochMs, dir.resolve("gatling"));
     if (Boolean.FALSE.equals(passed) && !interrupted && ExitCode.isGatlingLauncher()) {
       // Gatling's launcher exits 0 when its own assertions pass; the plugin reads 2 as "assertions failed",
       // which is what a broken LLM SLO is. halt: we are the last word on this JVM's status.

@@ -2,8 +2,9 @@ package io.llmgatling.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.json.Json;
 import io.llmgatling.workload.ConfigException;
-import io.llmgatling.workload.WorkloadConfig;
+import io.llmgatling.workload.Keys;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +38,7 @@ public final class ProcessMonitor implements AutoCloseable {
   /** The file the report reads. */
   public static final String FILE_NAME = "resources.jsonl";
   private static final double TICKS_PER_SECOND = 100;
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final long pid;
   private final Path procDir;
@@ -69,11 +70,11 @@ public final class ProcessMonitor implements AutoCloseable {
    */
   public static void requireSampleable(long pid) {
     if (!Files.isDirectory(Path.of("/proc/self"))) {
-      throw ConfigException.forKey(WorkloadConfig.MONITOR_PID, "process sampling needs Linux /proc, not found here");
+      throw ConfigException.forKey(Keys.MONITOR_PID.name(), "process sampling needs Linux /proc, not found here");
     }
     Path dir = Path.of("/proc", Long.toString(pid));
     if (!Files.isReadable(dir.resolve("stat")) || !Files.isReadable(dir.resolve("status"))) {
-      throw ConfigException.forKey(WorkloadConfig.MONITOR_PID, "no process " + pid
+      throw ConfigException.forKey(Keys.MONITOR_PID.name(), "no process " + pid
           + " on this machine (is the server running? e.g. pgrep -f 'ollama serve')");
     }
   }

@@ -7,6 +7,7 @@ import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.client.ClientOptions;
 import io.llmgatling.engine.client.LlmClient;
 import io.llmgatling.engine.client.TlsTrust;
+import io.llmgatling.json.Json;
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -38,7 +39,7 @@ public final class ServerPreflight {
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
 

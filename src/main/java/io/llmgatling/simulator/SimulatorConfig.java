@@ -1,10 +1,10 @@
 package io.llmgatling.simulator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -96,8 +96,7 @@ public record SimulatorConfig(
   /** The profiles, in the order the help lists them. */
   public static final List<String> PROFILES = List.of("ollama", "lmstudio", "llamacpp");
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON = Json.STRICT;
 
   public SimulatorConfig {
     host = host == null || host.isBlank() ? "127.0.0.1" : host;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.json.Json;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -34,7 +35,7 @@ import java.util.regex.Pattern;
 
 /** Routes one HTTP request: catalog endpoints answer at once, generating ones become a {@link Generation}. */
 final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = Json.MAPPER;
   /** Ollama's exact answer when its queue is full (two spaces included). */
   static final String BUSY_MESSAGE = "server busy, please try again.  maximum pending requests exceeded";
   private static final Pattern GO_DURATION = Pattern.compile("(-?\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");

@@ -223,11 +223,6 @@ public sealed interface LoadProfile {
       return stairSteps(startRate, stepRate, steps, stepDuration);
     }
 
-    /** The rate of level {@code i} (0-based). */
-    public double rateOfStep(int i) {
-      return startRate + i * stepRate;
-    }
-
     @Override
     public String describe() {
       return "stairs " + perSecond(startRate) + " + " + perSecond(stepRate) + " x " + steps + " steps of "

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgatling.engine.Message;
+import io.llmgatling.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +54,7 @@ public final class PromptSet {
   /** Feeder key: {@code List<String>}, texts to embed ({@code batchSize} of them; the prompt alone otherwise). */
   public static final String INPUTS = "inputs";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /**
    * One prompt, normalised whatever the source format.

@@ -51,11 +51,6 @@ public record Slo(String expr, String task, String metric, String stat, boolean 
     }
   }
 
-  /** Whether the metric is a latency in milliseconds (ttft, itl, tpot, e2e, queue, clientDelay). */
-  public boolean timeMetric() {
-    return TIME_METRICS.containsValue(metric);
-  }
-
   /** Whether {@code actual} meets the objective. */
   public boolean isMetBy(double actual) {
     return lessThan ? actual < threshold : actual > threshold;

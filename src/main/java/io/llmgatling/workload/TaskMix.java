@@ -46,7 +46,7 @@ public record TaskMix(Map<String, Integer> weights) {
    */
   public static TaskMix parse(String text) {
     if (text == null || text.isBlank()) {
-      throw ConfigException.forKey(WorkloadConfig.MIX, "empty, expected name:weight,... with tasks "
+      throw ConfigException.forKey(Keys.MIX.name(), "empty, expected name:weight,... with tasks "
           + Tasks.names());
     }
     Map<String, Integer> weights = new LinkedHashMap<>();
@@ -57,24 +57,24 @@ public record TaskMix(Map<String, Integer> weights) {
       String[] nameAndWeight = part.split(":", -1);
       String name = nameAndWeight[0].trim();
       if (Tasks.find(name).isEmpty()) {
-        throw ConfigException.forKey(WorkloadConfig.MIX, "unknown task '" + name + "', expected one of: "
+        throw ConfigException.forKey(Keys.MIX.name(), "unknown task '" + name + "', expected one of: "
             + Tasks.names());
       }
       int weight = 1;
       if (nameAndWeight.length > 2 || (nameAndWeight.length == 2 && !nameAndWeight[1].trim().matches("\\d{1,6}"))) {
-        throw ConfigException.forKey(WorkloadConfig.MIX, "'" + part.trim()
+        throw ConfigException.forKey(Keys.MIX.name(), "'" + part.trim()
             + "' is not name:weight with a whole weight >= 0 (e.g. chat:60)");
       }
       if (nameAndWeight.length == 2) {
         weight = Integer.parseInt(nameAndWeight[1].trim());
       }
       if (weights.containsKey(name)) {
-        throw ConfigException.forKey(WorkloadConfig.MIX, "task '" + name + "' is listed twice");
+        throw ConfigException.forKey(Keys.MIX.name(), "task '" + name + "' is listed twice");
       }
       weights.put(name, weight);
     }
     if (weights.values().stream().noneMatch(w -> w > 0)) {
-      throw ConfigException.forKey(WorkloadConfig.MIX, "'" + text + "' has no task with a weight above 0");
+      throw ConfigException.forKey(Keys.MIX.name(), "'" + text + "' has no task with a weight above 0");
     }
     return new TaskMix(weights);
   }

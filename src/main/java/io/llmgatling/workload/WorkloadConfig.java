@@ -1,13 +1,12 @@
 package io.llmgatling.workload;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
+import io.llmgatling.json.Json;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -25,13 +23,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * Everything a run needs to know, resolved from the workload file in {@code user-files/} and the
- * {@code llm.*} system properties ({@code -D} wins), validated before any load is sent. Every key, its
- * default and accepted values are documented in {@code docs/workload.md}.
+ * {@code llm.*} system properties ({@code -D} wins), validated before any load is sent. Every key is declared
+ * once in {@link Keys} (name, parser, default, docs row) and read here through that declaration;
+ * {@code docs/workload.md} lists them as declared.
  *
  * @param target             the kind of server
  * @param api                the wire API spoken
@@ -84,77 +82,19 @@ public record WorkloadConfig(
     Path userFilesDir,
     Path workloadFile) {
 
-  public static final String TARGET = "llm.target";
-  public static final String API = "llm.api";
-  public static final String BASE_URL = "llm.baseUrl";
-  public static final String API_KEY = "llm.apiKey";
-  public static final String MODEL = "llm.model";
-  public static final String EMBEDDING_MODELS = "llm.embeddingModels";
-  public static final String MIX = "llm.mix";
-  public static final String PROFILE = "llm.profile";
-  public static final String RATE = "llm.rate";
-  public static final String USERS = "llm.users";
-  public static final String DURATION = "llm.duration";
-  public static final String RAMP_UP = "llm.rampUp";
-  public static final String RAMP_FROM = "llm.ramp.from";
-  public static final String STAIRS_STEP = "llm.stairs.step";
-  public static final String STAIRS_STEPS = "llm.stairs.steps";
-  public static final String STAIRS_STEP_DURATION = "llm.stairs.stepDuration";
-  public static final String CAPACITY_MAX_RATE = "llm.capacity.maxRate";
-  public static final String CAPACITY_PRECISION = "llm.capacity.precision";
-  public static final String CAPACITY_MIN_REQUESTS = "llm.capacity.minRequests";
-  public static final String CAPACITY_WINDOW = "llm.capacity.window";
-  public static final String CAPACITY_MAX_WINDOW = "llm.capacity.maxWindow";
-  public static final String MAX_TOKENS = "llm.maxTokens";
-  public static final String STREAM = "llm.stream";
-  public static final String SLO = "llm.slo";
-  public static final String SHARD = "llm.shard";
-  public static final String MONITOR_PID = "llm.monitor.pid";
-  public static final String SEED = "llm.seed";
-  public static final String WORKLOAD = "llm.workload";
-  public static final String INSECURE_TLS = "llm.insecureTls";
-  public static final String TIMEOUT_CONNECT = "llm.timeout.connect";
-  public static final String TIMEOUT_FIRST_TOKEN = "llm.timeout.firstToken";
-  public static final String TIMEOUT_IDLE = "llm.timeout.idle";
-  public static final String TIMEOUT_TOTAL = "llm.timeout.total";
-  public static final String EMBEDDINGS_BATCH = "llm.embeddings.batchSize";
-  /** Prefix of {@code llm.prompts.<task>=path}. */
-  public static final String PROMPTS_PREFIX = "llm.prompts.";
-  /** Prefix of {@code llm.maxTokens.<task>=n}. */
-  public static final String MAX_TOKENS_PREFIX = "llm.maxTokens.";
-  /** Prefix of {@code llm.stream.<task>=true|false}. */
-  public static final String STREAM_PREFIX = "llm.stream.";
-  /** Prefix of {@code llm.option.<name>=value} and {@code llm.option.<task>.<name>=value}. */
-  public static final String OPTION_PREFIX = "llm.option.";
   /** The key of {@link #options()} holding the options of every task. */
   public static final String ALL_TASKS = "*";
-
-  /** Every fixed key this class reads. */
-  public static final List<String> KEYS = List.of(TARGET, API, BASE_URL, API_KEY, MODEL, EMBEDDING_MODELS, MIX,
-      PROFILE, RATE, USERS, DURATION, RAMP_UP, RAMP_FROM, STAIRS_STEP, STAIRS_STEPS, STAIRS_STEP_DURATION,
-      CAPACITY_MAX_RATE, CAPACITY_PRECISION, CAPACITY_MIN_REQUESTS, CAPACITY_WINDOW, CAPACITY_MAX_WINDOW, MAX_TOKENS, STREAM, SLO, SHARD, MONITOR_PID, SEED, WORKLOAD, INSECURE_TLS, TIMEOUT_CONNECT,
-      TIMEOUT_FIRST_TOKEN, TIMEOUT_IDLE, TIMEOUT_TOTAL, EMBEDDINGS_BATCH);
 
   /** The workload file read when {@code llm.workload} is not set, if it exists. */
   public static final String DEFAULT_WORKLOAD_FILE = "workload.properties";
 
-  public static final double DEFAULT_RATE = 2;
-  public static final int DEFAULT_USERS = 4;
-  public static final Duration DEFAULT_DURATION = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_RAMP_UP = Duration.ofSeconds(5);
-  public static final int DEFAULT_STAIRS_STEPS = 5;
-  public static final long DEFAULT_SEED = 42;
-  /** Capacity search defaults: start rate (requests/s) when {@code llm.rate} is not set, and the rest. */
-  public static final double DEFAULT_CAPACITY_START_RATE = 1;
-  public static final double DEFAULT_CAPACITY_MAX_RATE = 100;
+  // defaults that depend on the profile (the keys' own defaults are in Keys)
+  /** Capacity search: start rate (requests/s) when {@code llm.rate} is not set. */
+  static final double DEFAULT_CAPACITY_START_RATE = 1;
   /** Most concurrent users of a closed-model capacity search when {@code llm.capacity.maxRate} is not set. */
-  public static final int DEFAULT_CAPACITY_MAX_USERS = 256;
-  public static final double DEFAULT_CAPACITY_PRECISION = 0.10;
+  static final int DEFAULT_CAPACITY_MAX_USERS = 256;
   /** The search's time budget when {@code llm.duration} is not set. */
-  public static final Duration DEFAULT_CAPACITY_BUDGET = Duration.ofMinutes(10);
-  public static final int DEFAULT_CAPACITY_MIN_REQUESTS = 30;
-  public static final Duration DEFAULT_CAPACITY_WINDOW = Duration.ofSeconds(10);
-  public static final Duration DEFAULT_CAPACITY_MAX_WINDOW = Duration.ofSeconds(60);
+  static final Duration DEFAULT_CAPACITY_BUDGET = Duration.ofMinutes(10);
 
   public WorkloadConfig {
     chatModels = List.copyOf(chatModels);
@@ -163,13 +103,6 @@ public record WorkloadConfig(
     taskStream = Map.copyOf(taskStream);
     slos = List.copyOf(slos);
     promptPaths = Map.copyOf(promptPaths);
-  }
-
-  /** Reads the {@code llm.*} system properties and the workload file of {@code userFilesDir}. */
-  public static WorkloadConfig fromSystemProperties(Path userFilesDir) {
-    Map<String, String> properties = new TreeMap<>();
-    System.getProperties().forEach((key, value) -> properties.put(key.toString(), value.toString()));
-    return load(properties, userFilesDir);
   }
 
   /**
@@ -181,27 +114,18 @@ public record WorkloadConfig(
    * @throws ConfigException with one line naming the key and what it accepts
    */
   public static WorkloadConfig load(Map<String, String> properties, Path userFilesDir) {
-    return load(properties, userFilesDir, Set.of());
-  }
-
-  /**
-   * As {@link #load(Map, Path)}, accepting besides the documented keys {@code otherKnownKeys}: keys other
-   * parts of the tool read themselves, which must not be reported as unknown.
-   */
-  public static WorkloadConfig load(Map<String, String> properties, Path userFilesDir, Set<String> otherKnownKeys) {
     Path userFiles = userFilesDir == null ? Path.of("user-files") : userFilesDir;
     Map<String, String> given = llmKeys(properties);
-    Set<String> known = new LinkedHashSet<>(KEYS);
-    known.addAll(otherKnownKeys);
+    Set<String> known = new LinkedHashSet<>(Keys.singleNames());
     given.keySet().forEach(key -> checkKnown(key, known));
 
-    Path workloadFile = workloadFile(given.get(WORKLOAD), userFiles);
+    Path workloadFile = workloadFile(given.get(Keys.WORKLOAD.name()), userFiles);
     Map<String, String> merged = new LinkedHashMap<>();
     if (workloadFile != null) {
       Map<String, String> fromFile = readWorkloadFile(workloadFile);
       fromFile.keySet().forEach(key -> checkKnown(key, known));
-      if (fromFile.containsKey(WORKLOAD)) {
-        throw ConfigException.forKey(WORKLOAD, "cannot be set inside the workload file " + workloadFile);
+      if (fromFile.containsKey(Keys.WORKLOAD.name())) {
+        throw ConfigException.forKey(Keys.WORKLOAD.name(), "cannot be set inside the workload file " + workloadFile);
       }
       merged.putAll(fromFile);
     }
@@ -306,7 +230,7 @@ public record WorkloadConfig(
       try {
         return PromptSet.load(custom, batch);
       } catch (ConfigException e) {
-        throw ConfigException.forKey(PROMPTS_PREFIX + task.name(), e.getMessage());
+        throw ConfigException.forKey(Keys.TASK_PROMPTS.prefix() + task.name(), e.getMessage());
       }
     }
     Path builtIn = userFilesDir.resolve("prompts").resolve(task.promptResource());
@@ -316,7 +240,7 @@ public record WorkloadConfig(
     try {
       return PromptSet.loadResource("prompts/" + task.promptResource(), batch);
     } catch (ConfigException e) {
-      throw new ConfigException("prompt set " + builtIn + ": no such file (set " + PROMPTS_PREFIX + task.name()
+      throw new ConfigException("prompt set " + builtIn + ": no such file (set " + Keys.TASK_PROMPTS.prefix() + task.name()
           + "=path to bring your own)");
     }
   }
@@ -324,32 +248,32 @@ public record WorkloadConfig(
   /** The effective settings as {@code key=value} lines, API key redacted, for logs and reports. */
   public Map<String, String> describe() {
     Map<String, String> lines = new LinkedHashMap<>();
-    lines.put(TARGET, target.id());
-    lines.put(API, api.id());
-    lines.put(BASE_URL, baseUrl == null ? "(embedded simulator)" : baseUrl.toString());
+    lines.put(Keys.TARGET.name(), target.id());
+    lines.put(Keys.API.name(), api.id());
+    lines.put(Keys.BASE_URL.name(), baseUrl == null ? "(embedded simulator)" : baseUrl.toString());
     if (apiKey != null) {
-      lines.put(API_KEY, "***");
+      lines.put(Keys.API_KEY.name(), "***");
     }
-    lines.put(MODEL, String.join(",", models()));
+    lines.put(Keys.MODEL.name(), String.join(",", models()));
     if (!embeddingModels.isEmpty()) {
-      lines.put(EMBEDDING_MODELS, String.join(",", embeddingModels));
+      lines.put(Keys.EMBEDDING_MODELS.name(), String.join(",", embeddingModels));
     }
-    lines.put(MIX, mix.toString());
-    lines.put(PROFILE, profile.describe());
+    lines.put(Keys.MIX.name(), mix.toString());
+    lines.put(Keys.PROFILE.name(), profile.describe());
     if (shard.isSplit()) {
-      lines.put(SHARD, shard + " -> " + injectedProfile().describe());
+      lines.put(Keys.SHARD.name(), shard + " -> " + injectedProfile().describe());
     }
-    lines.put(MAX_TOKENS, maxTokens == null ? "per task" : maxTokens.toString());
-    lines.put(STREAM, stream == null ? "per task" : stream.toString());
-    lines.put(SLO, slos.stream().map(Slo::expr).collect(Collectors.joining(", ")));
+    lines.put(Keys.MAX_TOKENS.name(), maxTokens == null ? "per task" : maxTokens.toString());
+    lines.put(Keys.STREAM.name(), stream == null ? "per task" : stream.toString());
+    lines.put(Keys.SLO.name(), slos.stream().map(Slo::expr).collect(Collectors.joining(", ")));
     options.forEach((task, named) -> named.forEach((name, value) -> lines.put(
-        OPTION_PREFIX + (task.equals(ALL_TASKS) ? "" : task + ".") + name, value.toString())));
-    lines.put(SEED, Long.toString(seed));
+        Keys.OPTION.prefix() + (task.equals(ALL_TASKS) ? "" : task + ".") + name, value.toString())));
+    lines.put(Keys.SEED.name(), Long.toString(seed));
     if (monitorPid != null) {
-      lines.put(MONITOR_PID, monitorPid.toString());
+      lines.put(Keys.MONITOR_PID.name(), monitorPid.toString());
     }
     if (workloadFile != null) {
-      lines.put(WORKLOAD, workloadFile.toString());
+      lines.put(Keys.WORKLOAD.name(), workloadFile.toString());
     }
     return lines;
   }
@@ -378,11 +302,11 @@ public record WorkloadConfig(
     if (known.contains(key)) {
       return;
     }
-    if (key.startsWith(OPTION_PREFIX)) {
+    if (key.startsWith(Keys.OPTION.prefix())) {
       optionKey(key);
       return;
     }
-    for (String prefix : List.of(PROMPTS_PREFIX, MAX_TOKENS_PREFIX, STREAM_PREFIX)) {
+    for (String prefix : taskFamilyPrefixes()) {
       if (key.startsWith(prefix) && key.length() > prefix.length()) {
         String task = key.substring(prefix.length());
         if (Tasks.find(task).isEmpty()) {
@@ -392,16 +316,19 @@ public record WorkloadConfig(
       }
     }
     List<String> candidates = new ArrayList<>(known);
-    Tasks.all().forEach(task -> {
-      candidates.add(PROMPTS_PREFIX + task.name());
-      candidates.add(MAX_TOKENS_PREFIX + task.name());
-    });
+    Tasks.all().forEach(task -> taskFamilyPrefixes().forEach(prefix -> candidates.add(prefix + task.name())));
     String closest = candidates.stream()
         .min(Comparator.comparingInt(candidate -> editDistance(key.toLowerCase(Locale.ROOT),
             candidate.toLowerCase(Locale.ROOT))))
-        .orElse(TARGET);
+        .orElse(Keys.TARGET.name());
     throw ConfigException.forKey(key, "unknown key, did you mean " + closest
         + "? (every key is listed in docs/workload.md)");
+  }
+
+  /** The prefixes of the declared per-task families, {@code llm.maxTokens.} for {@code llm.maxTokens.<task>}. */
+  private static List<String> taskFamilyPrefixes() {
+    return Keys.ALL.stream().filter(key -> key.isFamily() && key.name().endsWith(".<task>")).map(ConfigKey::prefix)
+        .toList();
   }
 
   /**
@@ -409,7 +336,7 @@ public record WorkloadConfig(
    * names have no dot (Ollama's, OpenAI's and llama-server's do not), so a dot always follows a task.
    */
   static Map.Entry<String, String> optionKey(String key) {
-    String rest = key.substring(OPTION_PREFIX.length());
+    String rest = key.substring(Keys.OPTION.prefix().length());
     int dot = rest.indexOf('.');
     String task = dot < 0 ? ALL_TASKS : rest.substring(0, dot);
     String name = dot < 0 ? rest : rest.substring(dot + 1);
@@ -431,7 +358,7 @@ public record WorkloadConfig(
    */
   static JsonNode optionValue(String text) {
     try {
-      JsonNode parsed = OPTION_JSON.readTree(text);
+      JsonNode parsed = Json.MAPPER.readTree(text);
       if (parsed != null && !parsed.isMissingNode()) {
         return parsed;
       }
@@ -440,9 +367,6 @@ public record WorkloadConfig(
     }
     return TextNode.valueOf(text);
   }
-
-  private static final ObjectMapper OPTION_JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Levenshtein distance, for suggesting the key the user meant. */
   static int editDistance(String a, String b) {
@@ -477,7 +401,7 @@ public record WorkloadConfig(
     if (Files.isRegularFile(asGiven)) {
       return asGiven;
     }
-    throw ConfigException.forKey(WORKLOAD, "no file '" + name + "' in " + userFiles
+    throw ConfigException.forKey(Keys.WORKLOAD.name(), "no file '" + name + "' in " + userFiles
         + " or the working directory, expected a .properties file name");
   }
 
@@ -487,9 +411,9 @@ public record WorkloadConfig(
       properties.load(reader);
     } catch (java.nio.charset.CharacterCodingException e) {
       // the JDK's own words ("Input length = 1") do not say what is wrong
-      throw ConfigException.forKey(WORKLOAD, "cannot read " + file + " (not UTF-8 text)");
+      throw ConfigException.forKey(Keys.WORKLOAD.name(), "cannot read " + file + " (not UTF-8 text)");
     } catch (IOException | IllegalArgumentException e) {
-      throw ConfigException.forKey(WORKLOAD, "cannot read " + file + " (" + e.getMessage() + ")");
+      throw ConfigException.forKey(Keys.WORKLOAD.name(), "cannot read " + file + " (" + e.getMessage() + ")");
     }
     Map<String, String> values = new TreeMap<>();
     properties.forEach((key, value) -> {
@@ -517,21 +441,14 @@ public record WorkloadConfig(
     }
 
     WorkloadConfig resolve() {
-      Target target = get(TARGET, text -> Target.find(text).orElseThrow(() -> new IllegalArgumentException(
-          "'" + text + "' is not one of " + Target.ids())), Target.SIM);
-      ApiFlavor api = get(API, text -> {
-        try {
-          return ApiFlavor.fromId(text);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("'" + text + "' is not one of ollama, openai, lmstudio, llamacpp");
-        }
-      }, target.defaultApi());
-      BaseUrl baseUrl = get(BASE_URL, BaseUrl::parse, target.defaultBaseUrl().orElse(null));
-      String apiKey = values.get(API_KEY);
+      Target target = get(Keys.TARGET);
+      ApiFlavor api = get(Keys.API, target.defaultApi());
+      BaseUrl baseUrl = get(Keys.BASE_URL, target.defaultBaseUrl().orElse(null));
+      String apiKey = get(Keys.API_KEY);
 
-      TaskMix mix = values.containsKey(MIX) ? TaskMix.parse(values.get(MIX)) : TaskMix.defaults();
-      List<String> models = get(MODEL, WorkloadConfig::parseNames, target.defaultModels());
-      List<String> declaredEmbedding = get(EMBEDDING_MODELS, WorkloadConfig::parseNames, null);
+      TaskMix mix = get(Keys.MIX, TaskMix.defaults());
+      List<String> models = get(Keys.MODEL, target.defaultModels());
+      List<String> declaredEmbedding = get(Keys.EMBEDDING_MODELS);
       List<String> chatModels;
       List<String> embeddingModels;
       if (declaredEmbedding != null) {
@@ -543,33 +460,24 @@ public record WorkloadConfig(
       }
       List<String> chatTasks = mix.tasks().stream().filter(task -> !task.embeds()).map(TaskSpec::name).toList();
       if (chatModels.isEmpty() && !chatTasks.isEmpty()) {
-        throw ConfigException.forKey(MODEL, "no chat model for " + String.join(", ", chatTasks) + " in '"
-            + String.join(",", models) + "' (names containing 'embed' count as embedding models unless "
-            + EMBEDDING_MODELS + " says otherwise), add a chat model or set " + MIX + "=embeddings");
+        throw ConfigException.forKey(Keys.MODEL.name(), "no chat model for " + String.join(", ", chatTasks)
+            + " in '" + String.join(",", models) + "' (names containing 'embed' count as embedding models unless "
+            + Keys.EMBEDDING_MODELS + " says otherwise), add a chat model or set " + Keys.MIX + "=embeddings");
       }
 
-      Duration duration = get(DURATION, WorkloadConfig::parsePositiveDuration, DEFAULT_DURATION);
-      Duration rampUp = get(RAMP_UP, WorkloadConfig::parseDuration, DEFAULT_RAMP_UP);
-      double rate = get(RATE, text -> parseRate(text, false), DEFAULT_RATE);
-      double rampFrom = get(RAMP_FROM, text -> parseRate(text, true), 0.0);
-      int users = get(USERS, text -> parseInt(text, 1, "a whole number of users >= 1"), DEFAULT_USERS);
-      double stairsStep = get(STAIRS_STEP, text -> parseRate(text, false), rate);
-      int stairsSteps = get(STAIRS_STEPS, text -> parseInt(text, 1, "a whole number of steps >= 1"),
-          DEFAULT_STAIRS_STEPS);
-      Duration stepDuration = get(STAIRS_STEP_DURATION, WorkloadConfig::parsePositiveDuration,
-          duration.dividedBy(stairsSteps));
-      long seed = get(SEED, WorkloadConfig::parseLong, DEFAULT_SEED);
-      Shard shard = get(SHARD, Shard::parse, Shard.SINGLE);
+      Duration duration = get(Keys.DURATION);
+      Duration rampUp = get(Keys.RAMP_UP);
+      double rate = get(Keys.RATE);
+      double rampFrom = get(Keys.RAMP_FROM);
+      int users = get(Keys.USERS);
+      double stairsStep = get(Keys.STAIRS_STEP, rate);
+      int stairsSteps = get(Keys.STAIRS_STEPS);
+      Duration stepDuration = get(Keys.STAIRS_STEP_DURATION, duration.dividedBy(stairsSteps));
+      long seed = get(Keys.SEED);
+      Shard shard = get(Keys.SHARD);
 
       List<Slo> slos = slos(mix);
-      String profileName = get(PROFILE, text -> {
-        String name = text.toLowerCase(Locale.ROOT);
-        if (!LoadProfile.NAMES.contains(name)) {
-          throw new IllegalArgumentException("'" + text + "' is not one of " + String.join(", ", LoadProfile.NAMES));
-        }
-        return name;
-      }, "constant");
-      LoadProfile profile = switch (profileName) {
+      LoadProfile profile = switch (get(Keys.PROFILE)) {
         case "ramp" -> new LoadProfile.Ramp(rampFrom, rate, duration);
         case "poisson" -> new LoadProfile.Poisson(rate, duration, seed);
         case "stairs" -> new LoadProfile.Stairs(rate, stairsStep, stairsSteps, stepDuration);
@@ -578,45 +486,41 @@ public record WorkloadConfig(
         default -> new LoadProfile.Constant(rate, duration);
       };
 
-      Integer maxTokens = get(MAX_TOKENS, text -> parseInt(text, 1, "a whole number of tokens >= 1"), null);
-      Boolean stream = get(STREAM, WorkloadConfig::parseBoolean, null);
+      Integer maxTokens = get(Keys.MAX_TOKENS);
+      Boolean stream = get(Keys.STREAM);
       Map<String, Integer> taskMaxTokens = new TreeMap<>();
       Map<String, Boolean> taskStream = new TreeMap<>();
       Map<String, Path> promptPaths = new TreeMap<>();
       for (TaskSpec task : Tasks.all()) {
-        Integer perTaskTokens = get(MAX_TOKENS_PREFIX + task.name(),
-            text -> parseInt(text, 1, "a whole number of tokens >= 1"), null);
+        Integer perTaskTokens = member(Keys.TASK_MAX_TOKENS, task.name());
         if (perTaskTokens != null) {
           taskMaxTokens.put(task.name(), perTaskTokens);
         }
-        Boolean perTaskStream = get(STREAM_PREFIX + task.name(), WorkloadConfig::parseBoolean, null);
+        Boolean perTaskStream = member(Keys.TASK_STREAM, task.name());
         if (perTaskStream != null) {
           taskStream.put(task.name(), perTaskStream);
         }
-        String promptPath = values.get(PROMPTS_PREFIX + task.name());
+        String promptPath = member(Keys.TASK_PROMPTS, task.name());
         if (promptPath != null) {
-          promptPaths.put(task.name(), resolvePromptPath(PROMPTS_PREFIX + task.name(), promptPath));
+          promptPaths.put(task.name(), resolvePromptPath(Keys.TASK_PROMPTS.prefix() + task.name(), promptPath));
         }
       }
 
       Map<String, Map<String, JsonNode>> options = new TreeMap<>();
       values.forEach((key, text) -> {
-        if (key.startsWith(OPTION_PREFIX)) {
+        if (key.startsWith(Keys.OPTION.prefix())) {
           Map.Entry<String, String> taskAndName = optionKey(key);
+          ConfigKey<JsonNode> declared = taskAndName.getKey().equals(ALL_TASKS) ? Keys.OPTION : Keys.TASK_OPTION;
           options.computeIfAbsent(taskAndName.getKey(), t -> new TreeMap<>())
-              .put(taskAndName.getValue(), optionValue(text));
+              .put(taskAndName.getValue(), declared.parse(key, text));
         }
       });
 
-      Long monitorPid = get(MONITOR_PID, text -> (long) parseInt(text, 1, "a process id >= 1"), null);
-      boolean insecureTls = get(INSECURE_TLS, WorkloadConfig::parseBoolean, false);
-      Timeouts timeouts = new Timeouts(
-          get(TIMEOUT_CONNECT, WorkloadConfig::parsePositiveDuration, Timeouts.DEFAULT.connect()),
-          get(TIMEOUT_FIRST_TOKEN, WorkloadConfig::parsePositiveDuration, Timeouts.DEFAULT.firstToken()),
-          get(TIMEOUT_IDLE, WorkloadConfig::parsePositiveDuration, Timeouts.DEFAULT.idle()),
-          get(TIMEOUT_TOTAL, WorkloadConfig::parsePositiveDuration, Timeouts.DEFAULT.total()));
-      int batch = get(EMBEDDINGS_BATCH, text -> parseInt(text, 1, "a whole number of texts >= 1"),
-          Tasks.EMBEDDINGS.batchSize());
+      Long monitorPid = get(Keys.MONITOR_PID);
+      boolean insecureTls = get(Keys.INSECURE_TLS);
+      Timeouts timeouts = new Timeouts(get(Keys.TIMEOUT_CONNECT), get(Keys.TIMEOUT_FIRST_TOKEN),
+          get(Keys.TIMEOUT_IDLE), get(Keys.TIMEOUT_TOTAL));
+      int batch = get(Keys.EMBEDDINGS_BATCH);
 
       return new WorkloadConfig(target, api, baseUrl, apiKey, chatModels, embeddingModels, mix, profile, maxTokens,
           stream, taskMaxTokens, taskStream, slos, shard, monitorPid, seed, insecureTls, timeouts, promptPaths,
@@ -628,27 +532,28 @@ public record WorkloadConfig(
      * {@code llm.duration} (default 10 minutes: the search's default 30 s would end it after two steps).
      */
     private LoadProfile.Capacity capacity(List<Slo> slos) {
-      double start = get(RATE, text -> parseRate(text, false), DEFAULT_CAPACITY_START_RATE);
-      double max = get(CAPACITY_MAX_RATE, text -> parseRate(text, false), DEFAULT_CAPACITY_MAX_RATE);
+      double start = get(Keys.RATE, DEFAULT_CAPACITY_START_RATE);
+      double max = get(Keys.CAPACITY_MAX_RATE);
       if (max < start) {
-        throw ConfigException.forKey(CAPACITY_MAX_RATE, "'" + values.get(CAPACITY_MAX_RATE)
+        throw ConfigException.forKey(Keys.CAPACITY_MAX_RATE.name(), "'" + values.get(Keys.CAPACITY_MAX_RATE.name())
             + "' is below the start rate llm.rate=" + start);
       }
-      double precision = get(CAPACITY_PRECISION, WorkloadConfig::parseFraction, DEFAULT_CAPACITY_PRECISION);
-      Duration budget = get(DURATION, WorkloadConfig::parsePositiveDuration, DEFAULT_CAPACITY_BUDGET);
-      int minRequests = get(CAPACITY_MIN_REQUESTS, text -> parseInt(text, 1, "a whole number of requests >= 1"),
-          DEFAULT_CAPACITY_MIN_REQUESTS);
-      Duration window = get(CAPACITY_WINDOW, WorkloadConfig::parsePositiveDuration, DEFAULT_CAPACITY_WINDOW);
-      Duration maxWindow = get(CAPACITY_MAX_WINDOW, WorkloadConfig::parsePositiveDuration,
-          window.compareTo(DEFAULT_CAPACITY_MAX_WINDOW) > 0 ? window : DEFAULT_CAPACITY_MAX_WINDOW);
+      double precision = get(Keys.CAPACITY_PRECISION);
+      Duration budget = get(Keys.DURATION, DEFAULT_CAPACITY_BUDGET);
+      int minRequests = get(Keys.CAPACITY_MIN_REQUESTS);
+      Duration window = get(Keys.CAPACITY_WINDOW);
+      Duration defaultMaxWindow = Keys.CAPACITY_MAX_WINDOW.defaultValue();
+      Duration maxWindow = get(Keys.CAPACITY_MAX_WINDOW,
+          window.compareTo(defaultMaxWindow) > 0 ? window : defaultMaxWindow);
       if (maxWindow.compareTo(window) < 0) {
-        throw ConfigException.forKey(CAPACITY_MAX_WINDOW, "'" + values.get(CAPACITY_MAX_WINDOW)
-            + "' is shorter than " + CAPACITY_WINDOW + "=" + Durations.format(window));
+        throw ConfigException.forKey(Keys.CAPACITY_MAX_WINDOW.name(), "'"
+            + values.get(Keys.CAPACITY_MAX_WINDOW.name()) + "' is shorter than " + Keys.CAPACITY_WINDOW + "="
+            + Durations.format(window));
       }
-      if (values.containsKey(USERS)) {
+      if (values.containsKey(Keys.USERS.name())) {
         // the closed model: concurrent users from llm.users, doubling; llm.capacity.maxRate caps the users
-        int users = get(USERS, text -> parseInt(text, 1, "a whole number of users >= 1"), DEFAULT_USERS);
-        double maxUsers = get(CAPACITY_MAX_RATE, text -> parseRate(text, false), (double) DEFAULT_CAPACITY_MAX_USERS);
+        int users = get(Keys.USERS);
+        double maxUsers = get(Keys.CAPACITY_MAX_RATE, (double) DEFAULT_CAPACITY_MAX_USERS);
         return new LoadProfile.Capacity(users, Math.max(users, maxUsers), precision, budget, minRequests, window,
             maxWindow, slos, users);
       }
@@ -657,21 +562,17 @@ public record WorkloadConfig(
 
     /** {@code llm.slo}, or the mix's defaults; "none" for no objective. SLOs for tasks not in the mix drop. */
     private List<Slo> slos(TaskMix mix) {
-      String text = values.get(SLO);
-      if (text == null) {
+      List<Slo> parsed = get(Keys.SLO);
+      if (parsed == null) {
         // a non-streamed answer has no first token: a default TTFT/ITL/TPOT limit would only ever say "no data"
         return Tasks.defaultSlos(mix.tasks()).stream()
             .filter(slo -> slo.task() == null || !List.of("ttft", "itl", "tpot").contains(slo.metric())
                 || streamed(slo.task()))
             .toList();
       }
-      if (text.equalsIgnoreCase("none")) {
-        return List.of();
-      }
-      List<Slo> parsed = get(SLO, Slo::parseList, List.of());
       for (Slo slo : parsed) {
         if (slo.task() != null && Tasks.find(slo.task()).isEmpty()) {
-          throw ConfigException.forKey(SLO, "'" + slo.expr() + "' names unknown task '" + slo.task()
+          throw ConfigException.forKey(Keys.SLO.name(), "'" + slo.expr() + "' names unknown task '" + slo.task()
               + "', expected one of: " + Tasks.names());
         }
       }
@@ -680,8 +581,8 @@ public record WorkloadConfig(
 
     /** Whether a task's answers are streamed, as {@link WorkloadConfig#streamFor} will say. */
     private boolean streamed(String task) {
-      Boolean perTask = get(STREAM_PREFIX + task, WorkloadConfig::parseBoolean, null);
-      Boolean all = get(STREAM, WorkloadConfig::parseBoolean, null);
+      Boolean perTask = member(Keys.TASK_STREAM, task);
+      Boolean all = get(Keys.STREAM);
       return perTask != null ? perTask : all != null ? all : Tasks.find(task).map(TaskSpec::defaultStream).orElse(true);
     }
 
@@ -697,111 +598,27 @@ public record WorkloadConfig(
       return asGiven;
     }
 
-    /** The parsed value of a key, or the default; a parse failure becomes a one-line ConfigException. */
-    private <T> T get(String key, Function<String, T> parser, T defaultValue) {
+    /** The parsed value of a key, or its declared default; a parse failure is one line naming the key. */
+    private <T> T get(ConfigKey<T> key) {
+      return get(key, key.defaultValue());
+    }
+
+    /** The parsed value of a key, or {@code defaultValue} (a default that depends on other keys). */
+    private <T> T get(ConfigKey<T> key, T defaultValue) {
+      String text = values.get(key.name());
+      return text == null ? defaultValue : key.parse(text);
+    }
+
+    /** The parsed value of a family's member, e.g. {@code llm.maxTokens.<task>} for one task, or null. */
+    private <T> T member(ConfigKey<T> family, String member) {
+      String key = family.prefix() + member;
       String text = values.get(key);
-      if (text == null) {
-        return defaultValue;
-      }
-      try {
-        return parser.apply(text);
-      } catch (ConfigException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw ConfigException.forKey(key, e.getMessage());
-      }
+      return text == null ? null : family.parse(key, text);
     }
   }
-
-  // ---- value parsers: each throws IllegalArgumentException saying what is accepted ----
 
   /** Whether a model is taken for an embedding model when {@code llm.embeddingModels} is not set. */
   static boolean looksLikeEmbeddingModel(String model) {
     return model.toLowerCase(Locale.ROOT).contains("embed");
-  }
-
-  static List<String> parseNames(String text) {
-    List<String> names = new ArrayList<>();
-    for (String part : text.split(",")) {
-      String name = part.trim();
-      if (!name.isEmpty() && !names.contains(name)) {
-        names.add(name);
-      }
-    }
-    if (names.isEmpty()) {
-      throw new IllegalArgumentException("'" + text + "' is not a comma list of model names");
-    }
-    return Collections.unmodifiableList(names);
-  }
-
-  static double parseRate(String text, boolean zeroAllowed) {
-    String accepted = "'" + text + "' is not a number " + (zeroAllowed ? ">= 0" : "> 0")
-        + " (users per second, e.g. 2 or 0.5)";
-    double rate;
-    try {
-      rate = Double.parseDouble(text.trim().replaceFirst("/s$", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(accepted);
-    }
-    if (Double.isNaN(rate) || Double.isInfinite(rate) || rate < 0 || (rate == 0 && !zeroAllowed)) {
-      throw new IllegalArgumentException(accepted);
-    }
-    return rate;
-  }
-
-  /** A fraction in (0, 1): {@code 0.1} or {@code 10%}. */
-  static double parseFraction(String text) {
-    String accepted = "'" + text + "' is not a fraction between 0 and 1 (e.g. 0.1 or 10%)";
-    try {
-      String t = text.trim();
-      double value = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
-          : Double.parseDouble(t);
-      if (value > 0 && value < 1) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with what is accepted
-    }
-    throw new IllegalArgumentException(accepted);
-  }
-
-  static int parseInt(String text, int min, String accepted) {
-    try {
-      int value = Integer.parseInt(text.trim());
-      if (value >= min) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // reported below with what is accepted
-    }
-    throw new IllegalArgumentException("'" + text + "' is not " + accepted);
-  }
-
-  static long parseLong(String text) {
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a whole number");
-    }
-  }
-
-  static boolean parseBoolean(String text) {
-    return switch (text.trim().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
-    };
-  }
-
-  static Duration parseDuration(String text) {
-    return Durations.parse(text);
-  }
-
-  static Duration parsePositiveDuration(String text) {
-    Duration duration = Durations.parse(text);
-    if (duration.isZero()) {
-      throw new IllegalArgumentException("'" + text + "' is not " + Durations.ACCEPTED + " above zero");
-    }
-    return duration;
   }
 }

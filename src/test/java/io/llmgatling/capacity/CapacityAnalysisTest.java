@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.data.Percentage.withPercentage;
 
 import io.llmgatling.engine.record.RequestRecord;
-import io.llmgatling.report.ServerModel;
 import io.llmgatling.workload.Slo;
 import java.util.ArrayList;
 import java.util.List;

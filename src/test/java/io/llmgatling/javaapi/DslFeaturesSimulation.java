@@ -3,6 +3,7 @@ package io.llmgatling.javaapi;
 import static io.gatling.javaapi.core.CoreDsl.*;
 import static io.llmgatling.javaapi.LlmDsl.*;
 
+import io.llmgatling.harness.LlmSimulation;
 import java.util.List;
 
 /** Exercises the DSL's checks, saves, conversations and EL through the real pipeline (see LlmActionIT). */

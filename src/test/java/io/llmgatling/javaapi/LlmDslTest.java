@@ -99,4 +99,16 @@ class LlmDslTest {
     assertThatThrownBy(() -> llm("x").chat().maxTokens(0)).hasMessageContaining("maxTokens must be >= 1");
     assertThatThrownBy(() -> llm(" ")).hasMessageContaining("non-empty name");
   }
+
+  @Test
+  void should_stamp_the_intended_start_where_the_request_reads_it() {
+    io.gatling.javaapi.core.Session session = new io.gatling.javaapi.core.Session(
+        io.gatling.core.session.Session$.MODULE$.apply("chat", 1L, null));
+
+    io.gatling.javaapi.core.Session stamped = withIntendedStart(session, 123_456_789L);
+
+    assertThat(intendedStart(session)).isNull();
+    assertThat(intendedStart(stamped)).isEqualTo(123_456_789L);
+    assertThat(stamped.getLong(io.llmgatling.engine.gatling.LlmAction.INTENDED_START_KEY)).isEqualTo(123_456_789L);
+  }
 }

@@ -6,7 +6,7 @@ import static io.llmgatling.javaapi.LlmDsl.llm;
 
 import io.llmgatling.engine.client.ClientOptions;
 import io.llmgatling.javaapi.LlmActionBuilder;
-import io.llmgatling.javaapi.LlmSimulation;
+import io.llmgatling.harness.LlmSimulation;
 
 /**
  * A fixed number of identical streamed chat requests, sent at once, whose model, prompt, task name, context size

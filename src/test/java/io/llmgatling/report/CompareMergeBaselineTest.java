@@ -97,4 +97,77 @@ class CompareMergeBaselineTest {
     assertThatThrownBy(() -> BaselineGate.check(base, same, 0.1, List.of("ttft.p42"), 0.1))
         .hasMessageContaining("unknown metric 'ttft.p42'");
   }
+
+  /** A 20 s stairs shard: two steps of {@code rate} and 2 x {@code rate} req/s, chat requests with that TTFT. */
+  private Path stairsShard(String id, double rate, double ttft, List<String> slos) throws IOException {
+    Path dir = tmp.resolve(id);
+    List<RequestRecord> records = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      records.add(SyntheticRuns.ok(i, "chat", "m1", START + i * 20_000L / 60, ttft, ttft * 2, 10, null));
+    }
+    SyntheticRuns.write(dir, records);
+    List<LoadStep> steps = List.of(new LoadStep(START, START + 10_000, rate, 0),
+        new LoadStep(START + 10_000, START + 20_000, 2 * rate, 0));
+    new RunMeta(id, "Sim", START, START + 20_000, id.endsWith("1") ? "1/2" : "2/2", "ollama",
+        "http://127.0.0.1:11434", List.of("m1"), slos, "stairs", steps, false, null, Map.of("rate", rate)).write(dir);
+    return dir;
+  }
+
+  @Test
+  void should_merge_shards_adding_their_steps_and_judging_every_shards_slos_on_all_requests() throws IOException {
+    Path shard1 = stairsShard("s1", 2, 100, List.of("e2e.p95<300ms"));
+    Path shard2 = stairsShard("s2", 2, 400, List.of("e2e.p95<300ms", "errorRate<1%"));
+
+    RunMerger.Result result = RunMerger.merge(List.of(shard1, shard2), tmp.resolve("merged"));
+
+    RunMeta merged = RunMeta.read(tmp.resolve("merged"));
+    assertThat(merged.steps()).containsExactly(new LoadStep(START, START + 10_000, 4, 0),
+        new LoadStep(START + 10_000, START + 20_000, 8, 0));
+    assertThat(merged.slo()).containsExactly("e2e.p95<300ms", "errorRate<1%");
+    // shard 1 alone passes e2e.p95<300ms (200 ms); over both shards' requests the p95 is shard 2's 800 ms
+    assertThat(result.summary().slo()).extracting(Summary.SloResult::expr, Summary.SloResult::passed)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("e2e.p95<300ms", false),
+            org.assertj.core.groups.Tuple.tuple("errorRate<1%", true));
+    assertThat(result.summary().passed()).isFalse();
+    assertThat(result.warnings()).isEmpty();
+  }
+
+  @Test
+  void should_merge_shards_with_different_steps_without_steps() throws IOException {
+    Path shard1 = stairsShard("s1", 2, 100, List.of());
+    Path shard2 = run(tmp.resolve("s2"), "s2", START, 50, 100, Map.of("rate", 2.0));
+
+    RunMerger.Result result = RunMerger.merge(List.of(shard1, shard2), tmp.resolve("merged"));
+
+    assertThat(RunMeta.read(tmp.resolve("merged")).steps()).isEmpty();
+    assertThat(result.summary().all().requests()).isEqualTo(110);
+  }
+
+  @Test
+  void should_gate_a_rising_error_rate_and_leave_missing_figures_uncompared() throws IOException {
+    Summary base = Summary.read(run(tmp.resolve("base"), "base", START, 100, 100, Map.of()));
+    Path failingDir = tmp.resolve("failing");
+    List<RequestRecord> records = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      // the same latency, but one request in five refused; and no first token at all (embeddings only)
+      records.add(i % 5 == 0 ? SyntheticRuns.ko(i, "embeddings", "m1", START + i * 100L, "http_503", "busy")
+          : SyntheticRuns.ok(i, "embeddings", "m1", START + i * 100L, null, 200, null, null));
+    }
+    SyntheticRuns.write(failingDir, records);
+    RunMeta meta = new RunMeta("failing", "Sim", START, START + 10_000, "1/1", "ollama", "http://127.0.0.1:11434",
+        List.of("m1"), List.of(), "constant", List.of(), false, null, Map.of());
+    meta.write(failingDir);
+    Summary failing = LlmReport.generate(failingDir, meta, List.of());
+
+    BaselineGate.Result result = BaselineGate.check(base, failing, 0.10, List.of("ttft.p95", "errorRate"), 0.1);
+
+    assertThat(result.checks()).extracting(BaselineGate.Check::metric, BaselineGate.Check::current,
+            BaselineGate.Check::regression)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("ttft.p95", null, false),
+            org.assertj.core.groups.Tuple.tuple("errorRate", 20.0, true));
+    assertThat(result.regressed()).isTrue();
+    assertThat(BaselineGate.table(result)).contains("not compared", "REGRESSION");
+    // the other way round, fewer errors and a figure the baseline lacked: nothing to flag
+    assertThat(BaselineGate.check(failing, base, 0.10, List.of("ttft.p95", "errorRate"), 0.1).regressed()).isFalse();
+  }
 }

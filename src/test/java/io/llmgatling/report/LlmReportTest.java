@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgatling.capacity.Pct;
 import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.json.Json;
 import io.llmgatling.workload.Slo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package io.llmgatling.report;
 
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.llmgatling.engine.record.RequestRecord;
+import io.llmgatling.json.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,8 +112,8 @@ class WorkloadConfigTest {
 
   @Test
   void should_accept_keys_other_parts_read_and_ignore_non_llm_keys() {
-    WorkloadConfig config = WorkloadConfig.load(Map.of("llm.report.open", "true", "java.version", "17"), userFiles,
-        Set.of("llm.report.open"));
+    WorkloadConfig config = WorkloadConfig.load(Map.of("llm.results", "target/x", "llm.progress", "0",
+        "java.version", "17"), userFiles);
 
     assertThat(config.target()).isEqualTo(Target.SIM);
   }

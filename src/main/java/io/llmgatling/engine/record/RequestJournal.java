@@ -1,7 +1,7 @@
 package io.llmgatling.engine.record;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.llmgatling.json.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class RequestJournal implements AutoCloseable {
   private static final long MAX_FLUSH_DELAY_MS = 200;
-  private static final ObjectWriter JSON = new ObjectMapper().writerFor(RequestRecord.class);
+  private static final ObjectWriter JSON = Json.MAPPER.writerFor(RequestRecord.class);
   private static final Object STOP = new Object();
 
   private final Path file;

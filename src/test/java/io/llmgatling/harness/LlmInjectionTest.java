@@ -1,4 +1,4 @@
-package io.llmgatling.javaapi;
+package io.llmgatling.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.llmgatling.javaapi;
+package io.llmgatling.harness;
 
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.CoreDsl;
@@ -7,18 +7,19 @@ import io.gatling.javaapi.core.Simulation;
 import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
-import io.llmgatling.engine.gatling.LlmAction;
 import io.llmgatling.engine.record.RunClock;
+import io.llmgatling.javaapi.LlmDsl;
+import io.llmgatling.javaapi.LlmProtocolBuilder;
 import io.llmgatling.run.CapacitySearch;
 import io.llmgatling.run.LlmRun;
-import io.llmgatling.run.PlannedStep;
 import io.llmgatling.run.ProcessMonitor;
 import io.llmgatling.run.ServerPreflight;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
 import io.llmgatling.workload.ConfigException;
+import io.llmgatling.workload.ConfigKey;
+import io.llmgatling.workload.Keys;
 import io.llmgatling.workload.LoadProfile;
-import io.llmgatling.workload.LoadStep;
 import io.llmgatling.workload.PromptSet;
 import io.llmgatling.workload.Slo;
 import io.llmgatling.workload.TaskSpec;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Base class of simulations driven by the {@code llm.*} run properties (SPEC "Run properties"): it reads the
@@ -49,13 +49,9 @@ import java.util.Set;
  */
 public abstract class LlmSimulation extends Simulation {
 
-  /** Run properties read here besides the workload's own keys. */
-  public static final String RESULTS_DIR = "llm.results";
-  public static final String PROGRESS_SECONDS = "llm.progress";
-  public static final String SIM_CONFIG = "llm.sim.config";
-  public static final String FAIL_BUILD_ON_SLO = "llm.failBuildOnSlo";
-
   private final Map<String, String> properties;
+  private final Path resultsRoot;
+  private final int progressSeconds;
   private final WorkloadConfig workload;
   private final LlmSimulator simulator;
   private final BaseUrl baseUrl;
@@ -79,9 +75,10 @@ public abstract class LlmSimulation extends Simulation {
   protected LlmSimulation(Map<String, String> defaults) {
     this.properties = new LinkedHashMap<>(defaults);
     this.properties.putAll(llmProperties());
-    Path userFiles = Path.of(properties.getOrDefault("llm.userFiles", "user-files"));
-    this.workload = orExit(() -> WorkloadConfig.load(properties, userFiles,
-        Set.of(RESULTS_DIR, PROGRESS_SECONDS, SIM_CONFIG, FAIL_BUILD_ON_SLO, "llm.userFiles", "llm.throwOnConfigError")));
+    Path userFiles = orExit(() -> runKey(Keys.USER_FILES));
+    this.workload = orExit(() -> WorkloadConfig.load(properties, userFiles));
+    this.resultsRoot = orExit(() -> runKey(Keys.RESULTS));
+    this.progressSeconds = orExit(() -> runKey(Keys.PROGRESS));
     orExit(() -> {
       workload.checkPromptSets();
       return workload;
@@ -183,7 +180,7 @@ public abstract class LlmSimulation extends Simulation {
     return CoreDsl.exec(session -> {
       long due = search.admit(taskIndex, System.nanoTime());
       return due == CapacitySearch.REFUSED ? session.set(ADMITTED, false)
-          : session.set(ADMITTED, true).set(LlmAction.INTENDED_START_KEY, due);
+          : LlmDsl.withIntendedStart(session.set(ADMITTED, true), due);
     }).doIf(session -> session.getBoolean(ADMITTED)).then(
         // the closed model counts the users in their visit: the visit must reach its end, even when it fails
         CoreDsl.exitBlockOnFail().on(visit).exec(session -> {
@@ -268,19 +265,13 @@ public abstract class LlmSimulation extends Simulation {
   }
 
   private void startRun(String simulationName) {
-    List<PlannedStep> steps = new ArrayList<>();
-    for (LoadStep s : workload.injectedProfile().loadSteps()) {
-      boolean rate = s.kind() == LoadStep.Kind.RATE;
-      steps.add(new PlannedStep(s.start().toMillis() / 1000.0, s.end().toMillis() / 1000.0,
-          rate ? (s.from() + s.to()) / 2 : Double.NaN, rate ? 0 : (int) Math.round(s.to())));
-    }
     Map<String, Object> settings = new LinkedHashMap<>(workload.describe());
     List<Slo> slos = workload.slos();
     run = LlmRun.start(new LlmRun.Settings(simulationName, workload.api().id(), baseUrl.toString(),
-        workload.models(), slos, workload.injectedProfile().name(), steps,
+        workload.models(), slos, workload.injectedProfile().name(),
+        workload.injectedProfile().loadSteps(),
         workload.shard().index() + "/" + workload.shard().count(), settings,
-        Path.of(properties.getOrDefault(RESULTS_DIR, "results"))),
-        Integer.parseInt(properties.getOrDefault(PROGRESS_SECONDS, "5")));
+        resultsRoot), progressSeconds);
     if (workload.monitorPid() != null) {
       run.monitorProcess(workload.monitorPid());
     }
@@ -293,16 +284,22 @@ public abstract class LlmSimulation extends Simulation {
   }
 
   private SimulatorConfig simulatorConfig(Path userFiles) {
-    String configured = properties.get(SIM_CONFIG);
+    String configured = properties.get(Keys.SIM_CONFIG.name());
     Path file = configured != null ? userFiles.resolve(configured) : userFiles.resolve("simulator.json");
     if (configured != null && !Files.isRegularFile(file)) {
-      throw new ConfigException(SIM_CONFIG + ": file not found: " + file);
+      throw new ConfigException(Keys.SIM_CONFIG + ": file not found: " + file);
     }
     // one simulator serves every API family; its model names follow Ollama's unless a file says otherwise
     SimulatorConfig base = Files.isRegularFile(file) ? SimulatorConfig.fromFile(file, "ollama")
         : SimulatorConfig.forProfile("ollama");
     return base.toBuilder().host("127.0.0.1").port(0).truthLimit(0)
         .llamacppTimings(workload.api() == ApiFlavor.LLAMACPP).seed(workload.seed()).build();
+  }
+
+  /** A key the harness reads itself (not part of the workload), parsed as declared. */
+  private <T> T runKey(ConfigKey<T> key) {
+    String text = properties.get(key.name());
+    return text == null || text.isBlank() ? key.defaultValue() : key.parse(text.trim());
   }
 
   private static Map<String, String> llmProperties() {
@@ -325,7 +322,7 @@ public abstract class LlmSimulation extends Simulation {
     } catch (ConfigException | ServerPreflight.PreflightException | IllegalArgumentException e) {
       System.err.println("llm-gatling: " + e.getMessage());
       System.err.flush();
-      if (Boolean.getBoolean("llm.throwOnConfigError")) {
+      if (Boolean.getBoolean(Keys.THROW_ON_CONFIG_ERROR.name())) {
         throw e;
       }
       System.exit(1);

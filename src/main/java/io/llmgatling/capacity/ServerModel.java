@@ -1,4 +1,4 @@
-package io.llmgatling.report;
+package io.llmgatling.capacity;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A performance model of the server, fitted from a run's own records ({@code summary.json → capacity.model},
- * SPEC "Additions"). Fitted by {@code io.llmgatling.capacity}; a plain record here so that the summary schema
- * does not depend on the fitting code. The method: docs/capacity-model.md.
+ * SPEC "Additions"), fitted by {@link ServerFit}; a plain record, which the report writes as it is (the report
+ * depends on capacity, never the reverse). The method: docs/capacity-model.md.
  *
  * @param slots                requests the server runs at once (where queueing starts)
  * @param serviceMs            time a request holds a slot (prefill + decode), over the run's requests

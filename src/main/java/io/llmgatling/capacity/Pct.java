@@ -1,4 +1,4 @@
-package io.llmgatling.report;
+package io.llmgatling.capacity;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

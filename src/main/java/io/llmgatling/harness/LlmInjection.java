@@ -1,4 +1,4 @@
-package io.llmgatling.javaapi;
+package io.llmgatling.harness;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
 import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
