@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ import java.util.stream.Collectors;
  */
 public record WorkloadConfig(
     Target target,
-    ApiFlavor api,
+    Dialect api,
     BaseUrl baseUrl,
     String apiKey,
     List<String> chatModels,
@@ -519,11 +520,11 @@ public record WorkloadConfig(
     WorkloadConfig resolve() {
       Target target = get(TARGET, text -> Target.find(text).orElseThrow(() -> new IllegalArgumentException(
           "'" + text + "' is not one of " + Target.ids())), Target.SIM);
-      ApiFlavor api = get(API, text -> {
+      Dialect api = get(API, text -> {
         try {
-          return ApiFlavor.fromId(text);
+          return Dialects.byId(text);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("'" + text + "' is not one of ollama, openai, lmstudio, llamacpp");
+          throw new IllegalArgumentException("'" + text + "' is not one of " + Dialects.ids());
         }
       }, target.defaultApi());
       BaseUrl baseUrl = get(BASE_URL, BaseUrl::parse, target.defaultBaseUrl().orElse(null));

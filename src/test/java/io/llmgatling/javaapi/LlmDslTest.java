@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.gatling.LlmActionSpec;
@@ -66,7 +67,7 @@ class LlmDslTest {
 
     assertThat(scenario).isNotNull();
     LlmProtocol built = (LlmProtocol) protocol.protocol();
-    assertThat(built.api()).isEqualTo(ApiFlavor.OLLAMA);
+    assertThat(built.api()).isEqualTo(Dialects.byId("ollama"));
     assertThat(built.baseUrl().toString()).isEqualTo("http://127.0.0.1:11434");
     assertThat(built.models()).containsExactly("llama3.2:3b");
     assertThat(built.timeouts().firstToken()).isEqualTo(Duration.ofSeconds(30));

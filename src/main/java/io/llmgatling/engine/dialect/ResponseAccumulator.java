@@ -1,11 +1,12 @@
-package io.llmgatling.engine.provider;
+package io.llmgatling.engine.dialect;
 
 /**
- * What a provider reads out of one response, chunk by chunk: the answer text, whether the stream's end
- * marker was seen, token counts and the server's own timings. Not thread-safe: one response, one event
- * loop.
+ * One response's state, built from the typed {@link Chunk}s its dialect read: the answer text, whether the
+ * stream's end marker was seen, token counts and the server's own timings. {@link #accept} is the one place
+ * where a chunk means something to a record, whichever API and whichever path (tree or tokens) read it. Not
+ * thread-safe: one response, one event loop.
  */
-public final class ResponseAccumulator {
+public final class ResponseAccumulator implements ChunkSink {
   private final StringBuilder text = new StringBuilder();
   private int contentChunks;
   private boolean ended;
@@ -21,9 +22,56 @@ public final class ResponseAccumulator {
   private Double serverBusyMs;
   private int embeddings;
   private int dimensions;
+  private int reasoningChunks;
+  private int toolCallDeltas;
+
+  /** Applies one chunk. */
+  @Override
+  public void accept(Chunk chunk) {
+    if (chunk instanceof Chunk.Token token) {
+      content(token.text());
+    } else if (chunk instanceof Chunk.Reasoning reasoning) {
+      countReasoning(reasoning.text());
+    } else if (chunk instanceof Chunk.Done done) {
+      end();
+      finishReason(done.finishReason());
+    } else if (chunk instanceof Chunk.Usage usage) {
+      if (usage.estimate()) {
+        if (promptTokens == null) {
+          promptTokens(usage.promptTokens());
+        }
+        if (serverOutputTokens == null) {
+          serverOutputTokens(usage.outputTokens());
+        }
+      } else {
+        promptTokens(usage.promptTokens());
+        serverOutputTokens(usage.outputTokens());
+      }
+    } else if (chunk instanceof Chunk.ServerTimings t) {
+      serverTotalMs(t.totalMs());
+      loadMs(t.loadMs());
+      promptEvalMs(t.promptEvalMs());
+      evalMs(t.evalMs());
+      queueMs(t.queueMs());
+      serverBusyMs(t.busyMs());
+    } else if (chunk instanceof Chunk.StopReason stop) {
+      if (finishReason == null) {
+        finishReason(stop.reason());
+      }
+    } else if (chunk instanceof Chunk.Embeddings e) {
+      embeddings(e.count(), e.dimensions());
+    } else if (chunk instanceof Chunk.StreamError error) {
+      streamError(error.message());
+    } else if (chunk instanceof Chunk.ToolCallDelta) {
+      // not a record figure yet (issue 15 decides how a tool call is timed); counted for tests and reports to come
+      toolCallDeltas++;
+    } else {
+      throw new IllegalStateException("unknown chunk " + chunk);
+    }
+  }
 
   /** Appends a content delta; an empty or null delta is not a token and is ignored. */
-  public void content(String delta) {
+  private void content(String delta) {
     if (delta != null && !delta.isEmpty()) {
       text.append(delta);
       contentChunks++;
@@ -34,69 +82,70 @@ public final class ResponseAccumulator {
    * Appends a reasoning ("thinking") delta: it is a generated token, so it counts as a content chunk
    * for timing, but it is not part of the answer text.
    */
-  public void reasoning(String delta) {
+  private void countReasoning(String delta) {
     if (delta != null && !delta.isEmpty()) {
       contentChunks++;
+      reasoningChunks++;
     }
   }
 
   /** The stream's end marker was seen (Ollama {@code done:true}, SSE {@code [DONE]}, a finish reason). */
-  public void end() {
+  private void end() {
     ended = true;
   }
 
-  public void finishReason(String reason) {
+  private void finishReason(String reason) {
     if (reason != null && !reason.isEmpty()) {
       finishReason = reason;
     }
   }
 
   /** An error object arrived inside a successful (200) stream. */
-  public void streamError(String message) {
+  private void streamError(String message) {
     if (streamError == null) {
       streamError = message;
     }
   }
 
-  public void promptTokens(Integer n) {
+  private void promptTokens(Integer n) {
     if (n != null) {
       promptTokens = n;
     }
   }
 
   /** Output tokens as counted by the server (usage, eval_count, ...). */
-  public void serverOutputTokens(Integer n) {
+  private void serverOutputTokens(Integer n) {
     if (n != null) {
       serverOutputTokens = n;
     }
   }
 
   /** Server-side queue time, when the server's timings give it directly. */
-  public void queueMs(Double ms) {
+  private void queueMs(Double ms) {
     if (ms != null) {
       queueMs = ms;
     }
   }
 
-  public void loadMs(Double ms) {
+  private void loadMs(Double ms) {
     if (ms != null) {
       loadMs = ms;
     }
   }
 
-  public void promptEvalMs(Double ms) {
+  private void promptEvalMs(Double ms) {
     if (ms != null) {
       promptEvalMs = ms;
     }
   }
 
-  public void evalMs(Double ms) {
+  private void evalMs(Double ms) {
     if (ms != null) {
       evalMs = ms;
     }
   }
 
-  public void serverTotalMs(Double ms) {
+  private void serverTotalMs(Double ms) {
     if (ms != null) {
       serverTotalMs = ms;
     }
@@ -107,13 +156,13 @@ public final class ResponseAccumulator {
    * time; the client then estimates the queue as (last token − sent) − busy, or E2E − busy when not
    * streamed.
    */
-  public void serverBusyMs(Double ms) {
+  private void serverBusyMs(Double ms) {
     if (ms != null) {
       serverBusyMs = ms;
     }
   }
 
-  public void embeddings(int count, int dimensions) {
+  private void embeddings(int count, int dimensions) {
     this.embeddings = count;
     this.dimensions = dimensions;
   }
@@ -176,5 +225,15 @@ public final class ResponseAccumulator {
 
   public int dimensions() {
     return dimensions;
+  }
+
+  /** Reasoning chunks among {@link #contentChunks()}. */
+  public int reasoningChunks() {
+    return reasoningChunks;
+  }
+
+  /** Tool-call pieces read (not content chunks). */
+  public int toolCallDeltas() {
+    return toolCallDeltas;
   }
 }
