@@ -3,9 +3,8 @@ package io.llmgatling.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.llmgatling.engine.dialect.Dialect;
-import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.dialect.Dialects;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -4,10 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.llmgatling.engine.dialect.Dialect;
-import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.dialect.Dialects;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,13 +2,12 @@ package io.llmgatling.engine.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.OperatingSystemMXBean;
-import io.llmgatling.engine.dialect.Dialect;
-import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.engine.client.StubLlmServer.Script;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.wire.NdjsonParser;
 import java.lang.management.ManagementFactory;
 import java.net.URI;

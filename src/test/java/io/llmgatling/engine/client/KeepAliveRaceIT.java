@@ -2,13 +2,12 @@ package io.llmgatling.engine.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmgatling.engine.dialect.Dialect;
-import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.RequestTruth;

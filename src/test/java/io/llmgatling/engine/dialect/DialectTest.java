@@ -363,4 +363,39 @@ class DialectTest {
       }
     }
   }
+
+  @Test
+  void should_read_tool_calls_as_typed_pieces_in_each_dialect() throws Exception {
+    List<Chunk> ollama = new ArrayList<>();
+    Dialects.byId("ollama").readChunk(json("{\"message\":{\"role\":\"assistant\",\"content\":\"\","
+        + "\"tool_calls\":[{\"function\":{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}}]},"
+        + "\"done\":false}"), ollama::add);
+    assertThat(ollama).containsExactly(new Chunk.ToolCallDelta(0, null, "get_weather", "{\"city\":\"Paris\"}"));
+
+    List<Chunk> streamed = new ArrayList<>();
+    Dialect openai = Dialects.byId("openai");
+    sse(openai, streamed::add, "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+        + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}}]}");
+    sse(openai, streamed::add, "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+        + "\"function\":{\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]}}]}");
+    sse(openai, streamed::add, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
+    assertThat(streamed).containsExactly(new Chunk.ToolCallDelta(0, "call_1", "get_weather", ""),
+        new Chunk.ToolCallDelta(0, null, null, "{\"city\":\"Paris\"}"), new Chunk.Done("tool_calls"));
+
+    List<Chunk> body = new ArrayList<>();
+    openai.readBody(json("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,"
+        + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
+        + "\"finish_reason\":\"tool_calls\"}]}"), body::add);
+    assertThat(body).containsExactly(new Chunk.ToolCallDelta(0, "call_1", "f", "{}"), new Chunk.Done("tool_calls"));
+  }
+
+  @Test
+  void should_read_an_ollama_chunk_into_typed_chunks_in_the_apis_order() throws Exception {
+    List<Chunk> chunks = new ArrayList<>();
+    Dialects.byId("ollama").readChunk(json("{\"message\":{\"content\":\"\",\"thinking\":\"hm\"},\"done\":true,"
+        + "\"done_reason\":\"length\",\"eval_count\":3,\"total_duration\":2000000,\"eval_duration\":1000000}"),
+        chunks::add);
+    assertThat(chunks).containsExactly(new Chunk.Reasoning("hm"), new Chunk.Done("length"),
+        new Chunk.Usage(null, 3, false), new Chunk.ServerTimings(1.0, null, null, 1.0, 2.0, null));
+  }
 }
