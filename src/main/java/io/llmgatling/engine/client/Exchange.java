@@ -546,7 +546,7 @@ final class Exchange {
   }
 
   private String endMarkerName() {
-    return format == WireFormat.NDJSON ? "\"done\": true" : "[DONE] or a finish_reason";
+    return dialect.endMarker(format);
   }
 
   void onConnectionClosed() {

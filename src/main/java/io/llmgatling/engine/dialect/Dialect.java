@@ -28,6 +28,14 @@ public interface Dialect extends ChunkReader {
   WireFormat responseFormat(LlmRequest request);
 
   /**
+   * The end marker a complete answer in this framing carries, named for the message of an answer that ended
+   * without it.
+   */
+  default String endMarker(WireFormat format) {
+    return format == WireFormat.NDJSON ? "\"done\": true" : "[DONE] or a finish_reason";
+  }
+
+  /**
    * The operation a task's operation becomes on this API: a plain completion is {@code /v1/completions}
    * ({@link Operation#COMPLETION}) unless the API has a generate endpoint of its own.
    */
