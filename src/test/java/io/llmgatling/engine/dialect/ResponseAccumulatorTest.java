@@ -57,4 +57,21 @@ class ResponseAccumulatorTest {
     assertThat(acc.contentChunks()).isZero();
     assertThat(acc.streamError()).isEqualTo("first");
   }
+
+  @Test
+  void should_apply_the_token_and_reasoning_shortcuts_exactly_as_their_chunks() {
+    ResponseAccumulator shortcuts = new ResponseAccumulator();
+    ResponseAccumulator chunks = new ResponseAccumulator();
+    for (String text : new String[] {"a", "", null, "b"}) {
+      shortcuts.token(text);
+      shortcuts.reasoning(text);
+      if (text != null && !text.isEmpty()) {
+        chunks.accept(new Chunk.Token(text, 1));
+        chunks.accept(new Chunk.Reasoning(text));
+      }
+    }
+    assertThat(shortcuts.text()).isEqualTo(chunks.text()).isEqualTo("ab");
+    assertThat(shortcuts.contentChunks()).isEqualTo(chunks.contentChunks()).isEqualTo(4);
+    assertThat(shortcuts.reasoningChunks()).isEqualTo(chunks.reasoningChunks()).isEqualTo(2);
+  }
 }
