@@ -278,8 +278,9 @@ class DialectTest {
     Dialect ollama = Dialects.byId("ollama");
     try (StreamLineReader reader = new StreamLineReader(ollama::readChunkFast)) {
       for (int round = 0; round < 2; round++) {
-        for (int i = 0; i < OLLAMA_FAST.size(); i++) {
-          String line = OLLAMA_FAST.get(i);
+        // every line of each list, each refused line between two read ones
+        for (int i = 0; i < Math.max(OLLAMA_FAST.size(), OLLAMA_TREE_ONLY.size()); i++) {
+          String line = OLLAMA_FAST.get(i % OLLAMA_FAST.size());
           List<Chunk> tree = new ArrayList<>();
           ollama.readChunk(json(line), tree::add);
           List<Chunk> tokens = new ArrayList<>();
