@@ -1,5 +1,6 @@
 package io.llmgatling.engine;
 
+import io.llmgatling.engine.dialect.Dialect;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,7 @@ import java.util.Map;
  * One fully resolved request (no Gatling expressions left).
  *
  * @param task      task name written into the record
- * @param api       wire API
+ * @param api       wire API (its dialect)
  * @param operation chat | generate | completion | embed
  * @param baseUrl   server root as its docs give it, e.g. http://localhost:11434 (OpenAI paths go under /v1)
  * @param apiKey    bearer token or null; never written anywhere
@@ -23,7 +24,7 @@ import java.util.Map;
  */
 public record LlmRequest(
     String task,
-    ApiFlavor api,
+    Dialect api,
     Operation operation,
     URI baseUrl,
     String apiKey,

@@ -4,9 +4,9 @@ import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.CoreDsl;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.gatling.javaapi.core.Simulation;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.record.RunClock;
 import io.llmgatling.javaapi.LlmDsl;
 import io.llmgatling.javaapi.LlmProtocolBuilder;
@@ -22,6 +22,7 @@ import io.llmgatling.workload.Keys;
 import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.PromptSet;
 import io.llmgatling.workload.Slo;
+import io.llmgatling.workload.Target;
 import io.llmgatling.workload.TaskSpec;
 import io.llmgatling.workload.WorkloadConfig;
 import java.nio.file.Files;
@@ -101,7 +102,7 @@ public abstract class LlmSimulation extends Simulation {
         ? orExit(() -> newCapacitySearch(capacity)) : null;
     // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
     // the Ollama way whatever API the run speaks, so that -Dllm.api=openai|lmstudio runs against it unchanged
-    ApiFlavor preflightApi = simulator != null ? ApiFlavor.OLLAMA : workload.api();
+    Dialect preflightApi = simulator != null ? Target.SIM.defaultApi() : workload.api();
     this.serverSays = orExit(() -> ServerPreflight.check(preflightApi, baseUrl, workload.apiKey(), workload.models(),
         workload.insecureTls()));
   }
@@ -293,7 +294,7 @@ public abstract class LlmSimulation extends Simulation {
     SimulatorConfig base = Files.isRegularFile(file) ? SimulatorConfig.fromFile(file, "ollama")
         : SimulatorConfig.forProfile("ollama");
     return base.toBuilder().host("127.0.0.1").port(0).truthLimit(0)
-        .llamacppTimings(workload.api() == ApiFlavor.LLAMACPP).seed(workload.seed()).build();
+        .llamacppTimings(workload.api().sendsServerTimings()).seed(workload.seed()).build();
   }
 
   /** A key the harness reads itself (not part of the workload), parsed as declared. */

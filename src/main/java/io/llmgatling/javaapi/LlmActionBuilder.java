@@ -92,7 +92,7 @@ public final class LlmActionBuilder implements ActionBuilder {
   public LlmActionBuilder message(LlmMessage... messages) {
     LlmActionSpec next = spec;
     for (LlmMessage m : messages) {
-      next = next.withMessage(new LlmActionSpec.MessageTemplate(m.role(), m.content()));
+      next = next.withMessage(new LlmActionSpec.MessageTemplate(m.role(), m::resolve));
     }
     return new LlmActionBuilder(next);
   }

@@ -2,8 +2,8 @@ package io.llmgatling.javaapi;
 
 import io.gatling.core.protocol.Protocol;
 import io.gatling.javaapi.core.ProtocolBuilder;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.gatling.LlmProtocol;
 import java.time.Duration;
 import java.util.Arrays;
@@ -41,13 +41,14 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
   }
 
   /**
-   * The API flavour.
+   * The API spoken, by its id ({@code llm.api}): any registered dialect.
    *
-   * @param api ollama, openai, lmstudio or llamacpp
+   * @param api ollama, openai, lmstudio, llamacpp, ...
    * @return a new builder
+   * @throws IllegalArgumentException for an unknown id, naming the valid ones
    */
   public LlmProtocolBuilder api(String api) {
-    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.fromId(api)));
+    return new LlmProtocolBuilder(wrapped.withApi(Dialects.byId(api)));
   }
 
   /**
@@ -56,7 +57,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
    * @return a new builder
    */
   public LlmProtocolBuilder ollama() {
-    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.OLLAMA));
+    return api("ollama");
   }
 
   /**
@@ -65,7 +66,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
    * @return a new builder
    */
   public LlmProtocolBuilder openai() {
-    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.OPENAI));
+    return api("openai");
   }
 
   /**
@@ -74,7 +75,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
    * @return a new builder
    */
   public LlmProtocolBuilder lmstudio() {
-    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.LMSTUDIO));
+    return api("lmstudio");
   }
 
   /**
@@ -83,7 +84,7 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
    * @return a new builder
    */
   public LlmProtocolBuilder llamacpp() {
-    return new LlmProtocolBuilder(wrapped.withApi(ApiFlavor.LLAMACPP));
+    return api("llamacpp");
   }
 
   /**

@@ -2,12 +2,14 @@ package io.llmgatling.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.client.ClientOptions;
 import io.llmgatling.engine.client.LlmClient;
 import io.llmgatling.engine.client.TlsTrust;
 import io.llmgatling.json.Json;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.ServerInfo;
+import io.llmgatling.engine.dialect.ServerQuery;
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -16,15 +18,14 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Asks the target, before any load, whether it is up and serves the models the run needs. A load test against
  * a dead server or a missing model would only produce a wall of identical KOs; this says what is wrong in one
  * line instead. It asks through the load's own client ({@link LlmClient#get}), so TLS and connect settings are
- * the load's.
+ * the load's, and through the run's dialect ({@link Dialect#describeServer}), which knows its API's paths.
  */
 public final class ServerPreflight {
 
@@ -49,7 +50,7 @@ public final class ServerPreflight {
   /**
    * Checks the server and that every wanted model is there.
    *
-   * @param api     the API flavour
+   * @param api     the API spoken (its dialect says which paths to ask and how to read them)
    * @param baseUrl server root
    * @param apiKey  bearer token or null
    * @param wanted  models the run will ask for
@@ -57,7 +58,7 @@ public final class ServerPreflight {
    * @return the server's version (when it tells) and its models
    * @throws PreflightException with a one-line explanation
    */
-  public static Result check(ApiFlavor api, BaseUrl baseUrl, String apiKey, List<String> wanted, boolean insecureTls) {
+  public static Result check(Dialect api, BaseUrl baseUrl, String apiKey, List<String> wanted, boolean insecureTls) {
     // the load's own client: one HTTP stack, so TLS (insecureTls: any certificate, any host name) and connect
     // rules are the same before the load as during it
     try (LlmClient client = new LlmClient(ClientOptions.defaults().withInsecureTls(insecureTls))) {
@@ -65,62 +66,30 @@ public final class ServerPreflight {
     }
   }
 
-  private static Result check(LlmClient client, ApiFlavor api, BaseUrl baseUrl, String apiKey, List<String> wanted) {
-    String version = null;
-    if (api == ApiFlavor.OLLAMA) {
-      JsonNode v = get(client, baseUrl, "/api/version", apiKey);
-      version = v.path("version").asText(null);
-    }
-    JsonNode list = switch (api) {
-      case OLLAMA -> get(client, baseUrl, "/api/tags", apiKey);
-      case LMSTUDIO -> get(client, baseUrl, "/api/v0/models", apiKey);
-      case OPENAI, LLAMACPP -> get(client, baseUrl, "/v1/models", apiKey);
-    };
-    List<String> models = new ArrayList<>();
-    for (JsonNode m : api == ApiFlavor.OLLAMA ? list.path("models") : list.path("data")) {
-      String name = api == ApiFlavor.OLLAMA ? m.path("name").asText(m.path("model").asText(""))
-          : m.path("id").asText("");
-      if (!name.isEmpty()) {
-        models.add(name);
+  private static Result check(LlmClient client, Dialect api, BaseUrl baseUrl, String apiKey, List<String> wanted) {
+    ServerInfo info = api.describeServer(new ServerQuery() {
+      @Override
+      public JsonNode get(String path) {
+        return ServerPreflight.get(client, baseUrl, path, apiKey);
       }
-    }
-    List<String> missing = wanted.stream().filter(w -> !hasModel(api, models, w)).toList();
+
+      @Override
+      public Optional<JsonNode> tryGet(String path) {
+        try {
+          return Optional.of(ServerPreflight.get(client, baseUrl, path, apiKey));
+        } catch (PreflightException e) {
+          return Optional.empty();
+        }
+      }
+    });
+    List<String> models = info.models();
+    List<String> missing = wanted.stream().filter(w -> !api.servesModel(models, w)).toList();
     if (!missing.isEmpty()) {
       throw new PreflightException("model" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
           + " not found on " + baseUrl + " (" + api.id() + "); it serves: "
-          + (models.isEmpty() ? "no models" : String.join(", ", models))
-          + (api == ApiFlavor.OLLAMA ? ". Pull it (ollama pull NAME) or set -Dllm.model=..." : ". Set -Dllm.model=..."));
+          + (models.isEmpty() ? "no models" : String.join(", ", models)) + ". " + api.missingModelHint());
     }
-    return new Result(version, models, api == ApiFlavor.LLAMACPP ? llamaServerSlots(client, baseUrl, apiKey) : null);
-  }
-
-  /**
-   * llama-server's parallel slots ({@code GET /props → total_slots}), a hint for the capacity model; null when the
-   * server does not say (older builds, a proxy in front): never a reason to stop the run.
-   */
-  private static Integer llamaServerSlots(LlmClient client, BaseUrl baseUrl, String apiKey) {
-    try {
-      JsonNode slots = get(client, baseUrl, "/props", apiKey).path("total_slots");
-      return slots.isInt() && slots.asInt() > 0 ? slots.asInt() : null;
-    } catch (PreflightException e) {
-      return null;
-    }
-  }
-
-  private static boolean hasModel(ApiFlavor api, List<String> models, String wanted) {
-    String w = wanted.toLowerCase(Locale.ROOT);
-    for (String m : models) {
-      String have = m.toLowerCase(Locale.ROOT);
-      if (have.equals(w)) {
-        return true;
-      }
-      // Ollama (also behind its /v1 API): "llama3.2" means "llama3.2:latest"
-      if (!w.contains(":") && have.equals(w + ":latest")) {
-        return true;
-      }
-    }
-    // llama-server serves whatever single model it loaded, under any name the client gives
-    return api == ApiFlavor.LLAMACPP && !models.isEmpty();
+    return new Result(info.version(), models, info.slots());
   }
 
   private static JsonNode get(LlmClient client, BaseUrl baseUrl, String path, String apiKey) {

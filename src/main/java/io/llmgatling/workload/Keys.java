@@ -3,7 +3,8 @@ package io.llmgatling.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.workload.ConfigKey.Section;
-import io.llmgatling.engine.ApiFlavor;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Timeouts;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public final class Keys {
           "'" + text + "' is not one of " + Target.ids())), Target.SIM, "`sim`",
       "`sim` (embedded simulator, started in-process on a free port), `ollama`, `lmstudio`, `llamacpp`, `openai` (any"
           + " OpenAI-compatible server: vLLM, SGLang, LocalAI, ...)");
-  public static final ConfigKey<ApiFlavor> API = declare("llm.api", Section.TARGET, Keys::parseApi, null,
+  public static final ConfigKey<Dialect> API = declare("llm.api", Section.TARGET, Keys::parseApi, null,
       "per target: sim `ollama`, ollama `ollama`, lmstudio `lmstudio`, llamacpp `llamacpp`, openai `openai`",
       "`ollama`, `openai`, `lmstudio`, `llamacpp`. With `sim` it picks the API the simulator is spoken to with; with a"
           + " real server, e.g. `-Dllm.target=lmstudio -Dllm.api=openai` uses LM Studio's /v1 endpoints");
@@ -192,11 +193,11 @@ public final class Keys {
 
   // ---- value parsers: each throws IllegalArgumentException saying what is accepted ----
 
-  static ApiFlavor parseApi(String text) {
+  static Dialect parseApi(String text) {
     try {
-      return ApiFlavor.fromId(text);
+      return Dialects.byId(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + text + "' is not one of ollama, openai, lmstudio, llamacpp");
+      throw new IllegalArgumentException("'" + text + "' is not one of " + Dialects.ids());
     }
   }
 

@@ -80,7 +80,7 @@ public final class PromptSet {
 
     /** The text of the last user message. */
     public String prompt() {
-      return messages.get(messages.size() - 1).content();
+      return messages.get(messages.size() - 1).text();
     }
 
     /** The messages to send: the system message (if any) then the conversation. */

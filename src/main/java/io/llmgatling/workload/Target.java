@@ -1,7 +1,8 @@
 package io.llmgatling.workload;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -10,33 +11,35 @@ import java.util.stream.Collectors;
 
 /**
  * The kind of server a run drives, with what to assume when the user says nothing more: its API, where it
- * listens by default and which models to ask for. The default model names are guesses for a typical
+ * listens by default and which models to ask for. A server kind is not an API: one server serves several APIs
+ * on its one port (Ollama its own and OpenAI's), so the port belongs here and the API is named by its
+ * {@link Dialects} id; adding an API adds no target. The default model names are guesses for a typical
  * install; users set {@code llm.model} to what their server has (the pre-flight check lists them).
  */
 public enum Target {
   /** The embedded simulator, started in-process on a free port; its models match the simulator's. */
-  SIM("sim", ApiFlavor.OLLAMA, null, List.of("llama3.2:3b", "qwen2.5:7b", "nomic-embed-text")),
+  SIM("sim", "ollama", null, List.of("llama3.2:3b", "qwen2.5:7b", "nomic-embed-text")),
   /** Ollama's native API. Ollama can embed with a chat model, so one model covers the default mix. */
-  OLLAMA("ollama", ApiFlavor.OLLAMA, "http://localhost:11434", List.of("llama3.2")),
+  OLLAMA("ollama", "ollama", "http://localhost:11434", List.of("llama3.2")),
   /** LM Studio's REST API (model ids as {@code lms ls} prints them). */
-  LMSTUDIO("lmstudio", ApiFlavor.LMSTUDIO, "http://localhost:1234",
+  LMSTUDIO("lmstudio", "lmstudio", "http://localhost:1234",
       List.of("qwen2.5-7b-instruct", "text-embedding-nomic-embed-text-v1.5")),
   /**
    * llama.cpp's llama-server. A single-model server answers whatever model name it is sent; embeddings
    * need a second server started with {@code --embeddings} (or a router), else drop them from the mix.
    */
-  LLAMACPP("llamacpp", ApiFlavor.LLAMACPP, "http://localhost:8080",
+  LLAMACPP("llamacpp", "llamacpp", "http://localhost:8080",
       List.of("llama-3.2-3b-instruct", "nomic-embed-text-v1.5")),
   /** Any OpenAI-compatible server (vLLM, SGLang, TGI, LocalAI, ...); port 8000 is vLLM's default. */
-  OPENAI("openai", ApiFlavor.OPENAI, "http://localhost:8000",
+  OPENAI("openai", "openai", "http://localhost:8000",
       List.of("Qwen/Qwen2.5-1.5B-Instruct", "nomic-ai/nomic-embed-text-v1.5"));
 
   private final String id;
-  private final ApiFlavor defaultApi;
+  private final String defaultApi;
   private final String defaultBaseUrl;
   private final List<String> defaultModels;
 
-  Target(String id, ApiFlavor defaultApi, String defaultBaseUrl, List<String> defaultModels) {
+  Target(String id, String defaultApi, String defaultBaseUrl, List<String> defaultModels) {
     this.id = id;
     this.defaultApi = defaultApi;
     this.defaultBaseUrl = defaultBaseUrl;
@@ -49,8 +52,8 @@ public enum Target {
   }
 
   /** The API spoken unless {@code llm.api} says otherwise. */
-  public ApiFlavor defaultApi() {
-    return defaultApi;
+  public Dialect defaultApi() {
+    return Dialects.byId(defaultApi);
   }
 
   /** Where the server listens by default; empty for the embedded simulator (its port is picked at start). */

@@ -1,14 +1,14 @@
 package io.llmgatling.workload;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.dialect.Dialect;
 import java.util.List;
 
 /**
  * One kind of work in the mix: what it asks of the model, with which prompts, and what it must meet.
  *
  * @param name             the task's name in {@code llm.mix}, records and summaries
- * @param operation        the operation on Ollama's native API; see {@link #operationFor(ApiFlavor)}
+ * @param operation        the operation on Ollama's native API; see {@link #operationFor(Dialect)}
  * @param defaultMaxTokens output cap per request unless {@code llm.maxTokens} says otherwise (0 for embeddings)
  * @param defaultStream    whether answers are streamed unless {@code llm.stream} says otherwise
  * @param promptResource   the prompt set's file name under {@code user-files/prompts/}
@@ -38,11 +38,8 @@ public record TaskSpec(
    * The operation on a given API. Completion runs as {@code /api/generate} on Ollama and as the plain
    * completions endpoint ({@code /v1/completions}) everywhere else.
    */
-  public Operation operationFor(ApiFlavor api) {
-    if (operation == Operation.GENERATE && api != ApiFlavor.OLLAMA) {
-      return Operation.COMPLETION;
-    }
-    return operation;
+  public Operation operationFor(Dialect api) {
+    return api.operationFor(operation);
   }
 
   /** Whether the task needs an embedding model rather than a chat model. */

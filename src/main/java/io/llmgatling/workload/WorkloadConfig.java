@@ -2,11 +2,12 @@ package io.llmgatling.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.json.Json;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ import java.util.stream.Collectors;
  */
 public record WorkloadConfig(
     Target target,
-    ApiFlavor api,
+    Dialect api,
     BaseUrl baseUrl,
     String apiKey,
     List<String> chatModels,
@@ -442,7 +443,7 @@ public record WorkloadConfig(
 
     WorkloadConfig resolve() {
       Target target = get(Keys.TARGET);
-      ApiFlavor api = get(Keys.API, target.defaultApi());
+      Dialect api = get(Keys.API, target.defaultApi());
       BaseUrl baseUrl = get(Keys.BASE_URL, target.defaultBaseUrl().orElse(null));
       String apiKey = get(Keys.API_KEY);
 

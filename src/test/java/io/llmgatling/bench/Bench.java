@@ -1,7 +1,6 @@
 package io.llmgatling.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
@@ -9,7 +8,8 @@ import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.engine.client.ClientOptions;
 import io.llmgatling.engine.client.LlmClient;
-import io.llmgatling.engine.provider.Provider;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.engine.wire.Json;
 import io.llmgatling.simulator.LlmSimulator;
@@ -56,8 +56,8 @@ public final class Bench {
   /** {@code -Dbench.tail=true}: fidelity rounds print their largest TTFT errors and when they happened. */
   private static final boolean TAIL = Boolean.getBoolean("bench.tail");
   /** {@code -Dbench.api=openai}: fidelity over OpenAI SSE chat streams instead of Ollama NDJSON. */
-  private static final ApiFlavor FIDELITY_API = ApiFlavor.valueOf(
-      System.getProperty("bench.api", "ollama").toUpperCase(Locale.ROOT));
+  private static final Dialect FIDELITY_API = Dialects.byId(
+      System.getProperty("bench.api", "ollama"));
   private static final long JVM_START_NANOS =
       System.nanoTime() - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
   private static final String MODEL = "llama3.2:3b";
@@ -73,7 +73,7 @@ public final class Bench {
       case "stream" -> stream(args);
       case "rate" -> rate(args);
       case "body" -> System.out.println(new String(Json.MAPPER.writeValueAsBytes(
-          Provider.of(ApiFlavor.OLLAMA).body(rateRequest(URI.create("http://127.0.0.1:1")))), StandardCharsets.UTF_8));
+          Dialects.byId("ollama").body(rateRequest(URI.create("http://127.0.0.1:1")))), StandardCharsets.UTF_8));
       default -> {
         System.err.println("usage: Bench fidelity|stream|rate|body ...");
         System.exit(2);
@@ -279,7 +279,7 @@ public final class Bench {
     AtomicBoolean stopping = new AtomicBoolean();
     AtomicLong lastError = new AtomicLong();
     try (LlmClient client = new LlmClient(ClientOptions.defaults())) {
-      LlmRequest request = new LlmRequest("bench", ApiFlavor.OLLAMA, Operation.GENERATE, base, null, MODEL,
+      LlmRequest request = new LlmRequest("bench", Dialects.byId("ollama"), Operation.GENERATE, base, null, MODEL,
           null, "Tell me a long story.", null, true, null, null, LONG);
       Runnable[] sendOne = new Runnable[1];
       sendOne[0] = () -> {
@@ -352,7 +352,7 @@ public final class Bench {
   }
 
   private static LlmRequest rateRequest(URI base) {
-    return new LlmRequest("bench", ApiFlavor.OLLAMA, Operation.GENERATE, base, null, MODEL, null, "hi", null, false,
+    return new LlmRequest("bench", Dialects.byId("ollama"), Operation.GENERATE, base, null, MODEL, null, "hi", null, false,
         null, null, LONG);
   }
 

@@ -7,9 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.Part;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.gatling.LlmActionSpec;
 import io.llmgatling.engine.gatling.LlmProtocol;
 import io.llmgatling.engine.gatling.LlmRequestActionBuilder;
@@ -66,7 +67,7 @@ class LlmDslTest {
 
     assertThat(scenario).isNotNull();
     LlmProtocol built = (LlmProtocol) protocol.protocol();
-    assertThat(built.api()).isEqualTo(ApiFlavor.OLLAMA);
+    assertThat(built.api()).isEqualTo(Dialects.byId("ollama"));
     assertThat(built.baseUrl().toString()).isEqualTo("http://127.0.0.1:11434");
     assertThat(built.models()).containsExactly("llama3.2:3b");
     assertThat(built.timeouts().firstToken()).isEqualTo(Duration.ofSeconds(30));
@@ -110,5 +111,22 @@ class LlmDslTest {
     assertThat(intendedStart(session)).isNull();
     assertThat(intendedStart(stamped)).isEqualTo(123_456_789L);
     assertThat(stamped.getLong(io.llmgatling.engine.gatling.LlmAction.INTENDED_START_KEY)).isEqualTo(123_456_789L);
+  }
+
+  @Test
+  void should_resolve_a_dsl_message_with_parts_into_engine_parts() {
+    byte[] png = {1, 2, 3};
+    LlmActionBuilder chat = llm("vision").chat()
+        .message(LlmDsl.user("What is this?").withImage("image/png", png),
+            LlmDsl.assistant("").withToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"),
+            LlmMessage.toolResult("call_1", "21 C"));
+    LlmActionSpec spec = ((LlmRequestActionBuilder) chat.asScala()).spec();
+    // constant texts: no session needed to resolve them
+    assertThat(spec.messages()).extracting(m -> m.parts().apply(null)).containsExactly(
+        List.of(new Part.Text("What is this?"), new Part.Image("image/png", png)),
+        List.of(new Part.ToolCall("call_1", "get_weather", "{\"city\":\"Paris\"}")),
+        List.of(new Part.ToolResult("call_1", "21 C")));
+    assertThat(spec.messages()).extracting(LlmActionSpec.MessageTemplate::role)
+        .containsExactly("user", "assistant", "tool");
   }
 }

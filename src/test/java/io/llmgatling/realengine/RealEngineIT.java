@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
@@ -13,6 +12,7 @@ import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.engine.client.ClientOptions;
 import io.llmgatling.engine.client.LlmClient;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.support.GatlingRun;
 import io.llmgatling.support.RunFiles;
@@ -241,7 +241,7 @@ class RealEngineIT {
   private static List<LlmResult> send(int n, int maxTokens, Timeouts timeouts) throws Exception {
     List<CompletableFuture<LlmResult>> futures = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      LlmRequest request = new LlmRequest("chat", ApiFlavor.LLAMACPP, Operation.CHAT, engine.baseUrl(), null,
+      LlmRequest request = new LlmRequest("chat", Dialects.byId("llamacpp"), Operation.CHAT, engine.baseUrl(), null,
           engine.modelId(), List.of(Message.user("Explain how a server queue works, request " + i)), null, null,
           true, maxTokens, Map.of(), timeouts);
       CompletableFuture<LlmResult> future = new CompletableFuture<>();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
@@ -14,6 +13,7 @@ import io.llmgatling.engine.Timeouts;
 import io.llmgatling.engine.client.ClientOptions;
 import io.llmgatling.engine.client.LlmClient;
 import io.llmgatling.engine.client.TlsTrust;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.run.ServerPreflight;
 import io.llmgatling.simulator.LlmSimulator;
@@ -81,13 +81,13 @@ class TlsIT {
 
   @Test
   void should_explain_an_untrusted_certificate_in_one_line_before_the_load() {
-    Throwable refused = catchThrowable(() -> ServerPreflight.check(ApiFlavor.OLLAMA, BaseUrl.of(tls.baseUrl()), null,
+    Throwable refused = catchThrowable(() -> ServerPreflight.check(Dialects.byId("ollama"), BaseUrl.of(tls.baseUrl()), null,
         List.of(MODEL), false));
 
     assertThat(refused).isInstanceOf(ServerPreflight.PreflightException.class);
     assertThat(refused.getMessage()).doesNotContain("\n").contains(tls.baseUrl().toString())
         .contains("certificate").contains("llm.insecureTls=true");
-    assertThat(ServerPreflight.check(ApiFlavor.OLLAMA, BaseUrl.of(tls.baseUrl()), null, List.of(MODEL), true).models())
+    assertThat(ServerPreflight.check(Dialects.byId("ollama"), BaseUrl.of(tls.baseUrl()), null, List.of(MODEL), true).models())
         .contains(MODEL);
   }
 
@@ -95,14 +95,14 @@ class TlsIT {
   void should_preflight_a_certificate_for_another_name_after_the_opt_in_and_refuse_it_in_one_line_without() {
     BaseUrl target = BaseUrl.of(otherName.baseUrl());
 
-    Throwable refused = catchThrowable(() -> ServerPreflight.check(ApiFlavor.OLLAMA, target, null, List.of(MODEL),
+    Throwable refused = catchThrowable(() -> ServerPreflight.check(Dialects.byId("ollama"), target, null, List.of(MODEL),
         false));
 
     assertThat(refused).isInstanceOf(ServerPreflight.PreflightException.class);
     assertThat(refused.getMessage()).doesNotContain("\n").startsWith("the TLS certificate of " + target
         + " is not trusted (").endsWith(TlsTrust.OPT_IN_HINT);
     // the opt-in is the same for the pre-flight as for the load: any certificate, whatever name it was made for
-    assertThat(ServerPreflight.check(ApiFlavor.OLLAMA, target, null, List.of(MODEL), true).models())
+    assertThat(ServerPreflight.check(Dialects.byId("ollama"), target, null, List.of(MODEL), true).models())
         .contains(MODEL);
   }
 
@@ -130,7 +130,7 @@ class TlsIT {
   }
 
   private static LlmResult send(boolean insecureTls) throws Exception {
-    LlmRequest request = new LlmRequest("chat", ApiFlavor.OLLAMA, Operation.CHAT, tls.baseUrl(), null, MODEL,
+    LlmRequest request = new LlmRequest("chat", Dialects.byId("ollama"), Operation.CHAT, tls.baseUrl(), null, MODEL,
         List.of(Message.user("hello")), null, List.of(), true, 8, Map.of(),
         new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(10)));
     try (LlmClient client = new LlmClient(ClientOptions.defaults().withInsecureTls(insecureTls))) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
 import java.net.InetSocketAddress;
@@ -32,7 +32,7 @@ class ServerPreflightIT {
 
   @Test
   void should_accept_a_server_that_has_the_models_including_ollamas_implicit_latest_tag() {
-    ServerPreflight.Result result = ServerPreflight.check(ApiFlavor.OLLAMA, BaseUrl.of(sim.baseUrl()), null,
+    ServerPreflight.Result result = ServerPreflight.check(Dialects.byId("ollama"), BaseUrl.of(sim.baseUrl()), null,
         List.of("llama3.2:3b", "nomic-embed-text"), false);
 
     assertThat(result.version()).isNotBlank();
@@ -41,15 +41,15 @@ class ServerPreflightIT {
 
   @Test
   void should_accept_the_openai_and_lmstudio_model_lists() {
-    assertThat(ServerPreflight.check(ApiFlavor.OPENAI, BaseUrl.of(sim.baseUrl()), "sk-test", List.of("qwen2.5:7b"), false)
+    assertThat(ServerPreflight.check(Dialects.byId("openai"), BaseUrl.of(sim.baseUrl()), "sk-test", List.of("qwen2.5:7b"), false)
         .models()).contains("qwen2.5:7b");
-    assertThat(ServerPreflight.check(ApiFlavor.LMSTUDIO, BaseUrl.of(sim.baseUrl()), null, List.of("qwen2.5:7b"), false)
+    assertThat(ServerPreflight.check(Dialects.byId("lmstudio"), BaseUrl.of(sim.baseUrl()), null, List.of("qwen2.5:7b"), false)
         .models()).contains("qwen2.5:7b");
   }
 
   @Test
   void should_name_the_missing_model_and_list_what_the_server_has() {
-    assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OLLAMA, BaseUrl.of(sim.baseUrl()), null,
+    assertThatThrownBy(() -> ServerPreflight.check(Dialects.byId("ollama"), BaseUrl.of(sim.baseUrl()), null,
         List.of("llama3.2:3b", "mistral:7b"), false))
         .isInstanceOf(ServerPreflight.PreflightException.class)
         .hasMessageStartingWith("model mistral:7b not found on " + sim.baseUrl())
@@ -63,7 +63,7 @@ class ServerPreflightIT {
     int freePort = freePort();
     URI dead = URI.create("http://127.0.0.1:" + freePort);
 
-    assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OLLAMA, BaseUrl.of(dead), null, List.of("x"), false))
+    assertThatThrownBy(() -> ServerPreflight.check(Dialects.byId("ollama"), BaseUrl.of(dead), null, List.of("x"), false))
         .isInstanceOf(ServerPreflight.PreflightException.class)
         .hasMessage("cannot connect to " + dead + ": connection refused. Is the server running and is llm.baseUrl"
             + " right?");
@@ -74,14 +74,14 @@ class ServerPreflightIT {
     int freePort = freePort();
     URI withPassword = URI.create("http://admin:hunter2@127.0.0.1:" + freePort);
 
-    assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OLLAMA, BaseUrl.of(withPassword), null, List.of("x"), false))
+    assertThatThrownBy(() -> ServerPreflight.check(Dialects.byId("ollama"), BaseUrl.of(withPassword), null, List.of("x"), false))
         .hasMessageContaining("http://***@127.0.0.1:" + freePort)
         .hasMessageNotContaining("hunter2");
   }
 
   @Test
   void should_say_when_the_url_is_not_a_server_of_that_kind() {
-    assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OLLAMA, BaseUrl.parse(sim.baseUrl() + "/nothing-here"),
+    assertThatThrownBy(() -> ServerPreflight.check(Dialects.byId("ollama"), BaseUrl.parse(sim.baseUrl() + "/nothing-here"),
         null, List.of("x"), false))
         .isInstanceOf(ServerPreflight.PreflightException.class)
         .hasMessageContaining("answered HTTP 404")
@@ -99,7 +99,7 @@ class ServerPreflightIT {
     try {
       BaseUrl withPassword = BaseUrl.parse("http://admin:hunter2@127.0.0.1:" + refusing.getAddress().getPort());
 
-      assertThatThrownBy(() -> ServerPreflight.check(ApiFlavor.OPENAI, withPassword, "sk-wrong", List.of("m"), false))
+      assertThatThrownBy(() -> ServerPreflight.check(Dialects.byId("openai"), withPassword, "sk-wrong", List.of("m"), false))
           .isInstanceOf(ServerPreflight.PreflightException.class)
           .hasMessage("http://***@127.0.0.1:" + refusing.getAddress().getPort()
               + "/v1/models answered HTTP 401: check llm.apiKey");

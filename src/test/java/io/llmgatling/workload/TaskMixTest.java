@@ -3,8 +3,8 @@ package io.llmgatling.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.dialect.Dialects;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -68,10 +68,10 @@ class TaskMixTest {
 
   @Test
   void should_map_completion_onto_each_api() {
-    assertThat(Tasks.COMPLETION.operationFor(ApiFlavor.OLLAMA)).isEqualTo(Operation.GENERATE);
-    assertThat(Tasks.COMPLETION.operationFor(ApiFlavor.OPENAI)).isEqualTo(Operation.COMPLETION);
-    assertThat(Tasks.COMPLETION.operationFor(ApiFlavor.LLAMACPP)).isEqualTo(Operation.COMPLETION);
-    assertThat(Tasks.CHAT.operationFor(ApiFlavor.LMSTUDIO)).isEqualTo(Operation.CHAT);
+    assertThat(Tasks.COMPLETION.operationFor(Dialects.byId("ollama"))).isEqualTo(Operation.GENERATE);
+    assertThat(Tasks.COMPLETION.operationFor(Dialects.byId("openai"))).isEqualTo(Operation.COMPLETION);
+    assertThat(Tasks.COMPLETION.operationFor(Dialects.byId("llamacpp"))).isEqualTo(Operation.COMPLETION);
+    assertThat(Tasks.CHAT.operationFor(Dialects.byId("lmstudio"))).isEqualTo(Operation.CHAT);
   }
 
   @Test

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.dialect.Dialects;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +41,7 @@ class WorkloadConfigTest {
 
     assertThat(config.target()).isEqualTo(Target.SIM);
     assertThat(config.embeddedSimulator()).isTrue();
-    assertThat(config.api()).isEqualTo(ApiFlavor.OLLAMA);
+    assertThat(config.api()).isEqualTo(Dialects.byId("ollama"));
     assertThat(config.profile()).isEqualTo(new LoadProfile.Constant(2, Duration.ofSeconds(30)));
     assertThat(config.chatModels()).containsExactly("llama3.2:3b", "qwen2.5:7b");
     assertThat(config.embeddingModels()).containsExactly("nomic-embed-text");
@@ -64,15 +64,15 @@ class WorkloadConfigTest {
   @Test
   void should_resolve_each_targets_api_and_base_url() {
     assertThat(load("llm.target", "ollama")).extracting(WorkloadConfig::api, WorkloadConfig::baseUrl)
-        .containsExactly(ApiFlavor.OLLAMA, BaseUrl.parse("http://localhost:11434"));
+        .containsExactly(Dialects.byId("ollama"), BaseUrl.parse("http://localhost:11434"));
     assertThat(load("llm.target", "lmstudio")).extracting(WorkloadConfig::api, WorkloadConfig::baseUrl)
-        .containsExactly(ApiFlavor.LMSTUDIO, BaseUrl.parse("http://localhost:1234"));
+        .containsExactly(Dialects.byId("lmstudio"), BaseUrl.parse("http://localhost:1234"));
     assertThat(load("llm.target", "llamacpp")).extracting(WorkloadConfig::api, WorkloadConfig::baseUrl)
-        .containsExactly(ApiFlavor.LLAMACPP, BaseUrl.parse("http://localhost:8080"));
+        .containsExactly(Dialects.byId("llamacpp"), BaseUrl.parse("http://localhost:8080"));
     assertThat(load("llm.target", "OpenAI", "llm.baseUrl", "https://gpu-box:9000/v1/"))
         .extracting(WorkloadConfig::api, WorkloadConfig::baseUrl)
-        .containsExactly(ApiFlavor.OPENAI, BaseUrl.parse("https://gpu-box:9000"));
-    assertThat(load("llm.api", "openai").api()).isEqualTo(ApiFlavor.OPENAI);
+        .containsExactly(Dialects.byId("openai"), BaseUrl.parse("https://gpu-box:9000"));
+    assertThat(load("llm.api", "openai").api()).isEqualTo(Dialects.byId("openai"));
     assertThat(load("llm.baseUrl", "http://localhost:9999").embeddedSimulator()).isFalse();
   }
 

@@ -3,10 +3,10 @@ package io.llmgatling.engine.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
-import io.llmgatling.engine.provider.Provider;
-import io.llmgatling.engine.provider.ResponseAccumulator;
-import io.llmgatling.engine.provider.StreamLineReader;
-import io.llmgatling.engine.provider.WireFormat;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.ResponseAccumulator;
+import io.llmgatling.engine.dialect.StreamLineReader;
+import io.llmgatling.engine.dialect.WireFormat;
 import io.llmgatling.engine.record.ErrorCause;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.engine.record.RunClock;
@@ -61,7 +61,7 @@ final class Exchange {
   private final long intendedNanos;
   private final long attemptNanos;
   private final Consumer<LlmResult> onDone;
-  private final Provider provider;
+  private final Dialect dialect;
   private final String path;
   private final String url;
   private final String hostHeader;
@@ -110,14 +110,14 @@ final class Exchange {
   private long totalDeadline = NONE;
   private boolean idleArmed;
 
-  Exchange(long id, LlmRequest request, long intendedNanos, Consumer<LlmResult> onDone, Provider provider,
+  Exchange(long id, LlmRequest request, long intendedNanos, Consumer<LlmResult> onDone, Dialect dialect,
       String path, String url, String hostHeader, byte[] body, long maxResponseBytes) {
     this.id = id;
     this.request = request;
     this.intendedNanos = intendedNanos;
     this.attemptNanos = System.nanoTime();
     this.onDone = onDone;
-    this.provider = provider;
+    this.dialect = dialect;
     this.path = path;
     this.url = url;
     this.hostHeader = hostHeader;
@@ -192,7 +192,7 @@ final class Exchange {
   }
 
   private AsciiString accept() {
-    return switch (provider.responseFormat(request)) {
+    return switch (dialect.responseFormat(request)) {
       case SSE -> ACCEPT_SSE;
       case NDJSON -> ACCEPT_NDJSON;
       case JSON -> ACCEPT_JSON;
@@ -365,7 +365,7 @@ final class Exchange {
     if (type.contains("ndjson")) {
       return WireFormat.NDJSON;
     }
-    return provider.responseFormat(request);
+    return dialect.responseFormat(request);
   }
 
   private boolean isSuccess() {
@@ -417,7 +417,7 @@ final class Exchange {
       }
     }
     int before = acc.contentChunks();
-    provider.readSseEvent(event, acc, data);
+    dialect.readEvent(event, data, acc);
     afterChunk(before);
   }
 
@@ -432,7 +432,7 @@ final class Exchange {
     if (!"message".equals(event) || length == 0 || data[offset] != '{') {
       return false;
     }
-    return readChunkFast(provider::readStreamChunkFast, data, offset, length);
+    return readChunkFast(dialect::readChunkFast, data, offset, length);
   }
 
   private void onStreamChunk(JsonNode chunk) {
@@ -444,7 +444,7 @@ final class Exchange {
       return;
     }
     int before = acc.contentChunks();
-    provider.readStreamChunk(chunk, acc);
+    dialect.readChunk(chunk, acc);
     afterChunk(before);
   }
 
@@ -456,7 +456,7 @@ final class Exchange {
     if (finished) {
       return true;
     }
-    return readChunkFast(provider::readBodyFast, bytes, offset, length);
+    return readChunkFast(dialect::readChunkFast, bytes, offset, length);
   }
 
   /** One chunk through the stream's one reader (made on the first chunk, with the wire format's fast path). */
@@ -492,7 +492,7 @@ final class Exchange {
       String text = jsonBody.text().strip();
       String serverMessage;
       try {
-        serverMessage = Provider.errorMessage(jsonBody.parse(), quote(text));
+        serverMessage = dialect.errorMessage(jsonBody.parse(), quote(text));
       } catch (IOException notJson) {
         serverMessage = text.isEmpty() ? response.status().reasonPhrase() : quote(text);
       }
@@ -510,7 +510,7 @@ final class Exchange {
               fail(ErrorCause.MALFORMED, "response body is not a JSON object: " + quote(jsonBody.text()));
               return;
             }
-            provider.readBody(parsed, acc);
+            dialect.readBody(parsed, acc);
           } catch (IOException e) {
             fail(ErrorCause.MALFORMED, "unparseable response body " + quote(jsonBody.text()) + ": " + describe(e));
             return;
@@ -539,14 +539,14 @@ final class Exchange {
       return false;
     }
     try (com.fasterxml.jackson.core.JsonParser parser = jsonBody.parser()) {
-      return provider.readBodyFast(parser, acc);
+      return dialect.readBodyFast(parser, acc);
     } catch (IOException e) {
       return false;
     }
   }
 
   private String endMarkerName() {
-    return format == WireFormat.NDJSON ? "\"done\": true" : "[DONE] or a finish_reason";
+    return dialect.endMarker(format);
   }
 
   void onConnectionClosed() {
@@ -662,7 +662,7 @@ final class Exchange {
   private LlmResult buildResult(String cause, String message, long endNanos) {
     boolean sent = sentNanos >= 0;
     long sentAt = sent ? sentNanos : attemptNanos;
-    boolean streamed = request.stream() && format != WireFormat.JSON && provider.responseFormat(request) != WireFormat.JSON;
+    boolean streamed = request.stream() && format != WireFormat.JSON && dialect.responseFormat(request) != WireFormat.JSON;
     Double e2e = ms(endNanos - sentAt);
     Double ttft = streamed && tokenCount > 0 ? ms(tokenNanos[0] - sentAt) : null;
 

@@ -3,7 +3,7 @@ package io.llmgatling.engine.client;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
-import io.llmgatling.engine.provider.Provider;
+import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.record.ErrorCause;
 import io.llmgatling.engine.record.RequestIds;
 import io.llmgatling.engine.wire.Json;
@@ -144,18 +144,18 @@ public final class LlmClient implements AutoCloseable {
       }
       boolean tls = scheme.equals("https");
       int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
-      Provider provider = Provider.of(request.api());
-      String path = joinPath(base.getRawPath(), provider.path(request));
+      Dialect dialect = request.api();
+      String path = joinPath(base.getRawPath(), dialect.path(request));
       String root = scheme + "://" + base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "");
       String hostHeader = base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "");
-      byte[] body = Json.MAPPER.writeValueAsBytes(provider.body(request));
-      exchange = new Exchange(id, request, intendedNanos, onDone, provider, path, root + path, hostHeader,
+      byte[] body = Json.MAPPER.writeValueAsBytes(dialect.body(request));
+      exchange = new Exchange(id, request, intendedNanos, onDone, dialect, path, root + path, hostHeader,
           body, options.maxResponseBytes());
       key = new PoolKey(tls, base.getHost(), port, request.timeouts().connect() == null
           ? 0 : request.timeouts().connect().toMillis());
     } catch (Exception e) {
       // a request that cannot even be built is reported like any failure, never thrown at the caller
-      Exchange broken = new Exchange(id, request, intendedNanos, onDone, Provider.of(request.api()), "",
+      Exchange broken = new Exchange(id, request, intendedNanos, onDone, request.api(), "",
           BaseUrl.mask(request.baseUrl()), "", new byte[0], options.maxResponseBytes());
       group.next().execute(() -> broken.failWithoutConnection(ErrorCause.MALFORMED,
           "cannot build the request: " + Exchange.describe(e)));

@@ -3,6 +3,7 @@ package io.llmgatling.engine.gatling;
 import io.gatling.javaapi.core.Session;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.Part;
 import io.llmgatling.engine.check.ResultCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,8 +44,8 @@ public record LlmActionSpec(
     Map<String, Object> options,
     List<ResultCheck> checks) {
 
-  /** A message whose content is resolved from the session. */
-  public record MessageTemplate(String role, Function<Session, String> content) {
+  /** A message whose parts are resolved from the session. */
+  public record MessageTemplate(String role, Function<Session, List<Part>> parts) {
   }
 
   public LlmActionSpec {

@@ -4,9 +4,10 @@ import io.gatling.core.CoreComponents;
 import io.gatling.core.config.GatlingConfiguration;
 import io.gatling.core.protocol.Protocol;
 import io.gatling.core.protocol.ProtocolKey;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Timeouts;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,11 +40,11 @@ public final class LlmProtocol implements Protocol {
   };
 
   /** Ollama on its default port, no key, the server's default options. */
-  public static final LlmProtocol DEFAULT = new LlmProtocol(BaseUrl.parse("http://localhost:11434"), ApiFlavor.OLLAMA,
+  public static final LlmProtocol DEFAULT = new LlmProtocol(BaseUrl.parse("http://localhost:11434"), Dialects.byId("ollama"),
       null, List.of(), Timeouts.DEFAULT, Map.of(), null, null, false, 64L << 20);
 
   private final BaseUrl baseUrl;
-  private final ApiFlavor api;
+  private final Dialect api;
   private final String apiKey;
   private final List<String> models;
   private final Timeouts timeouts;
@@ -53,7 +54,7 @@ public final class LlmProtocol implements Protocol {
   private final boolean insecureTls;
   private final long maxResponseBytes;
 
-  private LlmProtocol(BaseUrl baseUrl, ApiFlavor api, String apiKey, List<String> models, Timeouts timeouts,
+  private LlmProtocol(BaseUrl baseUrl, Dialect api, String apiKey, List<String> models, Timeouts timeouts,
                       Map<String, Object> options, Boolean stream, Integer maxTokens, boolean insecureTls,
                       long maxResponseBytes) {
     this.baseUrl = baseUrl;
@@ -73,7 +74,7 @@ public final class LlmProtocol implements Protocol {
     return baseUrl;
   }
 
-  public ApiFlavor api() {
+  public Dialect api() {
     return api;
   }
 
@@ -115,7 +116,7 @@ public final class LlmProtocol implements Protocol {
         maxResponseBytes);
   }
 
-  public LlmProtocol withApi(ApiFlavor value) {
+  public LlmProtocol withApi(Dialect value) {
     return new LlmProtocol(baseUrl, value, apiKey, models, timeouts, options, stream, maxTokens, insecureTls,
         maxResponseBytes);
   }

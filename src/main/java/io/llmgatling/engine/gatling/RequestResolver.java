@@ -22,7 +22,7 @@ public final class RequestResolver {
       messages.addAll(history);
     }
     for (LlmActionSpec.MessageTemplate template : spec.messages()) {
-      messages.add(new Message(template.role(), template.content().apply(session)));
+      messages.add(new Message(template.role(), template.parts().apply(session)));
     }
     if (spec.messagesFn() != null) {
       messages.addAll(spec.messagesFn().apply(session));

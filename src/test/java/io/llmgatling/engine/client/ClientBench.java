@@ -2,12 +2,12 @@ package io.llmgatling.engine.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.management.OperatingSystemMXBean;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.engine.client.StubLlmServer.Script;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.wire.NdjsonParser;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -81,7 +81,7 @@ public final class ClientBench {
             Duration.ofMinutes(2));
         for (int i = 0; i < streams; i++) {
           pace(wallStart, i, streams, rampMs);
-          LlmRequest request = new LlmRequest("bench", ApiFlavor.OLLAMA, Operation.CHAT, server.baseUrl(), null, "m",
+          LlmRequest request = new LlmRequest("bench", Dialects.byId("ollama"), Operation.CHAT, server.baseUrl(), null, "m",
               List.of(Message.user("hi")), null, null, true, tokens, null, timeouts);
           client.send(request, System.nanoTime(), result -> {
             if (result.record().ok() && result.record().ttftMs() != null) {

@@ -2,11 +2,12 @@ package io.llmgatling.engine.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,7 @@ class ExchangeErrorsTest {
 
   @Test
   void should_classify_a_response_that_is_not_http_as_malformed() throws Exception {
-    RawServer.Result result = exchange(ApiFlavor.OLLAMA, true, "hello", true,
+    RawServer.Result result = exchange(Dialects.byId("ollama"), true, "hello", true,
         (socket, out) -> out.write("SSH-2.0-OpenSSH_9.6\r\nnot an HTTP answer\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
 
     assertThat(result.record().cause()).isEqualTo("malformed");
@@ -49,7 +50,7 @@ class ExchangeErrorsTest {
 
   @Test
   void should_classify_an_unparseable_sse_chunk_as_malformed() throws Exception {
-    RawServer.Result result = exchange(ApiFlavor.OPENAI, true, "hello", true, (socket, out) -> chunked(out,
+    RawServer.Result result = exchange(Dialects.byId("openai"), true, "hello", true, (socket, out) -> chunked(out,
         "text/event-stream", "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n",
         "data: {\"choices\": oops}\n\n"));
 
@@ -60,14 +61,14 @@ class ExchangeErrorsTest {
 
   @Test
   void should_classify_an_error_object_in_a_non_streamed_200_body_as_stream_error() throws Exception {
-    RawServer.Result ollama = exchange(ApiFlavor.OLLAMA, false, "hello", true, (socket, out) -> full(out, 200,
+    RawServer.Result ollama = exchange(Dialects.byId("ollama"), false, "hello", true, (socket, out) -> full(out, 200,
         "{\"error\":\"llama runner process has terminated: exit status 2\"}"));
     assertThat(ollama.record().cause()).isEqualTo("stream_error");
     assertThat(ollama.record().status()).isEqualTo(200);
     assertThat(ollama.record().message()).isEqualTo("error in the answer from " + ollama.url()
         + ": llama runner process has terminated: exit status 2");
 
-    RawServer.Result openAi = exchange(ApiFlavor.OPENAI, false, "hello", true, (socket, out) -> full(out, 200,
+    RawServer.Result openAi = exchange(Dialects.byId("openai"), false, "hello", true, (socket, out) -> full(out, 200,
         "{\"error\":{\"message\":\"context overflow\",\"type\":\"server_error\"}}"));
     assertThat(openAi.record().cause()).isEqualTo("stream_error");
     assertThat(openAi.record().message()).endsWith(": context overflow");
@@ -78,7 +79,7 @@ class ExchangeErrorsTest {
     // 8 MB of prompt cannot fit in the socket buffers: once the request has begun to arrive (its head is read),
     // the server resets the connection with most of the body still unread
     String hugePrompt = "x".repeat(8 << 20);
-    RawServer.Result result = exchange(ApiFlavor.OLLAMA, true, hugePrompt, false, (socket, out) -> {
+    RawServer.Result result = exchange(Dialects.byId("ollama"), true, hugePrompt, false, (socket, out) -> {
       RawServer.readHead(socket.getInputStream());
       socket.setSoLinger(true, 0); // close with RST
       socket.close();
@@ -93,7 +94,7 @@ class ExchangeErrorsTest {
 
   @Test
   void should_classify_a_fresh_connection_closed_before_the_headers_as_stream_dropped() throws Exception {
-    RawServer.Result result = exchange(ApiFlavor.OLLAMA, true, "hello", true, (socket, out) -> socket.close());
+    RawServer.Result result = exchange(Dialects.byId("ollama"), true, "hello", true, (socket, out) -> socket.close());
 
     assertThat(result.record().cause()).isEqualTo("stream_dropped");
     assertThat(result.record().message()).isEqualTo("connection to " + result.url()
@@ -104,7 +105,7 @@ class ExchangeErrorsTest {
 
   @Test
   void should_classify_a_connection_closed_mid_error_body_as_the_http_status() throws Exception {
-    RawServer.Result result = exchange(ApiFlavor.OLLAMA, true, "hello", true, (socket, out) -> {
+    RawServer.Result result = exchange(Dialects.byId("ollama"), true, "hello", true, (socket, out) -> {
       out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
           + "{\"error\":\"out of mem").getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -118,7 +119,7 @@ class ExchangeErrorsTest {
 
   // ---- the scripted server ----
 
-  private static RawServer.Result exchange(ApiFlavor api, boolean stream, String prompt, boolean readRequest,
+  private static RawServer.Result exchange(Dialect api, boolean stream, String prompt, boolean readRequest,
       Answer answer) throws Exception {
     try (RawServer server = new RawServer(readRequest, answer);
          LlmClient client = new LlmClient(ClientOptions.defaults())) {
@@ -128,7 +129,7 @@ class ExchangeErrorsTest {
       client.send(request, System.nanoTime(), r -> done.complete(r.record()));
       RequestRecord record = done.get(20, TimeUnit.SECONDS);
       assertThat(record.ok()).as(record.toString()).isFalse();
-      String path = api == ApiFlavor.OLLAMA ? "/api/chat" : "/v1/chat/completions";
+      String path = api == Dialects.byId("ollama") ? "/api/chat" : "/v1/chat/completions";
       return new RawServer.Result(record, server.baseUrl() + path);
     }
   }

@@ -2,12 +2,12 @@ package io.llmgatling.engine.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.RequestTruth;
@@ -161,7 +161,7 @@ class KeepAliveRaceIT {
   }
 
   private static CompletableFuture<LlmResult> send(LlmSimulator sim, long intendedNanos) {
-    LlmRequest request = new LlmRequest("chat", ApiFlavor.LLAMACPP, Operation.CHAT, sim.baseUrl(), null, MODEL,
+    LlmRequest request = new LlmRequest("chat", Dialects.byId("llamacpp"), Operation.CHAT, sim.baseUrl(), null, MODEL,
         List.of(Message.user("Tell me about the sea")), null, null, true, 4, Map.of(), Timeouts.DEFAULT);
     CompletableFuture<LlmResult> future = new CompletableFuture<>();
     client.send(request, intendedNanos, future::complete);

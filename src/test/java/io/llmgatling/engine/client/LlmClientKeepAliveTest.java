@@ -2,7 +2,6 @@ package io.llmgatling.engine.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
@@ -10,6 +9,7 @@ import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.engine.client.StubLlmServer.Received;
 import io.llmgatling.engine.client.StubLlmServer.Script;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestJournal;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.report.LlmReport;
@@ -64,7 +64,7 @@ class LlmClientKeepAliveTest {
   }
 
   private LlmResult call() throws Exception {
-    LlmRequest request = new LlmRequest("chat", ApiFlavor.OLLAMA, Operation.CHAT, server.baseUrl(), null, "m",
+    LlmRequest request = new LlmRequest("chat", Dialects.byId("ollama"), Operation.CHAT, server.baseUrl(), null, "m",
         List.of(Message.user("hello")), null, List.of(), true, 16, Map.of(), FAST);
     CompletableFuture<LlmResult> done = new CompletableFuture<>();
     client.send(request, System.nanoTime(), done::complete);
@@ -115,7 +115,7 @@ class LlmClientKeepAliveTest {
         : Script.closeAtOnce());
     call();
     long intended = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(30);
-    LlmRequest request = new LlmRequest("chat", ApiFlavor.OLLAMA, Operation.CHAT, server.baseUrl(), null, "m",
+    LlmRequest request = new LlmRequest("chat", Dialects.byId("ollama"), Operation.CHAT, server.baseUrl(), null, "m",
         List.of(Message.user("hello")), null, List.of(), true, 16, Map.of(), FAST);
     CompletableFuture<LlmResult> done = new CompletableFuture<>();
     client.send(request, intended, done::complete);
@@ -210,7 +210,7 @@ class LlmClientKeepAliveTest {
   void should_not_reuse_a_connection_after_an_http_1_0_answer_without_keep_alive() throws Exception {
     serve(r -> Script.full(200, "application/json", "{\"choices\":[{\"index\":0,\"message\":{\"role\":"
         + "\"assistant\",\"content\":\"x\"},\"finish_reason\":\"stop\"}]}").version(HttpVersion.HTTP_1_0));
-    LlmRequest request = new LlmRequest("chat", ApiFlavor.OPENAI, Operation.CHAT, server.baseUrl(), null, "m",
+    LlmRequest request = new LlmRequest("chat", Dialects.byId("openai"), Operation.CHAT, server.baseUrl(), null, "m",
         List.of(Message.user("hello")), null, List.of(), false, 16, Map.of(), FAST);
     for (int i = 0; i < 2; i++) {
       CompletableFuture<LlmResult> done = new CompletableFuture<>();

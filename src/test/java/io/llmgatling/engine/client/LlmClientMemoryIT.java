@@ -2,12 +2,12 @@ package io.llmgatling.engine.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
 import io.llmgatling.support.LiveObjects;
@@ -32,7 +32,7 @@ class LlmClientMemoryIT {
       for (int i = 0; i < REQUESTS; i++) {
         // one at a time, so every request reuses the same pooled connection
         boolean stream = i % 2 == 0;
-        LlmRequest request = new LlmRequest("chat", i % 3 == 0 ? ApiFlavor.OPENAI : ApiFlavor.OLLAMA,
+        LlmRequest request = new LlmRequest("chat", i % 3 == 0 ? Dialects.byId("openai") : Dialects.byId("ollama"),
             Operation.CHAT, sim.baseUrl(), null, "llama3.2:3b",
             List.of(Message.user("hi")), null, List.of(), stream, 4, Map.of(), TIMEOUTS);
         CompletableFuture<LlmResult> done = new CompletableFuture<>();

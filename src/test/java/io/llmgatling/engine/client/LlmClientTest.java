@@ -3,13 +3,14 @@ package io.llmgatling.engine.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.engine.client.StubLlmServer.Script;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.engine.wire.Json;
 import io.netty.util.concurrent.EventExecutor;
@@ -105,7 +106,7 @@ class LlmClientTest {
     };
   }
 
-  private static LlmRequest request(ApiFlavor api, String model, boolean stream, String apiKey) {
+  private static LlmRequest request(Dialect api, String model, boolean stream, String apiKey) {
     return new LlmRequest("chat", api, Operation.CHAT, server.baseUrl(), apiKey, model,
         List.of(Message.user("hello")), null, List.of(), stream, 16, Map.of(), FAST);
   }
@@ -141,7 +142,7 @@ class LlmClientTest {
 
   @Test
   void should_time_a_correct_ndjson_stream_and_send_id_and_key_headers() throws Exception {
-    LlmResult result = call(request(ApiFlavor.OLLAMA, "ndjson-ok", true, SECRET));
+    LlmResult result = call(request(Dialects.byId("ollama"), "ndjson-ok", true, SECRET));
     RequestRecord r = result.record();
     assertThat(r.ok()).as(r.message()).isTrue();
     assertThat(result.text()).isEqualTo("Hello wörld");
@@ -166,7 +167,7 @@ class LlmClientTest {
     assertThat(received.path()).isEqualTo("/api/chat");
     assertThat(received.headers().get("Authorization")).isEqualTo("Bearer " + SECRET);
     assertThat(Json.MAPPER.writeValueAsString(r)).doesNotContain(SECRET);
-    assertThat(request(ApiFlavor.OLLAMA, "ndjson-ok", true, SECRET).toString()).doesNotContain(SECRET);
+    assertThat(request(Dialects.byId("ollama"), "ndjson-ok", true, SECRET).toString()).doesNotContain(SECRET);
     // the measured first token cannot precede the server's write of it
     long serverFirstChunk = server.chunkNanos.get(String.valueOf(r.id())).get(0);
     assertThat(result.firstTokenEpochMs()).isGreaterThanOrEqualTo(
@@ -175,7 +176,7 @@ class LlmClientTest {
 
   @Test
   void should_time_a_correct_sse_stream_where_role_and_usage_chunks_are_not_tokens() throws Exception {
-    LlmResult result = call(request(ApiFlavor.OPENAI, "sse-ok", true, null));
+    LlmResult result = call(request(Dialects.byId("openai"), "sse-ok", true, null));
     RequestRecord r = result.record();
     assertThat(r.ok()).as(r.message()).isTrue();
     assertThat(result.text()).isEqualTo("AB");
@@ -192,7 +193,7 @@ class LlmClientTest {
 
   @Test
   void should_read_a_non_streamed_answer_with_no_ttft() throws Exception {
-    LlmResult result = call(request(ApiFlavor.LLAMACPP, "json-ok", false, null));
+    LlmResult result = call(request(Dialects.byId("llamacpp"), "json-ok", false, null));
     RequestRecord r = result.record();
     assertThat(r.ok()).as(r.message()).isTrue();
     assertThat(result.text()).isEqualTo("whole answer");
@@ -208,7 +209,7 @@ class LlmClientTest {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    LlmRequest request = new LlmRequest("chat", ApiFlavor.OLLAMA, Operation.CHAT,
+    LlmRequest request = new LlmRequest("chat", Dialects.byId("ollama"), Operation.CHAT,
         URI.create("http://127.0.0.1:" + port), SECRET, "m", List.of(Message.user("x")), null, null, true, null,
         null, FAST);
     RequestRecord r = call(request).record();
@@ -221,7 +222,7 @@ class LlmClientTest {
 
   @Test
   void should_classify_an_unknown_host_as_connect() throws Exception {
-    LlmRequest request = new LlmRequest("chat", ApiFlavor.OLLAMA, Operation.CHAT,
+    LlmRequest request = new LlmRequest("chat", Dialects.byId("ollama"), Operation.CHAT,
         URI.create("http://no-such-host.invalid:11434"), null, "m", List.of(), null, null, true, null, null, FAST);
     RequestRecord r = call(request).record();
     assertThat(r.cause()).isEqualTo("connect");
@@ -230,23 +231,23 @@ class LlmClientTest {
 
   @Test
   void should_classify_http_errors_with_the_servers_message() throws Exception {
-    RequestRecord notFound = call(request(ApiFlavor.OLLAMA, "http-404", true, null)).record();
+    RequestRecord notFound = call(request(Dialects.byId("ollama"), "http-404", true, null)).record();
     assertThat(notFound.cause()).isEqualTo("http_404");
     assertThat(notFound.status()).isEqualTo(404);
     assertThat(notFound.message()).contains("HTTP 404").contains("model 'http-404' not found, try pulling it first");
 
-    RequestRecord serverError = call(request(ApiFlavor.OPENAI, "http-500", true, null)).record();
+    RequestRecord serverError = call(request(Dialects.byId("openai"), "http-500", true, null)).record();
     assertThat(serverError.cause()).isEqualTo("http_500");
     assertThat(serverError.message()).endsWith(": CUDA out of memory");
 
-    RequestRecord unavailable = call(request(ApiFlavor.OPENAI, "http-503", true, null)).record();
+    RequestRecord unavailable = call(request(Dialects.byId("openai"), "http-503", true, null)).record();
     assertThat(unavailable.cause()).isEqualTo("http_503");
     assertThat(unavailable.message()).contains("Service Unavailable: loading model");
   }
 
   @Test
   void should_classify_a_connection_closed_mid_stream_as_stream_dropped() throws Exception {
-    LlmResult result = call(request(ApiFlavor.OLLAMA, "dropped", true, null));
+    LlmResult result = call(request(Dialects.byId("ollama"), "dropped", true, null));
     RequestRecord r = result.record();
     assertThat(r.cause()).isEqualTo("stream_dropped");
     assertThat(r.message()).contains("closed after 2 content chunks");
@@ -257,40 +258,40 @@ class LlmClientTest {
 
   @Test
   void should_classify_a_response_ended_without_end_marker_as_stream_dropped() throws Exception {
-    RequestRecord r = call(request(ApiFlavor.OPENAI, "no-end-marker", true, null)).record();
+    RequestRecord r = call(request(Dialects.byId("openai"), "no-end-marker", true, null)).record();
     assertThat(r.cause()).isEqualTo("stream_dropped");
     assertThat(r.message()).contains("without the stream's end marker");
   }
 
   @Test
   void should_classify_an_error_object_inside_a_200_stream_as_stream_error() throws Exception {
-    RequestRecord ndjson = call(request(ApiFlavor.OLLAMA, "error-in-stream", true, null)).record();
+    RequestRecord ndjson = call(request(Dialects.byId("ollama"), "error-in-stream", true, null)).record();
     assertThat(ndjson.cause()).isEqualTo("stream_error");
     assertThat(ndjson.status()).isEqualTo(200);
     assertThat(ndjson.message()).endsWith("an error was encountered while running the model");
 
-    RequestRecord sse = call(request(ApiFlavor.OPENAI, "sse-error-event", true, null)).record();
+    RequestRecord sse = call(request(Dialects.byId("openai"), "sse-error-event", true, null)).record();
     assertThat(sse.cause()).isEqualTo("stream_error");
     assertThat(sse.message()).endsWith("overloaded");
   }
 
   @Test
   void should_classify_an_unparseable_chunk_as_malformed() throws Exception {
-    RequestRecord r = call(request(ApiFlavor.OLLAMA, "malformed", true, null)).record();
+    RequestRecord r = call(request(Dialects.byId("ollama"), "malformed", true, null)).record();
     assertThat(r.cause()).isEqualTo("malformed");
     assertThat(r.message()).contains("unparseable NDJSON line").contains("oops");
   }
 
   @Test
   void should_classify_an_oversize_response_as_malformed() throws Exception {
-    RequestRecord r = call(request(ApiFlavor.OLLAMA, "oversize", true, null)).record();
+    RequestRecord r = call(request(Dialects.byId("ollama"), "oversize", true, null)).record();
     assertThat(r.cause()).isEqualTo("malformed");
     assertThat(r.message()).contains("exceeds the limit of 4096 bytes");
   }
 
   @Test
   void should_time_out_waiting_for_the_first_token() throws Exception {
-    RequestRecord r = call(request(ApiFlavor.OLLAMA, "first-token-timeout", true, null)).record();
+    RequestRecord r = call(request(Dialects.byId("ollama"), "first-token-timeout", true, null)).record();
     assertThat(r.cause()).isEqualTo("timeout");
     assertThat(r.message()).contains("first-token timeout of 300 ms");
     assertThat(r.e2eMs()).isGreaterThanOrEqualTo(299.0).isLessThan(1_500.0);
@@ -298,7 +299,7 @@ class LlmClientTest {
 
   @Test
   void should_time_out_on_silence_between_chunks() throws Exception {
-    RequestRecord r = call(request(ApiFlavor.OLLAMA, "idle-timeout", true, null)).record();
+    RequestRecord r = call(request(Dialects.byId("ollama"), "idle-timeout", true, null)).record();
     assertThat(r.cause()).isEqualTo("timeout");
     assertThat(r.message()).contains("idle timeout of 300 ms").contains("after 2 content chunks");
   }
@@ -307,7 +308,7 @@ class LlmClientTest {
   void should_time_out_on_the_total_limit() throws Exception {
     Timeouts total = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5),
         Duration.ofMillis(200));
-    LlmRequest request = new LlmRequest("chat", ApiFlavor.OLLAMA, Operation.CHAT, server.baseUrl(), null,
+    LlmRequest request = new LlmRequest("chat", Dialects.byId("ollama"), Operation.CHAT, server.baseUrl(), null,
         "idle-timeout", List.of(), null, null, true, null, null, total);
     RequestRecord r = call(request).record();
     assertThat(r.cause()).isEqualTo("timeout");
@@ -322,10 +323,10 @@ class LlmClientTest {
         Duration.ofSeconds(60));
     try (LlmClient own = new LlmClient(ClientOptions.defaults())) {
       int before = server.connections.get();
-      LlmRequest first = new LlmRequest("chat", ApiFlavor.OLLAMA, Operation.CHAT, server.baseUrl(), null,
+      LlmRequest first = new LlmRequest("chat", Dialects.byId("ollama"), Operation.CHAT, server.baseUrl(), null,
           "ndjson-ok", List.of(Message.user("hello")), null, List.of(), true, 16, Map.of(), slow);
       assertThat(call(own, first).record().ok()).isTrue();
-      RequestRecord r = call(own, request(ApiFlavor.OLLAMA, "first-token-timeout", true, null)).record();
+      RequestRecord r = call(own, request(Dialects.byId("ollama"), "first-token-timeout", true, null)).record();
       assertThat(server.connections.get() - before).isEqualTo(1);
       assertThat(r.cause()).isEqualTo("timeout");
       assertThat(r.message()).contains("first-token timeout of 300 ms");
@@ -337,14 +338,14 @@ class LlmClientTest {
   void should_reuse_a_connection_after_success_and_never_after_a_failure() throws Exception {
     try (LlmClient own = new LlmClient(ClientOptions.defaults())) {
       int before = server.connections.get();
-      assertThat(call(own, request(ApiFlavor.OLLAMA, "ndjson-ok", true, null)).record().ok()).isTrue();
-      assertThat(call(own, request(ApiFlavor.OPENAI, "sse-ok", true, null)).record().ok()).isTrue();
-      assertThat(call(own, request(ApiFlavor.OLLAMA, "http-404", true, null)).record().cause()).isEqualTo("http_404");
+      assertThat(call(own, request(Dialects.byId("ollama"), "ndjson-ok", true, null)).record().ok()).isTrue();
+      assertThat(call(own, request(Dialects.byId("openai"), "sse-ok", true, null)).record().ok()).isTrue();
+      assertThat(call(own, request(Dialects.byId("ollama"), "http-404", true, null)).record().cause()).isEqualTo("http_404");
       assertThat(server.connections.get() - before).as("one kept-alive connection").isEqualTo(1);
 
-      assertThat(call(own, request(ApiFlavor.OLLAMA, "dropped", true, null)).record().cause()).isEqualTo("stream_dropped");
-      assertThat(call(own, request(ApiFlavor.OLLAMA, "malformed", true, null)).record().cause()).isEqualTo("malformed");
-      assertThat(call(own, request(ApiFlavor.OLLAMA, "ndjson-ok", true, null)).record().ok()).isTrue();
+      assertThat(call(own, request(Dialects.byId("ollama"), "dropped", true, null)).record().cause()).isEqualTo("stream_dropped");
+      assertThat(call(own, request(Dialects.byId("ollama"), "malformed", true, null)).record().cause()).isEqualTo("malformed");
+      assertThat(call(own, request(Dialects.byId("ollama"), "ndjson-ok", true, null)).record().ok()).isTrue();
       assertThat(server.connections.get() - before).as("a new connection after each failure").isEqualTo(3);
     }
   }
@@ -355,7 +356,7 @@ class LlmClientTest {
     List<CompletableFuture<LlmResult>> results = new java.util.ArrayList<>();
     for (int i = 0; i < n; i++) {
       CompletableFuture<LlmResult> f = new CompletableFuture<>();
-      client.send(request(ApiFlavor.OLLAMA, "ndjson-ok", true, null), System.nanoTime(), f::complete);
+      client.send(request(Dialects.byId("ollama"), "ndjson-ok", true, null), System.nanoTime(), f::complete);
       results.add(f);
     }
     for (CompletableFuture<LlmResult> f : results) {
@@ -377,7 +378,7 @@ class LlmClientTest {
       var group = new io.netty.channel.MultiThreadIoEventLoopGroup(1, factory);
       try {
         try (LlmClient own = new LlmClient(ClientOptions.defaults().withEventLoopGroup(group))) {
-          RequestRecord r = call(own, request(ApiFlavor.OPENAI, "sse-ok", true, null)).record();
+          RequestRecord r = call(own, request(Dialects.byId("openai"), "sse-ok", true, null)).record();
           assertThat(r.ok()).as(r.message()).isTrue();
         }
         assertThat(group.isShuttingDown()).isFalse();

@@ -3,12 +3,13 @@ package io.llmgatling.engine.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.RequestTruth;
@@ -53,15 +54,15 @@ class LlmClientTimingIT {
 
   @Test
   void should_measure_ndjson_streams_as_the_simulator_timed_them() throws Exception {
-    check("ollama", ApiFlavor.OLLAMA, "llama3.2:3b");
+    check("ollama", Dialects.byId("ollama"), "llama3.2:3b");
   }
 
   @Test
   void should_measure_sse_streams_as_the_simulator_timed_them() throws Exception {
-    check("llamacpp", ApiFlavor.LLAMACPP, "qwen2.5-7b-instruct-q4_k_m.gguf");
+    check("llamacpp", Dialects.byId("llamacpp"), "qwen2.5-7b-instruct-q4_k_m.gguf");
   }
 
-  private static void check(String profile, ApiFlavor api, String model) throws Exception {
+  private static void check(String profile, Dialect api, String model) throws Exception {
     SimulatorConfig config = SimulatorConfig.forProfile(profile).toBuilder()
         .port(0).slots(1).preloadModels(true).outputTokens(12).build();
     try (LlmSimulator sim = LlmSimulator.start(config)) {
@@ -84,7 +85,7 @@ class LlmClientTimingIT {
   }
 
   /** One measured batch: hard facts asserted, timing misses returned. */
-  private static List<String> measureOnce(LlmSimulator sim, ApiFlavor api, String model) throws Exception {
+  private static List<String> measureOnce(LlmSimulator sim, Dialect api, String model) throws Exception {
     List<LlmResult> results = send(sim, api, model, CONCURRENT);
     Map<String, RequestTruth> truthById = awaitTruth(sim, results);
     List<String> misses = new ArrayList<>();
@@ -134,7 +135,7 @@ class LlmClientTimingIT {
     }
   }
 
-  private static List<LlmResult> send(LlmSimulator sim, ApiFlavor api, String model, int n) throws Exception {
+  private static List<LlmResult> send(LlmSimulator sim, Dialect api, String model, int n) throws Exception {
     List<CompletableFuture<LlmResult>> futures = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       LlmRequest request = new LlmRequest("chat", api, Operation.CHAT, sim.baseUrl(), null, model,

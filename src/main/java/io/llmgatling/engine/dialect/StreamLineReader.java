@@ -1,4 +1,4 @@
-package io.llmgatling.engine.provider;
+package io.llmgatling.engine.dialect;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
@@ -7,16 +7,16 @@ import java.io.IOException;
 
 /**
  * Reads the chunks of one stream (NDJSON lines, SSE data) through a provider's token-level fast path
- * ({@link Provider#readBodyFast}, {@link Provider#readStreamChunkFast}) with a single non-blocking parser,
+ * ({@link ChunkReader#readChunkFast}) with a single non-blocking parser,
  * fed one chunk at a time. A parser per chunk (its context, symbol table and buffers), or a tree per chunk,
  * for every token, was most of the injector's allocation, so of its GC pauses, and a pause delays every
  * token that arrives during it. Not thread-safe: one per stream.
  */
 public final class StreamLineReader implements AutoCloseable {
-  /** A provider's fast path: reads one JSON value from the parser into {@code acc}, or false (untouched). */
+  /** A dialect's fast path: reads one JSON value from the parser into {@code out}, or false (nothing put). */
   @FunctionalInterface
   public interface FastPath {
-    boolean read(JsonParser parser, ResponseAccumulator acc);
+    boolean read(JsonParser parser, ChunkSink out);
   }
 
   private final FastPath fastPath;
@@ -33,7 +33,7 @@ public final class StreamLineReader implements AutoCloseable {
    * @return true when the line was read into {@code acc}; false when it was left untouched and the line
    *     belongs to the tree path (an unusual shape, an error object, a value cut short, not JSON)
    */
-  public boolean read(byte[] bytes, int offset, int length, ResponseAccumulator acc) {
+  public boolean read(byte[] bytes, int offset, int length, ChunkSink acc) {
     try {
       if (parser == null) {
         parser = Json.MAPPER.getFactory().createNonBlockingByteArrayParser();

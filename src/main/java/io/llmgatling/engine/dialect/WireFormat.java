@@ -1,4 +1,4 @@
-package io.llmgatling.engine.provider;
+package io.llmgatling.engine.dialect;
 
 /** How a response body is framed. */
 public enum WireFormat {

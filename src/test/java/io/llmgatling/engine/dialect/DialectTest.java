@@ -1,9 +1,8 @@
-package io.llmgatling.engine.provider;
+package io.llmgatling.engine.dialect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgatling.engine.ApiFlavor;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
@@ -11,14 +10,15 @@ import io.llmgatling.engine.wire.Json;
 import io.llmgatling.engine.wire.SseEvent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Providers on chunks recorded from (or shaped exactly like) each server's real output. */
-class ProviderTest {
+/** Dialects on chunks recorded from (or shaped exactly like) each server's real output. */
+class DialectTest {
 
-  private static LlmRequest request(ApiFlavor api, Operation op, String baseUrl, boolean stream) {
+  private static LlmRequest request(Dialect api, Operation op, String baseUrl, boolean stream) {
     return new LlmRequest("chat", api, op, URI.create(baseUrl), null, "m", List.of(Message.user("hi")), "p",
         List.of("a", "b"), stream, 64, Map.of("temperature", 0.2, "keep_alive", "5m"), null);
   }
@@ -29,8 +29,8 @@ class ProviderTest {
 
   @Test
   void should_build_ollama_requests_with_num_predict_in_options() {
-    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
-    LlmRequest chat = request(ApiFlavor.OLLAMA, Operation.CHAT, "http://localhost:11434", true);
+    Dialect ollama = Dialects.byId("ollama");
+    LlmRequest chat = request(Dialects.byId("ollama"), Operation.CHAT, "http://localhost:11434", true);
     assertThat(ollama.path(chat)).isEqualTo("/api/chat");
     var body = ollama.body(chat);
     assertThat(body.get("messages").toString()).isEqualTo("[{\"role\":\"user\",\"content\":\"hi\"}]");
@@ -39,8 +39,8 @@ class ProviderTest {
     assertThat(body.get("options").get("num_predict").asInt()).isEqualTo(64);
     assertThat(body.get("options").get("temperature").asDouble()).isEqualTo(0.2);
     assertThat(ollama.responseFormat(chat)).isEqualTo(WireFormat.NDJSON);
-    assertThat(ollama.path(request(ApiFlavor.OLLAMA, Operation.COMPLETION, "http://h", true))).isEqualTo("/api/generate");
-    LlmRequest embed = request(ApiFlavor.OLLAMA, Operation.EMBED, "http://h", true);
+    assertThat(ollama.path(request(Dialects.byId("ollama"), Operation.COMPLETION, "http://h", true))).isEqualTo("/api/generate");
+    LlmRequest embed = request(Dialects.byId("ollama"), Operation.EMBED, "http://h", true);
     assertThat(ollama.path(embed)).isEqualTo("/api/embed");
     assertThat(ollama.body(embed).get("input").toString()).isEqualTo("[\"a\",\"b\"]");
     assertThat(ollama.responseFormat(embed)).isEqualTo(WireFormat.JSON);
@@ -48,13 +48,13 @@ class ProviderTest {
 
   @Test
   void should_read_an_ollama_chat_stream_with_durations_and_queue() throws Exception {
-    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
+    Dialect ollama = Dialects.byId("ollama");
     ResponseAccumulator acc = new ResponseAccumulator();
-    ollama.readStreamChunk(json("{\"model\":\"m\",\"created_at\":\"2025-01-01T00:00:00Z\","
+    ollama.readChunk(json("{\"model\":\"m\",\"created_at\":\"2025-01-01T00:00:00Z\","
         + "\"message\":{\"role\":\"assistant\",\"content\":\"Hel\"},\"done\":false}"), acc);
-    ollama.readStreamChunk(json("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"lo\"},\"done\":false}"), acc);
+    ollama.readChunk(json("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"lo\"},\"done\":false}"), acc);
     assertThat(acc.ended()).isFalse();
-    ollama.readStreamChunk(json("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
+    ollama.readChunk(json("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
         + "\"done_reason\":\"stop\",\"done\":true,\"total_duration\":900000000,\"load_duration\":100000000,"
         + "\"prompt_eval_count\":12,\"prompt_eval_duration\":200000000,\"eval_count\":2,"
         + "\"eval_duration\":300000000}"), acc);
@@ -73,9 +73,9 @@ class ProviderTest {
 
   @Test
   void should_read_ollama_generate_and_embed_and_errors() throws Exception {
-    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
+    Dialect ollama = Dialects.byId("ollama");
     ResponseAccumulator gen = new ResponseAccumulator();
-    ollama.readStreamChunk(json("{\"response\":\"Once\",\"done\":false}"), gen);
+    ollama.readChunk(json("{\"response\":\"Once\",\"done\":false}"), gen);
     assertThat(gen.text()).isEqualTo("Once");
 
     ResponseAccumulator embed = new ResponseAccumulator();
@@ -86,14 +86,14 @@ class ProviderTest {
     assertThat(embed.ended()).isTrue();
 
     ResponseAccumulator error = new ResponseAccumulator();
-    ollama.readStreamChunk(json("{\"error\":\"an error was encountered while running the model\"}"), error);
+    ollama.readChunk(json("{\"error\":\"an error was encountered while running the model\"}"), error);
     assertThat(error.streamError()).isEqualTo("an error was encountered while running the model");
   }
 
   @Test
   void should_build_openai_requests_with_usage_requested_and_no_duplicate_v1() {
-    Provider openai = Provider.of(ApiFlavor.OPENAI);
-    LlmRequest chat = request(ApiFlavor.OPENAI, Operation.CHAT, "http://localhost:8000", true);
+    Dialect openai = Dialects.byId("openai");
+    LlmRequest chat = request(Dialects.byId("openai"), Operation.CHAT, "http://localhost:8000", true);
     assertThat(openai.path(chat)).isEqualTo("/v1/chat/completions");
     var body = openai.body(chat);
     assertThat(body.get("model").asText()).isEqualTo("m");
@@ -102,19 +102,19 @@ class ProviderTest {
     assertThat(body.get("stream_options").toString()).isEqualTo("{\"include_usage\":true}");
     assertThat(body.get("max_tokens").asInt()).isEqualTo(64);
     assertThat(body.get("temperature").asDouble()).isEqualTo(0.2);
-    assertThat(openai.path(request(ApiFlavor.OPENAI, Operation.CHAT, "http://localhost:8000/v1", true)))
+    assertThat(openai.path(request(Dialects.byId("openai"), Operation.CHAT, "http://localhost:8000/v1", true)))
         .isEqualTo("/chat/completions");
-    assertThat(openai.path(request(ApiFlavor.OPENAI, Operation.COMPLETION, "http://h", false))).isEqualTo("/v1/completions");
-    LlmRequest embed = request(ApiFlavor.OPENAI, Operation.EMBED, "http://h", false);
+    assertThat(openai.path(request(Dialects.byId("openai"), Operation.COMPLETION, "http://h", false))).isEqualTo("/v1/completions");
+    LlmRequest embed = request(Dialects.byId("openai"), Operation.EMBED, "http://h", false);
     assertThat(openai.path(embed)).isEqualTo("/v1/embeddings");
     assertThat(openai.body(embed).get("encoding_format").asText()).isEqualTo("float");
     assertThat(openai.body(embed).has("stream")).isFalse();
-    assertThat(openai.body(request(ApiFlavor.OPENAI, Operation.CHAT, "http://h", false)).has("stream_options")).isFalse();
+    assertThat(openai.body(request(Dialects.byId("openai"), Operation.CHAT, "http://h", false)).has("stream_options")).isFalse();
   }
 
   @Test
   void should_read_an_openai_chat_stream_where_role_and_usage_chunks_are_not_tokens() throws Exception {
-    Provider openai = Provider.of(ApiFlavor.OPENAI);
+    Dialect openai = Dialects.byId("openai");
     ResponseAccumulator acc = new ResponseAccumulator();
     String prefix = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",";
     sse(openai, acc, prefix + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}");
@@ -122,7 +122,7 @@ class ProviderTest {
     sse(openai, acc, prefix + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there\"},\"finish_reason\":null}]}");
     sse(openai, acc, prefix + "\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}");
     sse(openai, acc, prefix + "\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}");
-    openai.readSseEvent(new SseEvent("message", "[DONE]", null), acc, null);
+    openai.readEvent(new SseEvent("message", "[DONE]", null), null, acc);
     assertThat(acc.text()).isEqualTo("Hi there");
     assertThat(acc.contentChunks()).isEqualTo(2);
     assertThat(acc.finishReason()).isEqualTo("length");
@@ -134,7 +134,7 @@ class ProviderTest {
 
   @Test
   void should_read_openai_completions_bodies_embeddings_and_stream_errors() throws Exception {
-    Provider openai = Provider.of(ApiFlavor.OPENAI);
+    Dialect openai = Dialects.byId("openai");
     ResponseAccumulator completion = new ResponseAccumulator();
     sse(openai, completion, "{\"choices\":[{\"text\":\"Once\",\"index\":0,\"finish_reason\":null}]}");
     assertThat(completion.text()).isEqualTo("Once");
@@ -157,17 +157,17 @@ class ProviderTest {
     assertThat(error.streamError()).isEqualTo("context length exceeded");
 
     ResponseAccumulator errorEvent = new ResponseAccumulator();
-    openai.readSseEvent(new SseEvent("error", "{\"message\":\"overloaded\"}", null), errorEvent,
-        json("{\"message\":\"overloaded\"}"));
+    openai.readEvent(new SseEvent("error", "{\"message\":\"overloaded\"}", null),
+        json("{\"message\":\"overloaded\"}"), errorEvent);
     assertThat(errorEvent.streamError()).isEqualTo("overloaded");
   }
 
   @Test
   void should_use_lm_studio_v0_paths_and_read_its_stats() throws Exception {
-    Provider lmstudio = Provider.of(ApiFlavor.LMSTUDIO);
-    assertThat(lmstudio.path(request(ApiFlavor.LMSTUDIO, Operation.CHAT, "http://localhost:1234", true)))
+    Dialect lmstudio = Dialects.byId("lmstudio");
+    assertThat(lmstudio.path(request(Dialects.byId("lmstudio"), Operation.CHAT, "http://localhost:1234", true)))
         .isEqualTo("/api/v0/chat/completions");
-    assertThat(lmstudio.path(request(ApiFlavor.LMSTUDIO, Operation.EMBED, "http://localhost:1234", true)))
+    assertThat(lmstudio.path(request(Dialects.byId("lmstudio"), Operation.EMBED, "http://localhost:1234", true)))
         .isEqualTo("/api/v0/embeddings");
     ResponseAccumulator acc = new ResponseAccumulator();
     lmstudio.readBody(json("{\"id\":\"chatcmpl-x\",\"object\":\"chat.completion\",\"model\":\"granite\","
@@ -184,8 +184,8 @@ class ProviderTest {
 
   @Test
   void should_use_llama_server_v1_paths_and_read_its_timings() throws Exception {
-    Provider llama = Provider.of(ApiFlavor.LLAMACPP);
-    assertThat(llama.path(request(ApiFlavor.LLAMACPP, Operation.CHAT, "http://localhost:8080", true)))
+    Dialect llama = Dialects.byId("llamacpp");
+    assertThat(llama.path(request(Dialects.byId("llamacpp"), Operation.CHAT, "http://localhost:8080", true)))
         .isEqualTo("/v1/chat/completions");
     ResponseAccumulator acc = new ResponseAccumulator();
     sse(llama, acc, "{\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":{\"content\":\"Hi\"}}],"
@@ -206,20 +206,14 @@ class ProviderTest {
 
   @Test
   void should_take_error_messages_from_ollama_and_openai_error_bodies() throws Exception {
-    assertThat(Provider.errorMessage(json("{\"error\":\"model 'x' not found\"}"), "?")).isEqualTo("model 'x' not found");
-    assertThat(Provider.errorMessage(json("{\"error\":{\"message\":\"Rate limited\",\"code\":429}}"), "?"))
+    assertThat(JsonRead.errorMessage(json("{\"error\":\"model 'x' not found\"}"), "?")).isEqualTo("model 'x' not found");
+    assertThat(JsonRead.errorMessage(json("{\"error\":{\"message\":\"Rate limited\",\"code\":429}}"), "?"))
         .isEqualTo("Rate limited");
-    assertThat(Provider.errorMessage(json("{\"other\":1}"), "fallback")).isEqualTo("fallback");
+    assertThat(JsonRead.errorMessage(json("{\"other\":1}"), "fallback")).isEqualTo("fallback");
   }
 
-  private static void sse(Provider provider, ResponseAccumulator acc, String data) throws Exception {
-    provider.readSseEvent(new SseEvent("message", data, null), acc, json(data));
-  }
-
-  private static String state(ResponseAccumulator a) {
-    return java.util.Arrays.asList(a.text(), a.contentChunks(), a.ended(), a.finishReason(), a.streamError(),
-        a.promptTokens(), a.serverOutputTokens(), a.queueMs(), a.loadMs(), a.promptEvalMs(), a.evalMs(),
-        a.serverTotalMs(), a.serverBusyMs(), a.embeddings(), a.dimensions()).toString();
+  private static void sse(Dialect dialect, ChunkSink acc, String data) throws Exception {
+    dialect.readEvent(new SseEvent("message", data, null), json(data), acc);
   }
 
   /** Ollama bodies and stream lines the token-level reader takes, each as the tree path reads it. */
@@ -237,8 +231,6 @@ class ProviderTest {
           + "\"done\":false}",
       "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"thinking\":\"let me see\"},\"done\":false}",
       "{\"message\":{\"content\":\"hi\"},\"done\":true}",
-      "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"f\"}}]},"
-          + "\"done\":true,\"done_reason\":\"stop\",\"eval_count\":2,\"eval_duration\":5}",
       "{\"response\":\"ignored\",\"message\":{\"content\":\"wins\"},\"done\":false}");
 
   /** Ollama lines the token-level reader must leave to the tree path. */
@@ -250,27 +242,29 @@ class ProviderTest {
       "{\"response\":\"a\"} trailing",
       // after the object: tokens a non-blocking parser only sees end at the line end
       "{\"response\":\"a\"} 5", "{\"response\":\"a\"} tru", "{\"response\":\"a\"} \"ab}", "{\"response\":\"a\"}{}",
-      "[1]", "{\"response\":\"a\"", "\"text\"");
+      "[1]", "{\"response\":\"a\"", "\"text\"",
+      // tool calls are read on the tree path (rare: not worth a token reader)
+      "{\"message\":{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":{\"name\":\"f\"}}]},"
+          + "\"done\":true,\"done_reason\":\"stop\",\"eval_count\":2,\"eval_duration\":5}");
 
   @Test
   void should_read_an_ollama_body_or_streamed_line_from_tokens_exactly_as_from_the_tree() throws Exception {
-    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
-    String empty = state(new ResponseAccumulator());
+    Dialect ollama = Dialects.byId("ollama");
     for (String body : OLLAMA_FAST) {
-      ResponseAccumulator tree = new ResponseAccumulator();
-      ollama.readBody(json(body), tree);
-      ResponseAccumulator tokens = new ResponseAccumulator();
+      List<Chunk> tree = new ArrayList<>();
+      ollama.readBody(json(body), tree::add);
+      List<Chunk> tokens = new ArrayList<>();
       try (var parser = Json.MAPPER.createParser(body)) {
-        assertThat(ollama.readBodyFast(parser, tokens)).as(body).isTrue();
+        assertThat(ollama.readBodyFast(parser, tokens::add)).as(body).isTrue();
       }
-      assertThat(state(tokens)).as(body).isEqualTo(state(tree));
+      assertThat(tokens).as(body).isEqualTo(tree);
     }
     for (String body : OLLAMA_TREE_ONLY) {
-      ResponseAccumulator tokens = new ResponseAccumulator();
+      List<Chunk> tokens = new ArrayList<>();
       try (var parser = Json.MAPPER.createParser(body)) {
-        assertThat(ollama.readBodyFast(parser, tokens)).as(body).isFalse();
+        assertThat(ollama.readBodyFast(parser, tokens::add)).as(body).isFalse();
       }
-      assertThat(state(tokens)).as(body).isEqualTo(empty);
+      assertThat(tokens).as(body).isEmpty();
     }
   }
 
@@ -281,25 +275,25 @@ class ProviderTest {
    */
   @Test
   void should_read_a_stream_line_after_line_with_one_parser_as_from_the_tree() throws Exception {
-    Provider ollama = Provider.of(ApiFlavor.OLLAMA);
-    String empty = state(new ResponseAccumulator());
-    try (StreamLineReader reader = new StreamLineReader(ollama::readBodyFast)) {
+    Dialect ollama = Dialects.byId("ollama");
+    try (StreamLineReader reader = new StreamLineReader(ollama::readChunkFast)) {
       for (int round = 0; round < 2; round++) {
-        for (int i = 0; i < OLLAMA_FAST.size(); i++) {
-          String line = OLLAMA_FAST.get(i);
-          ResponseAccumulator tree = new ResponseAccumulator();
-          ollama.readBody(json(line), tree);
-          ResponseAccumulator tokens = new ResponseAccumulator();
+        // every line of each list, each refused line between two read ones
+        for (int i = 0; i < Math.max(OLLAMA_FAST.size(), OLLAMA_TREE_ONLY.size()); i++) {
+          String line = OLLAMA_FAST.get(i % OLLAMA_FAST.size());
+          List<Chunk> tree = new ArrayList<>();
+          ollama.readChunk(json(line), tree::add);
+          List<Chunk> tokens = new ArrayList<>();
           // the line inside a larger buffer, as the line splitter hands it over
           byte[] padded = ("xx" + line + "\r\nyy").getBytes(StandardCharsets.UTF_8);
-          assertThat(reader.read(padded, 2, padded.length - 4, tokens)).as(line).isTrue();
-          assertThat(state(tokens)).as(line).isEqualTo(state(tree));
+          assertThat(reader.read(padded, 2, padded.length - 4, tokens::add)).as(line).isTrue();
+          assertThat(tokens).as(line).isEqualTo(tree);
 
           String refused = OLLAMA_TREE_ONLY.get(i % OLLAMA_TREE_ONLY.size());
-          ResponseAccumulator untouched = new ResponseAccumulator();
+          List<Chunk> untouched = new ArrayList<>();
           byte[] bytes = refused.getBytes(StandardCharsets.UTF_8);
-          assertThat(reader.read(bytes, 0, bytes.length, untouched)).as(refused).isFalse();
-          assertThat(state(untouched)).as(refused).isEqualTo(empty);
+          assertThat(reader.read(bytes, 0, bytes.length, untouched::add)).as(refused).isFalse();
+          assertThat(untouched).as(refused).isEmpty();
         }
       }
     }
@@ -318,8 +312,7 @@ class ProviderTest {
           + "\"logprobs\":{\"tokens\":[\"a\"]},\"finish_reason\":null}]}",
       "{\"choices\":[{\"delta\":{\"content\":\"first\"}},{\"delta\":{\"content\":\"second\"}}]}",
       "{\"choices\":[],\"usage\":null}",
-      "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\"}}]},"
-          + "\"finish_reason\":null}]}",
+      "{\"choices\":[{\"delta\":{\"tool_calls\":null,\"content\":\"x\"}}]}",
       "{\"choices\":[{\"delta\":{\"content\":\"x\"},\"finish_reason\":\"\"}]}",
       "{\"choices\":[{\"text\":\"t\",\"delta\":{\"content\":\"d\"},\"matched_stop\":2}]}",
       "{}");
@@ -333,40 +326,77 @@ class ProviderTest {
       "{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}",
       "{\"choices\":[],\"choices\":[]}", "{\"choices\":[{\"finish_reason\":\"stop\",\"finish_reason\":\"x\"}]}",
       "{\"obfuscation\":\"x\",\"choices\":[]}", "{\"choices\":[]} x", "{\"choices\":[]} 5",
-      "{\"choices\":[{\"delta\":{\"content\":\"a\"", "[1]", "\"text\"");
+      "{\"choices\":[{\"delta\":{\"content\":\"a\"", "[1]", "\"text\"",
+      // tool calls are read on the tree path
+      "{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"{\"}}]},"
+          + "\"finish_reason\":null}]}");
 
   @Test
   void should_read_an_openai_stream_chunk_from_tokens_exactly_as_from_the_tree() throws Exception {
-    String empty = state(new ResponseAccumulator());
-    for (ApiFlavor flavor : List.of(ApiFlavor.OPENAI, ApiFlavor.LMSTUDIO, ApiFlavor.LLAMACPP)) {
-      Provider provider = Provider.of(flavor);
-      try (StreamLineReader reader = new StreamLineReader(provider::readStreamChunkFast)) {
+    for (Dialect flavor : List.of(Dialects.byId("openai"), Dialects.byId("lmstudio"), Dialects.byId("llamacpp"))) {
+      Dialect provider = flavor;
+      try (StreamLineReader reader = new StreamLineReader(provider::readChunkFast)) {
         for (int i = 0; i < OPENAI_FAST.size(); i++) {
           String chunk = OPENAI_FAST.get(i);
-          ResponseAccumulator tree = new ResponseAccumulator();
-          provider.readStreamChunk(json(chunk), tree);
-          ResponseAccumulator blocking = new ResponseAccumulator();
+          List<Chunk> tree = new ArrayList<>();
+          provider.readChunk(json(chunk), tree::add);
+          List<Chunk> blocking = new ArrayList<>();
           try (var parser = Json.MAPPER.createParser(chunk)) {
-            assertThat(provider.readStreamChunkFast(parser, blocking)).as("%s %s", flavor, chunk).isTrue();
+            assertThat(provider.readChunkFast(parser, blocking::add)).as("%s %s", flavor, chunk).isTrue();
           }
-          assertThat(state(blocking)).as("%s %s", flavor, chunk).isEqualTo(state(tree));
-          ResponseAccumulator streamed = new ResponseAccumulator();
+          assertThat(blocking).as("%s %s", flavor, chunk).isEqualTo(tree);
+          List<Chunk> streamed = new ArrayList<>();
           byte[] bytes = chunk.getBytes(StandardCharsets.UTF_8);
-          assertThat(reader.read(bytes, 0, bytes.length, streamed)).as("%s %s", flavor, chunk).isTrue();
-          assertThat(state(streamed)).as("%s %s", flavor, chunk).isEqualTo(state(tree));
+          assertThat(reader.read(bytes, 0, bytes.length, streamed::add)).as("%s %s", flavor, chunk).isTrue();
+          assertThat(streamed).as("%s %s", flavor, chunk).isEqualTo(tree);
 
           String refused = OPENAI_TREE_ONLY.get(i % OPENAI_TREE_ONLY.size());
           for (String r : i == 0 ? OPENAI_TREE_ONLY : List.of(refused)) {
-            ResponseAccumulator untouched = new ResponseAccumulator();
+            List<Chunk> untouched = new ArrayList<>();
             try (var parser = Json.MAPPER.createParser(r)) {
-              assertThat(provider.readStreamChunkFast(parser, untouched)).as("%s %s", flavor, r).isFalse();
+              assertThat(provider.readChunkFast(parser, untouched::add)).as("%s %s", flavor, r).isFalse();
             }
             byte[] refusedBytes = r.getBytes(StandardCharsets.UTF_8);
-            assertThat(reader.read(refusedBytes, 0, refusedBytes.length, untouched)).as("%s %s", flavor, r).isFalse();
-            assertThat(state(untouched)).as("%s %s", flavor, r).isEqualTo(empty);
+            assertThat(reader.read(refusedBytes, 0, refusedBytes.length, untouched::add)).as("%s %s", flavor, r).isFalse();
+            assertThat(untouched).as("%s %s", flavor, r).isEmpty();
           }
         }
       }
     }
+  }
+
+  @Test
+  void should_read_tool_calls_as_typed_pieces_in_each_dialect() throws Exception {
+    List<Chunk> ollama = new ArrayList<>();
+    Dialects.byId("ollama").readChunk(json("{\"message\":{\"role\":\"assistant\",\"content\":\"\","
+        + "\"tool_calls\":[{\"function\":{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}}]},"
+        + "\"done\":false}"), ollama::add);
+    assertThat(ollama).containsExactly(new Chunk.ToolCallDelta(0, null, "get_weather", "{\"city\":\"Paris\"}"));
+
+    List<Chunk> streamed = new ArrayList<>();
+    Dialect openai = Dialects.byId("openai");
+    sse(openai, streamed::add, "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"call_1\","
+        + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":\"\"}}]}}]}");
+    sse(openai, streamed::add, "{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,"
+        + "\"function\":{\"arguments\":\"{\\\"city\\\":\\\"Paris\\\"}\"}}]}}]}");
+    sse(openai, streamed::add, "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}");
+    assertThat(streamed).containsExactly(new Chunk.ToolCallDelta(0, "call_1", "get_weather", ""),
+        new Chunk.ToolCallDelta(0, null, null, "{\"city\":\"Paris\"}"), new Chunk.Done("tool_calls"));
+
+    List<Chunk> body = new ArrayList<>();
+    openai.readBody(json("{\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":null,"
+        + "\"tool_calls\":[{\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},"
+        + "\"finish_reason\":\"tool_calls\"}]}"), body::add);
+    assertThat(body).containsExactly(new Chunk.ToolCallDelta(0, "call_1", "f", "{}"), new Chunk.Done("tool_calls"));
+  }
+
+  @Test
+  void should_read_an_ollama_chunk_into_typed_chunks_in_the_apis_order() throws Exception {
+    List<Chunk> chunks = new ArrayList<>();
+    Dialects.byId("ollama").readChunk(json("{\"message\":{\"content\":\"\",\"thinking\":\"hm\"},\"done\":true,"
+        + "\"done_reason\":\"length\",\"eval_count\":3,\"total_duration\":2000000,\"eval_duration\":1000000}"),
+        chunks::add);
+    assertThat(chunks).containsExactly(new Chunk.Reasoning("hm"), new Chunk.Done("length"),
+        new Chunk.Usage(null, 3, false), new Chunk.ServerTimings(1.0, null, null, 1.0, 2.0, null));
   }
 }

@@ -1,0 +1,79 @@
+package io.llmgatling.engine.dialect;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.engine.LlmRequest;
+import io.llmgatling.engine.Operation;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One server API, all in one place: its id ({@code llm.api}, records, summaries), its endpoints, the request body
+ * (messages and their parts in the API's shape), how the answer is framed and read ({@link ChunkReader}: typed
+ * chunks, tree or tokens), its error wording and how the pre-flight asks a server of this API about itself.
+ * Adding an API is a package {@code engine.dialect.<api>} with one implementation, plus its line in
+ * {@link Dialects}. Implementations are stateless singletons, thread-safe.
+ */
+public interface Dialect extends ChunkReader {
+
+  /** The lower-case name used in properties ({@code llm.api}), the DSL, records and summaries. */
+  String id();
+
+  /** The request path below the base URL's own path, e.g. {@code /api/chat} or {@code /v1/completions}. */
+  String path(LlmRequest request);
+
+  /** The JSON body. */
+  ObjectNode body(LlmRequest request);
+
+  /** How the answer to this request is framed when the server's Content-Type does not say otherwise. */
+  WireFormat responseFormat(LlmRequest request);
+
+  /**
+   * The end marker a complete answer in this framing carries, named for the message of an answer that ended
+   * without it.
+   */
+  default String endMarker(WireFormat format) {
+    return format == WireFormat.NDJSON ? "\"done\": true" : "[DONE] or a finish_reason";
+  }
+
+  /**
+   * The operation a task's operation becomes on this API: a plain completion is {@code /v1/completions}
+   * ({@link Operation#COMPLETION}) unless the API has a generate endpoint of its own.
+   */
+  default Operation operationFor(Operation operation) {
+    return operation == Operation.GENERATE ? Operation.COMPLETION : operation;
+  }
+
+  /**
+   * Asks a server of this API, before the load, for its version, its models and (when it tells) its parallel
+   * slots. A failing request throws through {@code server} with the pre-flight's one-line message.
+   */
+  ServerInfo describeServer(ServerQuery server);
+
+  /**
+   * Whether a server listing {@code models} serves {@code wanted}: the same name (case-insensitive), or
+   * {@code name:latest} for a name without a tag (Ollama's rule, also behind its OpenAI API).
+   */
+  default boolean servesModel(List<String> models, String wanted) {
+    String w = wanted.toLowerCase(Locale.ROOT);
+    for (String m : models) {
+      String have = m.toLowerCase(Locale.ROOT);
+      if (have.equals(w) || !w.contains(":") && have.equals(w + ":latest")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What the pre-flight tells a user whose model is missing, after the list of what the server has. */
+  default String missingModelHint() {
+    return "Set -Dllm.model=...";
+  }
+
+  /**
+   * Whether this API's answers carry llama-server's {@code timings} object (prefill and decode times): the
+   * embedded simulator then sends it.
+   */
+  default boolean sendsServerTimings() {
+    return false;
+  }
+}
