@@ -6,23 +6,15 @@ import io.llmgatling.engine.provider.ResponseAccumulator;
 import io.llmgatling.engine.provider.WireFormat;
 import io.llmgatling.engine.record.ErrorCause;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.pool.ChannelPool;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -35,15 +27,6 @@ import java.util.function.Consumer;
  */
 final class Exchange implements ResponseDecoder.Listener {
   private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
-  // request header names are constants of ours: no need to validate them per request (values still are)
-  private static final HttpHeadersFactory REQUEST_HEADERS =
-      DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
-  private static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-Id");
-  private static final AsciiString USER_AGENT = AsciiString.cached("llm-gatling");
-  private static final AsciiString ACCEPT_SSE = AsciiString.cached("text/event-stream");
-  private static final AsciiString ACCEPT_NDJSON = AsciiString.cached("application/x-ndjson");
-  private static final AsciiString ACCEPT_JSON = AsciiString.cached("application/json");
-
   /**
    * Where the exchange stands; a connection that closes is classified by it (see {@link Failures#closed}).
    * CONNECTING → WRITING → AWAITING_HEADERS → STREAMING_BODY (2xx) or ERROR_BODY (any other status) → DONE;
@@ -124,10 +107,6 @@ final class Exchange implements ResponseDecoder.Listener {
     return url;
   }
 
-  Phase phase() {
-    return phase;
-  }
-
   /** Starts the exchange on an acquired connection; runs on the connection's event loop. */
   void begin(Channel channel, ChannelPool pool) {
     this.channel = channel;
@@ -153,18 +132,8 @@ final class Exchange implements ResponseDecoder.Listener {
     dispatcher.requests++;
     phase = Phase.WRITING;
     int thisAttempt = ++attempt;
-    FullHttpRequest httpRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-        Unpooled.wrappedBuffer(body), REQUEST_HEADERS, REQUEST_HEADERS);
-    httpRequest.headers()
-        .set(HttpHeaderNames.HOST, hostHeader)
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set(HttpHeaderNames.ACCEPT, accept())
-        .set(HttpHeaderNames.USER_AGENT, USER_AGENT)
-        .set(X_REQUEST_ID, Long.toString(id));
-    if (request.apiKey() != null && !request.apiKey().isEmpty()) {
-      httpRequest.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + request.apiKey());
-    }
+    FullHttpRequest httpRequest = RequestWriter.request(id, path, hostHeader, body, reader.expectedFormat(),
+        request.apiKey());
     // "sent" = when the write future completes, i.e. the last request byte was handed to the kernel. A
     // small request on a writable socket completes inside writeAndFlush, on this thread, before any
     // response byte can be read; a huge prompt completes when its last byte is written.
@@ -188,14 +157,6 @@ final class Exchange implements ResponseDecoder.Listener {
       long now = System.nanoTime();
       armWatchdog(timeout.start(now), now);
     });
-  }
-
-  private AsciiString accept() {
-    return switch (reader.expectedFormat()) {
-      case SSE -> ACCEPT_SSE;
-      case NDJSON -> ACCEPT_NDJSON;
-      case JSON -> ACCEPT_JSON;
-    };
   }
 
   private void armWatchdog(long at, long now) {
@@ -414,21 +375,7 @@ final class Exchange implements ResponseDecoder.Listener {
     }
     long now = System.nanoTime();
     if (channel != null) {
-      dispatcher.current = null;
-      Channel ch = channel;
-      boolean keep = false;
-      if (reusable && response != null && HttpUtil.isKeepAlive(response) && ch.isActive()) {
-        // Connection: close and HTTP/1.0 without keep-alive were excluded above; the Keep-Alive header's
-        // timeout and max decide the rest (an exhausted max, or timeout=0, retires it now)
-        dispatcher.keepAlive(response.headers().get(HttpHeaderNames.KEEP_ALIVE));
-        dispatcher.idleSinceNanos = timeline.lastByteNanos() >= 0 ? timeline.lastByteNanos() : System.nanoTime();
-        keep = dispatcher.reusableAt(dispatcher.idleSinceNanos);
-      }
-      if (keep) {
-        pool.release(ch);
-      } else {
-        ch.close().addListener(closed -> pool.release(ch));
-      }
+      release(reusable);
     }
     boolean streamed = RecordBuilder.streamed(request.stream(), reader.expectedFormat(), format);
     LlmResult result = records.build(timeline, acc, streamed, status, cause, message, resent, now);
@@ -436,6 +383,28 @@ final class Exchange implements ResponseDecoder.Listener {
       onDone.accept(result);
     } catch (Throwable t) {
       LOG.log(System.Logger.Level.ERROR, "onDone callback of request " + id + " threw", t);
+    }
+  }
+
+  /**
+   * Gives the connection back: to the pool when the exchange ended cleanly ({@code reusable}) on a keep-alive
+   * response whose limits allow another request, else closed (then released).
+   */
+  private void release(boolean reusable) {
+    dispatcher.current = null;
+    Channel ch = channel;
+    boolean keep = false;
+    if (reusable && response != null && HttpUtil.isKeepAlive(response) && ch.isActive()) {
+      // Connection: close and HTTP/1.0 without keep-alive were excluded above; the Keep-Alive header's
+      // timeout and max decide the rest (an exhausted max, or timeout=0, retires it now)
+      dispatcher.keepAlive(response.headers().get(HttpHeaderNames.KEEP_ALIVE));
+      dispatcher.idleSinceNanos = timeline.lastByteNanos() >= 0 ? timeline.lastByteNanos() : System.nanoTime();
+      keep = dispatcher.reusableAt(dispatcher.idleSinceNanos);
+    }
+    if (keep) {
+      pool.release(ch);
+    } else {
+      ch.close().addListener(closed -> pool.release(ch));
     }
   }
 
