@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  */
 final class Exchange implements ResponseDecoder.Listener {
   private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
+
   /**
    * Where the exchange stands; a connection that closes is classified by it (see {@link Failures#closed}).
    * CONNECTING → WRITING → AWAITING_HEADERS → STREAMING_BODY (2xx) or ERROR_BODY (any other status) → DONE;
