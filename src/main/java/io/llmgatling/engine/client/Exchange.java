@@ -1,78 +1,71 @@
 package io.llmgatling.engine.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
-import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.dialect.ResponseAccumulator;
-import io.llmgatling.engine.dialect.StreamLineReader;
 import io.llmgatling.engine.dialect.WireFormat;
 import io.llmgatling.engine.record.ErrorCause;
-import io.llmgatling.engine.record.RequestRecord;
-import io.llmgatling.engine.record.RunClock;
-import io.llmgatling.engine.wire.Json;
-import io.llmgatling.engine.wire.JsonBody;
-import io.llmgatling.engine.wire.NdjsonParser;
-import io.llmgatling.engine.wire.SseEvent;
-import io.llmgatling.engine.wire.SseParser;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.channel.pool.ChannelPool;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
- * One request/response on one connection: sends, times every arriving chunk, classifies the outcome
- * and completes exactly once. After {@link #begin} every method runs on the connection's event loop,
- * so the state needs no locking.
+ * One request/response on one connection, as a small state machine over explicit {@link Phase}s: sends, stamps
+ * every arriving chunk, hands the body to the {@link ResponseDecoder} of its wire format, watches the
+ * {@link RequestTimeout} limits, classifies a failure by the phase it hit ({@link Failures}), releases the
+ * connection and completes exactly once with the record the {@link RecordBuilder} computes. After {@link #begin}
+ * every method runs on the connection's event loop, so the state needs no locking.
  */
-final class Exchange {
+final class Exchange implements ResponseDecoder.Listener {
   private static final System.Logger LOG = System.getLogger(Exchange.class.getName());
-  private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
-  private static final int MAX_QUOTED_CHARS = 200;
-  // request header names are constants of ours: no need to validate them per request (values still are)
-  private static final HttpHeadersFactory REQUEST_HEADERS =
-      DefaultHttpHeadersFactory.headersFactory().withNameValidation(false);
-  private static final AsciiString X_REQUEST_ID = AsciiString.cached("X-Request-Id");
-  private static final AsciiString USER_AGENT = AsciiString.cached("llm-gatling");
-  private static final AsciiString ACCEPT_SSE = AsciiString.cached("text/event-stream");
-  private static final AsciiString ACCEPT_NDJSON = AsciiString.cached("application/x-ndjson");
-  private static final AsciiString ACCEPT_JSON = AsciiString.cached("application/json");
+
+  /**
+   * Where the exchange stands; a connection that closes is classified by it (see {@link Failures#closed}).
+   * CONNECTING → WRITING → AWAITING_HEADERS → STREAMING_BODY (2xx) or ERROR_BODY (any other status) → DONE;
+   * a request resent on a new connection goes back to CONNECTING.
+   */
+  enum Phase {
+    /** Waiting for a connection (new, or from the pool). */
+    CONNECTING,
+    /** The request is being written; "sent" once the write completes. */
+    WRITING,
+    /** Sent; no response byte decoded yet. */
+    AWAITING_HEADERS,
+    /** A 2xx response's body is arriving, through the decoder of its wire format. */
+    STREAMING_BODY,
+    /** A non-2xx response's body is arriving, kept for its message. */
+    ERROR_BODY,
+    /** Completed: nothing changes any more. */
+    DONE
+  }
 
   private final long id;
   private final LlmRequest request;
-  private final long intendedNanos;
-  private final long attemptNanos;
   private final Consumer<LlmResult> onDone;
-  private final Dialect dialect;
+  private final AnswerReader reader;
   private final String path;
   private final String url;
   private final String hostHeader;
   private final byte[] body;
   private final long maxResponseBytes;
   private final ResponseAccumulator acc = new ResponseAccumulator();
+  private final Timeline timeline = new Timeline();
+  private final RequestTimeout timeout;
+  private final RecordBuilder records;
 
+  private Phase phase = Phase.CONNECTING;
   private Channel channel;
   private ChannelPool pool;
   private ChannelHandlers.ExchangeDispatcher dispatcher;
-  private boolean finished;
 
   // connection reuse (see ConnectionReuse): whether the current connection had carried requests before this
   // one, the connection's read count when this request began on it (another read = a response byte came),
@@ -83,46 +76,28 @@ final class Exchange {
   private boolean resent;
   private int attempt;
 
-  private long sentNanos = -1;
-  private long headersNanos = -1;
-  private long lastByteNanos = -1;
-  private long[] tokenNanos = new long[32];
-  private int tokenCount;
-
   private HttpResponse response;
   private int status;
   private WireFormat format;
-  private NdjsonParser ndjson;
-  /** Reads a stream's NDJSON lines or SSE data one after the other with one parser; null until the first. */
-  private StreamLineReader lineReader;
-  private SseParser sse;
-  private JsonBody jsonBody;
+  private ResponseDecoder decoder;
+  private ErrorBody errorBody;
   private long responseBytes;
+  /** The arrival of the bytes being decoded: a token read from them is stamped with it. */
   private long parsingArrivalNanos;
 
-  // one watchdog timer per connection (ExchangeDispatcher) instead of one per limit and exchange: it is
-  // armed for the earliest deadline (first-token, total, and the earliest time the idle limit could
-  // expire), kept when an earlier one is pending (it fires early and re-arms, so the next exchanges on
-  // the connection usually schedule nothing), and when it fires the current exchange checks which limit
-  // expired and re-arms for the next one. Deadlines are System.nanoTime() values.
-  private static final long NONE = Long.MAX_VALUE;
-  private long firstTokenDeadline = NONE;
-  private long totalDeadline = NONE;
-  private boolean idleArmed;
-
-  Exchange(long id, LlmRequest request, long intendedNanos, Consumer<LlmResult> onDone, Dialect dialect,
+  Exchange(long id, LlmRequest request, long intendedNanos, Consumer<LlmResult> onDone, AnswerReader reader,
       String path, String url, String hostHeader, byte[] body, long maxResponseBytes) {
     this.id = id;
     this.request = request;
-    this.intendedNanos = intendedNanos;
-    this.attemptNanos = System.nanoTime();
     this.onDone = onDone;
-    this.dialect = dialect;
+    this.reader = reader;
     this.path = path;
     this.url = url;
     this.hostHeader = hostHeader;
     this.body = body;
     this.maxResponseBytes = maxResponseBytes;
+    this.timeout = new RequestTimeout(request.timeouts());
+    this.records = new RecordBuilder(id, request, intendedNanos, System.nanoTime());
   }
 
   long id() {
@@ -151,221 +126,101 @@ final class Exchange {
       channel.close();
       pool.release(channel);
       this.channel = null;
-      failWithoutConnection(ErrorCause.STREAM_DROPPED, "connection to " + url + " closed before the request was sent");
+      failWith(Failures.closedBeforeSent(url));
       return;
     }
     dispatcher.current = this;
     dispatcher.requests++;
+    phase = Phase.WRITING;
     int thisAttempt = ++attempt;
-    FullHttpRequest httpRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-        Unpooled.wrappedBuffer(body), REQUEST_HEADERS, REQUEST_HEADERS);
-    httpRequest.headers()
-        .set(HttpHeaderNames.HOST, hostHeader)
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-        .set(HttpHeaderNames.ACCEPT, accept())
-        .set(HttpHeaderNames.USER_AGENT, USER_AGENT)
-        .set(X_REQUEST_ID, Long.toString(id));
-    if (request.apiKey() != null && !request.apiKey().isEmpty()) {
-      httpRequest.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + request.apiKey());
-    }
+    FullHttpRequest httpRequest = RequestWriter.request(id, path, hostHeader, body, reader.expectedFormat(),
+        request.apiKey());
     // "sent" = when the write future completes, i.e. the last request byte was handed to the kernel. A
     // small request on a writable socket completes inside writeAndFlush, on this thread, before any
     // response byte can be read; a huge prompt completes when its last byte is written.
     channel.writeAndFlush(httpRequest).addListener(future -> {
-      if (finished || attempt != thisAttempt) {
+      if (phase == Phase.DONE || attempt != thisAttempt) {
         return;
       }
       if (!future.isSuccess()) {
         if (resendIfStale()) {
           return;
         }
-        fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " failed while sending the request: "
-            + describe(future.cause()));
+        failWith(Failures.writeFailed(url, future.cause()));
         return;
       }
-      if (sentNanos < 0) {
-        sentNanos = System.nanoTime();
+      if (!timeline.isSent()) {
+        timeline.sent(System.nanoTime());
       }
-      startTimers();
+      if (phase == Phase.WRITING) {
+        phase = Phase.AWAITING_HEADERS;
+      }
+      long now = System.nanoTime();
+      armWatchdog(timeout.start(now), now);
     });
   }
 
-  private AsciiString accept() {
-    return switch (dialect.responseFormat(request)) {
-      case SSE -> ACCEPT_SSE;
-      case NDJSON -> ACCEPT_NDJSON;
-      case JSON -> ACCEPT_JSON;
-    };
-  }
-
-  private void startTimers() {
-    var timeouts = request.timeouts();
-    long now = System.nanoTime();
-    if (timeouts.firstToken() != null) {
-      firstTokenDeadline = now + timeouts.firstToken().toNanos();
-    }
-    if (timeouts.total() != null) {
-      totalDeadline = now + timeouts.total().toNanos();
-    }
-    // the idle limit starts with the response headers, which come after now: waking at now + idle is
-    // never late for it and spares re-arming the watchdog earlier when the headers come
-    long next = Math.min(firstTokenDeadline, totalDeadline);
-    if (timeouts.idle() != null) {
-      next = Math.min(next, now + timeouts.idle().toNanos());
-    }
-    armWatchdog(next, now);
-  }
-
   private void armWatchdog(long at, long now) {
-    if (at != NONE) {
+    if (at != RequestTimeout.NONE) {
       dispatcher.armWatchdog(channel.eventLoop(), at, now);
     }
   }
 
-  /**
-   * Idle limit in the style of Netty's IdleStateHandler: it starts with the response headers, and a busy
-   * stream costs no timer per chunk (the watchdog compares the last byte's time when it fires).
-   */
-  private void armIdleTimer() {
-    if (request.timeouts().idle() == null) {
-      return;
-    }
-    idleArmed = true;
-    armWatchdog(lastByteNanos + request.timeouts().idle().toNanos(), System.nanoTime());
-  }
-
   /** The connection's watchdog fired while this exchange was its current one. */
   void onWatchdog() {
-    if (finished) {
+    if (phase == Phase.DONE) {
       return;
     }
     long now = System.nanoTime();
-    var timeouts = request.timeouts();
-    long idleDeadline = idleArmed ? lastByteNanos + timeouts.idle().toNanos() : NONE;
-    // of the expired limits, the one that expired first (ties: first-token, total, idle, as the
-    // separate timers scheduled in that order would fire)
-    long expired = NONE;
-    int which = 0;
-    if (firstTokenDeadline <= now) {
-      expired = firstTokenDeadline;
-      which = 1;
+    RequestTimeout.Check check = timeout.check(now, timeline.lastByteNanos(), response != null);
+    if (check.expired() != null) {
+      fail(RequestTimeout.cause(), timeout.message(check.expired(), request.stream(), now,
+          timeline.lastByteNanos(), acc.contentChunks()));
+      return;
     }
-    if (totalDeadline <= now && totalDeadline < expired) {
-      expired = totalDeadline;
-      which = 2;
-    }
-    if (idleDeadline <= now && idleDeadline < expired) {
-      which = 3;
-    }
-    switch (which) {
-      case 1 -> {
-        fail(ErrorCause.TIMEOUT, request.stream()
-            ? "no first token within the first-token timeout of " + timeouts.firstToken().toMillis() + " ms"
-            : "no complete answer within the first-token timeout of " + timeouts.firstToken().toMillis() + " ms");
-        return;
-      }
-      case 2 -> {
-        fail(ErrorCause.TIMEOUT, "request exceeded the total timeout of " + timeouts.total().toMillis() + " ms");
-        return;
-      }
-      case 3 -> {
-        long silent = now - lastByteNanos;
-        fail(ErrorCause.TIMEOUT, "no data for " + (silent / 1_000_000) + " ms, over the idle timeout of "
-            + timeouts.idle().toMillis() + " ms between chunks (after " + acc.contentChunks()
-            + " content chunks)");
-        return;
-      }
-      default -> {
-      }
-    }
-    long next = Math.min(firstTokenDeadline, totalDeadline);
-    if (idleArmed) {
-      next = Math.min(next, idleDeadline);
-    } else if (timeouts.idle() != null && response == null) {
-      next = Math.min(next, now + timeouts.idle().toNanos());
-    }
-    armWatchdog(next, now);
+    armWatchdog(check.next(), now);
   }
 
   void onHttpObject(HttpObject msg, long arrivalNanos) {
-    if (finished) {
+    if (phase == Phase.DONE) {
       return;
     }
     if (msg.decoderResult().isFailure()) {
-      fail(ErrorCause.MALFORMED, "invalid HTTP response from " + url + ": " + describe(msg.decoderResult().cause()));
+      failWith(Failures.invalidHttp(url, msg.decoderResult().cause()));
       return;
     }
-    lastByteNanos = arrivalNanos;
+    timeline.lastByte(arrivalNanos);
     if (msg instanceof HttpResponse httpResponse) {
       onHeaders(httpResponse, arrivalNanos);
     }
-    if (finished) {
+    if (phase == Phase.DONE) {
       return;
     }
     if (msg instanceof HttpContent content) {
       onContent(content.content(), arrivalNanos);
-      if (!finished && msg instanceof LastHttpContent) {
+      if (phase != Phase.DONE && msg instanceof LastHttpContent) {
         onResponseEnd();
       }
     }
   }
 
   private void onHeaders(HttpResponse httpResponse, long arrivalNanos) {
-    if (sentNanos < 0) {
-      sentNanos = arrivalNanos; // cannot happen with a completed write; keeps the figures sane if it does
+    if (!timeline.isSent()) {
+      timeline.sent(arrivalNanos); // cannot happen with a completed write; keeps the figures sane if it does
     }
     response = httpResponse;
-    headersNanos = arrivalNanos;
+    timeline.headers(arrivalNanos);
     status = httpResponse.status().code();
     if (isSuccess()) {
-      format = formatFor(httpResponse.headers().get(HttpHeaderNames.CONTENT_TYPE));
-      switch (format) {
-        case NDJSON -> ndjson = new NdjsonParser(new NdjsonParser.Listener() {
-          @Override
-          public void onJson(JsonNode value) {
-            onStreamChunk(value);
-          }
-
-          @Override
-          public void onMalformed(String line, String problem) {
-            fail(ErrorCause.MALFORMED, "unparseable NDJSON line " + quote(line) + ": " + problem);
-          }
-
-          @Override
-          public boolean onLine(byte[] bytes, int offset, int length) {
-            return onStreamLineFast(bytes, offset, length);
-          }
-        });
-        case SSE -> sse = new SseParser(new SseParser.Listener() {
-          @Override
-          public void onEvent(SseEvent event) {
-            onSseEvent(event);
-          }
-
-          @Override
-          public boolean onEventBytes(String event, byte[] data, int offset, int length) {
-            return onSseEventFast(event, data, offset, length);
-          }
-        });
-        case JSON -> jsonBody = new JsonBody();
-      }
+      format = ResponseDecoder.formatFor(httpResponse.headers().get(HttpHeaderNames.CONTENT_TYPE),
+          reader.expectedFormat());
+      decoder = ResponseDecoder.of(format, reader, acc, this);
+      phase = Phase.STREAMING_BODY;
     } else {
-      jsonBody = new JsonBody();
+      errorBody = new ErrorBody();
+      phase = Phase.ERROR_BODY;
     }
-    armIdleTimer();
-  }
-
-  /** The server's Content-Type wins (a server may ignore "stream"); else what the API streams. */
-  private WireFormat formatFor(String contentType) {
-    String type = contentType == null ? "" : contentType.toLowerCase(java.util.Locale.ROOT);
-    if (type.contains("event-stream")) {
-      return WireFormat.SSE;
-    }
-    if (type.contains("ndjson")) {
-      return WireFormat.NDJSON;
-    }
-    return dialect.responseFormat(request);
+    armWatchdog(timeout.headersArrived(timeline.lastByteNanos()), System.nanoTime());
   }
 
   private boolean isSuccess() {
@@ -379,203 +234,82 @@ final class Exchange {
     }
     responseBytes += length;
     if (responseBytes > maxResponseBytes) {
-      fail(ErrorCause.MALFORMED, "response from " + url + " exceeds the limit of " + maxResponseBytes
-          + " bytes (maxResponseBytes)");
+      failWith(Failures.tooLarge(url, maxResponseBytes));
       return;
     }
-    if (!isSuccess()) {
-      if (jsonBody.length() < MAX_ERROR_BODY_BYTES) {
-        jsonBody.feed(bytes.slice(bytes.readerIndex(), Math.min(length, MAX_ERROR_BODY_BYTES - jsonBody.length())));
-      }
+    if (phase == Phase.ERROR_BODY) {
+      errorBody.feed(bytes);
       return;
     }
     parsingArrivalNanos = arrivalNanos;
-    switch (format) {
-      case NDJSON -> ndjson.feed(bytes);
-      case SSE -> sse.feed(bytes);
-      case JSON -> jsonBody.feed(bytes);
-    }
+    decoder.feed(bytes);
   }
 
-  private void onSseEvent(SseEvent event) {
-    if (finished) {
-      return;
-    }
-    JsonNode data = null;
-    if (!event.isDone()) {
-      try {
-        data = Json.MAPPER.readTree(event.data());
-      } catch (IOException e) {
-        if (!"error".equals(event.event())) {
-          fail(ErrorCause.MALFORMED, "unparseable SSE data " + quote(event.data()) + ": " + describe(e));
-          return;
-        }
-      }
-      if (data != null && !data.isObject() && !"error".equals(event.event())) {
-        fail(ErrorCause.MALFORMED, "SSE data is not a JSON object: " + quote(event.data()));
-        return;
-      }
-    }
-    int before = acc.contentChunks();
-    dialect.readEvent(event, data, acc);
-    afterChunk(before);
-  }
-
-  /**
-   * An SSE event's data read by the provider from its tokens, without a String or a tree (one each per token
-   * otherwise); false leaves the event to {@link #onSseEvent}, which also owns [DONE] and error events.
-   */
-  private boolean onSseEventFast(String event, byte[] data, int offset, int length) {
-    if (finished) {
-      return true;
-    }
-    if (!"message".equals(event) || length == 0 || data[offset] != '{') {
-      return false;
-    }
-    return readChunkFast(dialect::readChunkFast, data, offset, length);
-  }
-
-  private void onStreamChunk(JsonNode chunk) {
-    if (finished) {
-      return;
-    }
-    if (!chunk.isObject()) {
-      fail(ErrorCause.MALFORMED, "stream chunk is not a JSON object: " + quote(chunk.toString()));
-      return;
-    }
-    int before = acc.contentChunks();
-    dialect.readChunk(chunk, acc);
-    afterChunk(before);
-  }
-
-  /**
-   * A streamed line read by the provider from its tokens, without a tree (one per token otherwise); false
-   * leaves the line to the tree path.
-   */
-  private boolean onStreamLineFast(byte[] bytes, int offset, int length) {
-    if (finished) {
-      return true;
-    }
-    return readChunkFast(dialect::readChunkFast, bytes, offset, length);
-  }
-
-  /** One chunk through the stream's one reader (made on the first chunk, with the wire format's fast path). */
-  private boolean readChunkFast(StreamLineReader.FastPath fastPath, byte[] bytes, int offset, int length) {
-    if (lineReader == null) {
-      lineReader = new StreamLineReader(fastPath);
-    }
-    int before = acc.contentChunks();
-    if (!lineReader.read(bytes, offset, length, acc)) {
-      return false;
-    }
-    afterChunk(before);
-    return true;
-  }
-
-  private void afterChunk(int contentChunksBefore) {
+  @Override
+  public void onChunk(int contentChunksBefore) {
     if (acc.contentChunks() > contentChunksBefore) {
-      if (tokenCount == tokenNanos.length) {
-        tokenNanos = Arrays.copyOf(tokenNanos, tokenCount * 2);
-      }
-      tokenNanos[tokenCount++] = parsingArrivalNanos;
-      if (tokenCount == 1) {
-        firstTokenDeadline = NONE; // the watchdog, when it fires, re-arms for the remaining limits
+      timeline.token(parsingArrivalNanos);
+      if (timeline.tokenCount() == 1) {
+        timeout.firstTokenArrived(); // the watchdog, when it fires, re-arms for the remaining limits
       }
     }
     if (acc.streamError() != null) {
-      fail(ErrorCause.STREAM_ERROR, "error inside the stream from " + url + ": " + acc.streamError());
+      failWith(Failures.streamError(url, acc.streamError()));
     }
   }
 
+  @Override
+  public void onBody() {
+    if (acc.streamError() != null) {
+      failWith(Failures.answerError(url, acc.streamError()));
+    }
+  }
+
+  @Override
+  public void onMalformed(String message) {
+    fail(ErrorCause.MALFORMED, message);
+  }
+
+  @Override
+  public boolean stopped() {
+    return phase == Phase.DONE;
+  }
+
   private void onResponseEnd() {
-    if (!isSuccess()) {
-      String text = jsonBody.text().strip();
-      String serverMessage;
-      try {
-        serverMessage = dialect.errorMessage(jsonBody.parse(), quote(text));
-      } catch (IOException notJson) {
-        serverMessage = text.isEmpty() ? response.status().reasonPhrase() : quote(text);
-      }
-      complete(ErrorCause.http(status), "HTTP " + status + " from " + url + ": " + serverMessage, true);
+    if (phase == Phase.ERROR_BODY) {
+      failWith(Failures.httpError(status, url, errorBody.serverMessage(reader, response.status().reasonPhrase())),
+          true);
       return;
     }
-    switch (format) {
-      case NDJSON -> ndjson.finish();
-      case SSE -> sse.finish();
-      case JSON -> {
-        if (!readBodyFast()) {
-          try {
-            JsonNode parsed = jsonBody.parse();
-            if (!parsed.isObject()) {
-              fail(ErrorCause.MALFORMED, "response body is not a JSON object: " + quote(jsonBody.text()));
-              return;
-            }
-            dialect.readBody(parsed, acc);
-          } catch (IOException e) {
-            fail(ErrorCause.MALFORMED, "unparseable response body " + quote(jsonBody.text()) + ": " + describe(e));
-            return;
-          }
-        }
-        if (acc.streamError() != null) {
-          fail(ErrorCause.STREAM_ERROR, "error in the answer from " + url + ": " + acc.streamError());
-          return;
-        }
-      }
-    }
-    if (finished) {
+    decoder.finish();
+    if (phase == Phase.DONE) {
       return;
     }
     if (!acc.ended()) {
-      fail(ErrorCause.STREAM_DROPPED, "response from " + url + " ended after " + acc.contentChunks()
-          + " content chunks without the stream's end marker (" + endMarkerName() + ")");
+      failWith(Failures.noEndMarker(url, acc.contentChunks(), decoder.endMarker()));
       return;
     }
     complete(null, null, true);
   }
 
-  /** The provider's token-level reading of a simple body; false: use the tree (acc untouched). */
-  private boolean readBodyFast() {
-    if (jsonBody.length() == 0) {
-      return false;
-    }
-    try (com.fasterxml.jackson.core.JsonParser parser = jsonBody.parser()) {
-      return dialect.readBodyFast(parser, acc);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private String endMarkerName() {
-    return dialect.endMarker(format);
-  }
-
   void onConnectionClosed() {
-    if (finished || resendIfStale()) {
+    if (phase == Phase.DONE || resendIfStale()) {
       return;
     }
-    if (sentNanos < 0) {
-      fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " closed before the request was sent");
-    } else if (response == null) {
-      fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " closed before the response headers");
-    } else if (!isSuccess()) {
-      fail(ErrorCause.http(status), "HTTP " + status + " from " + url + ", connection closed mid-body");
-    } else {
-      fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " closed after " + acc.contentChunks()
-          + " content chunks, before the stream's end");
-    }
+    failWith(Failures.closed(phase, url, status, acc.contentChunks()));
   }
 
   void onException(Throwable cause) {
-    if (finished) {
+    if (phase == Phase.DONE) {
       return;
     }
     if (cause instanceof IOException) {
       if (resendIfStale()) {
         return;
       }
-      fail(ErrorCause.STREAM_DROPPED, "connection to " + url + " broke: " + describe(cause));
+      failWith(Failures.broke(url, cause));
     } else {
-      fail(ErrorCause.MALFORMED, "cannot read the response from " + url + ": " + describe(cause));
+      failWith(Failures.unreadable(url, cause));
     }
   }
 
@@ -588,11 +322,11 @@ final class Exchange {
    * @return true when the request was handed over to a new connection (this failure ends nothing)
    */
   private boolean resendIfStale() {
-    if (finished || channel == null) {
+    if (phase == Phase.DONE || channel == null) {
       return false;
     }
     boolean responseByteSeen = response != null || (dispatcher != null && dispatcher.stamp.reads != readsAtBegin);
-    long sinceSent = sentNanos < 0 ? -1 : System.nanoTime() - sentNanos;
+    long sinceSent = timeline.isSent() ? System.nanoTime() - timeline.sentNanos() : -1;
     if (!ConnectionReuse.resendOnNewConnection(reused, resent, responseByteSeen, sinceSent)) {
       return false;
     }
@@ -607,10 +341,9 @@ final class Exchange {
     channel = null;
     dispatcher = null;
     reused = false;
-    sentNanos = -1;
-    firstTokenDeadline = NONE;
-    totalDeadline = NONE;
-    idleArmed = false;
+    timeline.unsent();
+    timeout.reset();
+    phase = Phase.CONNECTING;
     ((LlmClient.Pool) from).resend(this);
     return true;
   }
@@ -625,33 +358,28 @@ final class Exchange {
     complete(cause, message, false);
   }
 
+  private void failWith(Failures.Failure failure) {
+    failWith(failure, false);
+  }
+
+  private void failWith(Failures.Failure failure, boolean reusable) {
+    complete(failure.cause(), failure.message(), reusable);
+  }
+
   private void complete(String cause, String message, boolean reusable) {
-    if (finished) {
+    if (phase == Phase.DONE) {
       return;
     }
-    finished = true;
-    if (lineReader != null) {
-      lineReader.close();
+    phase = Phase.DONE;
+    if (decoder != null) {
+      decoder.close();
     }
-    long endNanos = cause == null && lastByteNanos >= 0 ? lastByteNanos : System.nanoTime();
+    long now = System.nanoTime();
     if (channel != null) {
-      dispatcher.current = null;
-      Channel ch = channel;
-      boolean keep = false;
-      if (reusable && response != null && HttpUtil.isKeepAlive(response) && ch.isActive()) {
-        // Connection: close and HTTP/1.0 without keep-alive were excluded above; the Keep-Alive header's
-        // timeout and max decide the rest (an exhausted max, or timeout=0, retires it now)
-        dispatcher.keepAlive(response.headers().get(HttpHeaderNames.KEEP_ALIVE));
-        dispatcher.idleSinceNanos = lastByteNanos >= 0 ? lastByteNanos : System.nanoTime();
-        keep = dispatcher.reusableAt(dispatcher.idleSinceNanos);
-      }
-      if (keep) {
-        pool.release(ch);
-      } else {
-        ch.close().addListener(closed -> pool.release(ch));
-      }
+      release(reusable);
     }
-    LlmResult result = buildResult(cause, message, endNanos);
+    boolean streamed = RecordBuilder.streamed(request.stream(), reader.expectedFormat(), format);
+    LlmResult result = records.build(timeline, acc, streamed, status, cause, message, resent, now);
     try {
       onDone.accept(result);
     } catch (Throwable t) {
@@ -659,84 +387,29 @@ final class Exchange {
     }
   }
 
-  private LlmResult buildResult(String cause, String message, long endNanos) {
-    boolean sent = sentNanos >= 0;
-    long sentAt = sent ? sentNanos : attemptNanos;
-    boolean streamed = request.stream() && format != WireFormat.JSON && dialect.responseFormat(request) != WireFormat.JSON;
-    Double e2e = ms(endNanos - sentAt);
-    Double ttft = streamed && tokenCount > 0 ? ms(tokenNanos[0] - sentAt) : null;
-
-    Integer outputTokens;
-    String tokensSource;
-    if (acc.serverOutputTokens() != null) {
-      outputTokens = acc.serverOutputTokens();
-      tokensSource = "server";
-    } else if (streamed && response != null) {
-      outputTokens = acc.contentChunks();
-      tokensSource = "chunks";
+  /**
+   * Gives the connection back: to the pool when the exchange ended cleanly ({@code reusable}) on a keep-alive
+   * response whose limits allow another request, else closed (then released).
+   */
+  private void release(boolean reusable) {
+    dispatcher.current = null;
+    Channel ch = channel;
+    boolean keep = false;
+    if (reusable && response != null && HttpUtil.isKeepAlive(response) && ch.isActive()) {
+      // Connection: close and HTTP/1.0 without keep-alive were excluded above; the Keep-Alive header's
+      // timeout and max decide the rest (an exhausted max, or timeout=0, retires it now)
+      dispatcher.keepAlive(response.headers().get(HttpHeaderNames.KEEP_ALIVE));
+      dispatcher.idleSinceNanos = timeline.lastByteNanos() >= 0 ? timeline.lastByteNanos() : System.nanoTime();
+      keep = dispatcher.reusableAt(dispatcher.idleSinceNanos);
+    }
+    if (keep) {
+      pool.release(ch);
     } else {
-      outputTokens = null;
-      tokensSource = null;
+      ch.close().addListener(closed -> pool.release(ch));
     }
-    Double itl = null;
-    Double tpot = null;
-    if (outputTokens != null && outputTokens >= 2 && ttft != null) {
-      if (tokenCount >= 2) {
-        itl = ms((tokenNanos[tokenCount - 1] - tokenNanos[0]) / (double) (outputTokens - 1));
-      }
-      tpot = round((e2e - ttft) / (outputTokens - 1));
-    }
-    double[] gaps = null;
-    if (streamed && tokenCount >= 2) {
-      gaps = new double[tokenCount - 1];
-      for (int i = 1; i < tokenCount; i++) {
-        gaps[i - 1] = ms(tokenNanos[i] - tokenNanos[i - 1]);
-      }
-    }
-    Double queue = acc.queueMs();
-    if (queue == null && acc.serverBusyMs() != null && cause == null) {
-      // the server's busy time (prefill + decode) ends with its last token, not with the trailing
-      // finish/usage/[DONE] chunks: measure up to the last token so those do not count as queue
-      long busyEnd = streamed && tokenCount > 0 ? tokenNanos[tokenCount - 1] : endNanos;
-      queue = round(Math.max(0.0, ms(busyEnd - sentAt) - acc.serverBusyMs()));
-    }
-    RequestRecord record = new RequestRecord(
-        id, request.task(), request.model(), request.api().id(), request.operation().id(), request.stream(),
-        RunClock.epochMillis(intendedNanos),
-        sent ? ms(sentNanos - intendedNanos) : null,
-        headersNanos >= 0 ? ms(headersNanos - sentAt) : null,
-        ttft, e2e, itl, tpot, gaps,
-        acc.promptTokens(), outputTokens, tokensSource,
-        streamed ? acc.contentChunks() : null,
-        round(queue), round(acc.loadMs()), round(acc.promptEvalMs()), round(acc.evalMs()), round(acc.serverTotalMs()),
-        status > 0 ? status : null,
-        cause == null, cause, message, acc.finishReason(), resent);
-    return new LlmResult(record, acc.text(), acc.embeddings(), acc.dimensions(),
-        RunClock.epochMillis(sentAt),
-        tokenCount > 0 ? RunClock.epochMillis(tokenNanos[0]) : -1,
-        RunClock.epochMillis(endNanos));
-  }
-
-  /** Nanoseconds to milliseconds rounded to the microsecond. */
-  private static Double ms(double nanos) {
-    return Math.round(nanos / 1_000.0) / 1_000.0;
-  }
-
-  private static Double round(Double ms) {
-    return ms == null ? null : Math.round(ms * 1_000.0) / 1_000.0;
-  }
-
-  private static String quote(String text) {
-    String oneLine = text.replace("\n", "\\n").replace("\r", "\\r");
-    return "'" + (oneLine.length() > MAX_QUOTED_CHARS ? oneLine.substring(0, MAX_QUOTED_CHARS) + "..." : oneLine) + "'";
   }
 
   static String describe(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String text = root.getMessage();
-    return text == null || text.isBlank() ? root.getClass().getSimpleName() : text;
+    return Failures.describe(t);
   }
 }

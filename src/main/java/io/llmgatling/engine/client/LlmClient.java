@@ -149,13 +149,14 @@ public final class LlmClient implements AutoCloseable {
       String root = scheme + "://" + base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "");
       String hostHeader = base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "");
       byte[] body = Json.MAPPER.writeValueAsBytes(dialect.body(request));
-      exchange = new Exchange(id, request, intendedNanos, onDone, dialect, path, root + path, hostHeader,
+      exchange = new Exchange(id, request, intendedNanos, onDone, new AnswerReader(dialect, request), path, root + path, hostHeader,
           body, options.maxResponseBytes());
       key = new PoolKey(tls, base.getHost(), port, request.timeouts().connect() == null
           ? 0 : request.timeouts().connect().toMillis());
     } catch (Exception e) {
       // a request that cannot even be built is reported like any failure, never thrown at the caller
-      Exchange broken = new Exchange(id, request, intendedNanos, onDone, request.api(), "",
+      Exchange broken = new Exchange(id, request, intendedNanos, onDone,
+          new AnswerReader(request.api(), request), "",
           BaseUrl.mask(request.baseUrl()), "", new byte[0], options.maxResponseBytes());
       group.next().execute(() -> broken.failWithoutConnection(ErrorCause.MALFORMED,
           "cannot build the request: " + Exchange.describe(e)));

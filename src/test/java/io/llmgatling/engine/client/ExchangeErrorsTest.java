@@ -117,6 +117,58 @@ class ExchangeErrorsTest {
     assertThat(result.record().message()).isEqualTo("HTTP 500 from " + result.url() + ", connection closed mid-body");
   }
 
+  @Test
+  void should_classify_an_unparseable_ndjson_chunk_as_malformed() throws Exception {
+    RawServer.Result result = exchange(Dialects.byId("ollama"), true, "hello", true, (socket, out) -> chunked(out,
+        "application/x-ndjson", "{\"message\":{\"role\":\"assistant\",\"content\":\"a\"},\"done\":false}\n",
+        "{\"message\": oops}\n"));
+
+    assertThat(result.record().cause()).isEqualTo("malformed");
+    assertThat(result.record().message()).startsWith("unparseable NDJSON line '{\"message\": oops}'");
+    assertThat(result.record().status()).isEqualTo(200);
+    assertThat(result.record().contentChunks()).isEqualTo(1);
+  }
+
+  @Test
+  void should_classify_an_unparseable_non_streamed_body_as_malformed() throws Exception {
+    RawServer.Result result = exchange(Dialects.byId("openai"), false, "hello", true,
+        (socket, out) -> full(out, 200, "<html>502 Bad Gateway</html>"));
+
+    assertThat(result.record().cause()).isEqualTo("malformed");
+    assertThat(result.record().message()).startsWith("unparseable response body '<html>502 Bad Gateway</html>'");
+    assertThat(result.record().status()).isEqualTo(200);
+  }
+
+  @Test
+  void should_classify_a_connection_closed_mid_stream_as_stream_dropped_with_its_tokens() throws Exception {
+    RawServer.Result result = exchange(Dialects.byId("openai"), true, "hello", true, (socket, out) -> {
+      out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] event = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n"
+          .getBytes(StandardCharsets.UTF_8);
+      out.write((Integer.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(event);
+      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      socket.close();
+    });
+
+    assertThat(result.record().cause()).isEqualTo("stream_dropped");
+    assertThat(result.record().message()).isEqualTo("connection to " + result.url()
+        + " closed after 1 content chunks, before the stream's end");
+    assertThat(result.record().status()).isEqualTo(200);
+    assertThat(result.record().ttftMs()).isNotNull();
+  }
+
+  @Test
+  void should_quote_an_http_error_body_that_is_not_json() throws Exception {
+    RawServer.Result result = exchange(Dialects.byId("ollama"), true, "hello", true,
+        (socket, out) -> full(out, 502, "upstream\nunavailable"));
+
+    assertThat(result.record().cause()).isEqualTo("http_502");
+    assertThat(result.record().message()).isEqualTo("HTTP 502 from " + result.url() + ": 'upstream\\nunavailable'");
+  }
+
   // ---- the scripted server ----
 
   private static RawServer.Result exchange(Dialect api, boolean stream, String prompt, boolean readRequest,

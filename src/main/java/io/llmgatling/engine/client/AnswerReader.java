@@ -1,0 +1,64 @@
+package io.llmgatling.engine.client;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgatling.engine.LlmRequest;
+import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.dialect.ChunkSink;
+import io.llmgatling.engine.dialect.ResponseAccumulator;
+import io.llmgatling.engine.dialect.WireFormat;
+import io.llmgatling.engine.wire.SseEvent;
+
+/**
+ * The one seam between a response's decoding (the {@link Exchange} and its {@link ResponseDecoder}s) and the
+ * server API that reads the answer's chunks: every call from them into the API goes through here, so that
+ * re-pointing the client at another chunk reader changes this class only. One per request (it knows the
+ * request, whose API and stream flag decide the expected framing). Stateless beyond that: thread-safe.
+ */
+final class AnswerReader {
+  private final Dialect dialect;
+  private final LlmRequest request;
+
+  AnswerReader(Dialect dialect, LlmRequest request) {
+    this.dialect = dialect;
+    this.request = request;
+  }
+
+  /** How the API frames the answer to this request when the server's Content-Type does not say otherwise. */
+  WireFormat expectedFormat() {
+    return dialect.responseFormat(request);
+  }
+
+  /**
+   * One streamed JSON chunk (an NDJSON line, an SSE event's data) read straight from its tokens; false (and
+   * {@code acc} untouched) leaves it to the tree path.
+   */
+  boolean readChunkFast(WireFormat format, JsonParser chunk, ChunkSink acc) {
+    return dialect.readChunkFast(chunk, acc);
+  }
+
+  /** One streamed JSON object (an NDJSON line), as a tree. */
+  void readStreamChunk(JsonNode chunk, ResponseAccumulator acc) {
+    dialect.readChunk(chunk, acc);
+  }
+
+  /** One server-sent event ({@code [DONE]}, an {@code error} event or a JSON chunk) with its parsed data. */
+  void readSseEvent(SseEvent event, JsonNode data, ResponseAccumulator acc) {
+    dialect.readEvent(event, data, acc);
+  }
+
+  /** A whole non-streamed answer from its tokens; false (and {@code acc} untouched) leaves it to the tree. */
+  boolean readBodyFast(JsonParser body, ResponseAccumulator acc) {
+    return dialect.readBodyFast(body, acc);
+  }
+
+  /** A whole non-streamed answer, as a tree. */
+  void readBody(JsonNode body, ResponseAccumulator acc) {
+    dialect.readBody(body, acc);
+  }
+
+  /** The server's message in an error body, else {@code fallback}. */
+  String errorMessage(JsonNode body, String fallback) {
+    return dialect.errorMessage(body, fallback);
+  }
+}
