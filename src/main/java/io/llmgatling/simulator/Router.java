@@ -20,7 +20,8 @@ final class Router {
   private record Prefixed(String prefix, Route route) {
   }
 
-  private final Map<String, Route> exact = new HashMap<>();
+  /** Method, then path: no string built per request. */
+  private final Map<String, Map<String, Route>> exact = new HashMap<>();
   private final List<Prefixed> getUnder = new ArrayList<>();
   private final List<Prefixed> notFound = new ArrayList<>();
 
@@ -38,7 +39,8 @@ final class Router {
   /** The route for a method and path; HEAD is answered by GET's route. Null when none is declared. */
   Route find(String method, String path) {
     String m = method.equals("HEAD") ? "GET" : method;
-    Route route = exact.get(m + " " + path);
+    Map<String, Route> byPath = exact.get(m);
+    Route route = byPath == null ? null : byPath.get(path);
     if (route == null && m.equals("GET")) {
       route = longest(getUnder, path);
     }
@@ -68,13 +70,13 @@ final class Router {
     return new Routes() {
       @Override
       public Routes get(String path, Handler handler) {
-        exact.put("GET " + path, new Route(handler, dialect));
+        exact.computeIfAbsent("GET", k -> new HashMap<>()).put(path, new Route(handler, dialect));
         return this;
       }
 
       @Override
       public Routes post(String path, Handler handler) {
-        exact.put("POST " + path, new Route(handler, dialect));
+        exact.computeIfAbsent("POST", k -> new HashMap<>()).put(path, new Route(handler, dialect));
         return this;
       }
 
@@ -86,7 +88,7 @@ final class Router {
 
       @Override
       public Routes probe(String path, Handler handler) {
-        exact.put("GET " + path, new Route(handler, null));
+        exact.computeIfAbsent("GET", k -> new HashMap<>()).put(path, new Route(handler, null));
         return this;
       }
 

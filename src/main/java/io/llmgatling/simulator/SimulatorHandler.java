@@ -85,6 +85,8 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
     /** The dialect whose route this is; null for probes and unrouted paths. */
     final ServerDialect dialect;
     String model;
+    /** The parsed body, once read (reading consumes the buffer). */
+    JsonNode parsed;
 
     Request(ChannelHandlerContext ctx, FullHttpRequest req, String method, String path, String requestId,
         long arrival, boolean keepAlive, ServerDialect dialect) {
@@ -130,6 +132,9 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public JsonNode body() {
+      if (parsed != null) {
+        return parsed;
+      }
       if (req.content().readableBytes() == 0) {
         error(400, dialect.emptyBodyMessage());
         return null;
@@ -140,6 +145,7 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
           error(400, "invalid request body: expected a JSON object");
           return null;
         }
+        parsed = body;
         return body;
       } catch (IOException e) {
         String msg = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();

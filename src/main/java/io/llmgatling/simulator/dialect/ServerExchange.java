@@ -20,7 +20,10 @@ public interface ServerExchange {
 
   boolean isLoaded(ModelSpec model);
 
-  /** The body as a JSON object; null once an error in this route's shape has been answered. */
+  /**
+   * The body as a JSON object (parsed once); null once its refusal has been answered in this route's dialect's
+   * shape (empty, not JSON, not an object).
+   */
   JsonNode body();
 
   /** Answers an error in this route's dialect's shape ({@link WireFormat#errorBody}). */
