@@ -131,6 +131,11 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     @Override
+    public SlotScheduler scheduler() {
+      return sim.scheduler();
+    }
+
+    @Override
     public JsonNode body() {
       if (parsed != null) {
         return parsed;

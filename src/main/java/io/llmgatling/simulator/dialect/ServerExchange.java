@@ -20,6 +20,9 @@ public interface ServerExchange {
 
   boolean isLoaded(ModelSpec model);
 
+  /** The slots and their queue, read-only use (gauge endpoints: /slots, /metrics). */
+  SlotScheduler scheduler();
+
   /**
    * The body as a JSON object (parsed once); null once its refusal has been answered in this route's dialect's
    * shape (empty, not JSON, not an object).

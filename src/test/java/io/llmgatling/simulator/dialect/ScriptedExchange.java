@@ -137,6 +137,11 @@ public final class ScriptedExchange implements ServerExchange {
   }
 
   @Override
+  public SlotScheduler scheduler() {
+    throw new UnsupportedOperationException("no engine behind a scripted exchange");
+  }
+
+  @Override
   public JsonNode body() {
     try {
       return Frames.JSON.readTree(body);
