@@ -349,6 +349,9 @@ final class Generation {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     ctx.write(response, ctx.voidPromise());
+    for (byte[] frame : job.wire.streamStart()) {
+      ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
+    }
     wire = ctx.pipeline().context(LlmSimulator.HTTP_CODEC);
   }
 

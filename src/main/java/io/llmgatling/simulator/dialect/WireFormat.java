@@ -8,6 +8,14 @@ public interface WireFormat {
   /** Headers of a streamed answer besides status, framing and connection (content type, cache control). */
   void streamHeaders(HttpHeaders headers);
 
+  /**
+   * Frames written right after the stream's headers, before any token (none for today's APIs; Anthropic's
+   * {@code message_start}, LM Studio v1's {@code chat.start}, Responses' {@code response.created}).
+   */
+  default List<byte[]> streamStart() {
+    return List.of();
+  }
+
   /** The frame of one streamed token (hot path: built once, copied per token). */
   ChunkTemplate chunkTemplate();
 

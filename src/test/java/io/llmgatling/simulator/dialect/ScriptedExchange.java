@@ -82,6 +82,9 @@ public final class ScriptedExchange implements ServerExchange {
   public static String stream(WireFormat wire, List<String> tokens, Outcome outcome) {
     ChunkTemplate t = wire.chunkTemplate();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] frame : wire.streamStart()) {
+      out.writeBytes(frame);
+    }
     for (String token : tokens) {
       out.writeBytes(t.prefix());
       if (t.middle() != null) {
