@@ -1,9 +1,8 @@
 package io.llmgatling.simulator;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.llmgatling.simulator.dialect.ChunkTemplate;
+import io.llmgatling.simulator.dialect.Kind;
+import io.llmgatling.simulator.dialect.Outcome;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -21,8 +20,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -34,10 +31,6 @@ import java.util.concurrent.TimeUnit;
  * out in one flush.
  */
 final class Generation {
-  private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] SSE_DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] SSE_EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] NEWLINE = "\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private static final long CANCELLABLE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final short CRLF = ('\r' << 8) | '\n';
@@ -120,7 +113,7 @@ final class Generation {
       failEarly(503, SimulatorHandler.BUSY_MESSAGE);
       return;
     }
-    if (job.stream && !config.headersOnFirstToken() && job.endpoint.kind != Endpoint.Kind.EMBED) {
+    if (job.stream && !config.headersOnFirstToken() && job.kind != Kind.EMBED) {
       sendStreamHeaders();
       ctx.flush();
     }
@@ -147,7 +140,7 @@ final class Generation {
     } else {
       promptEvalEndNanos = slot + prefill;
     }
-    if (job.endpoint.kind == Endpoint.Kind.EMBED || job.outputTokens == 0) {
+    if (job.kind == Kind.EMBED || job.outputTokens == 0) {
       nextDueNanos = promptEvalEndNanos;
     } else {
       if (job.stream) {
@@ -273,10 +266,7 @@ final class Generation {
       case Faults.STALL -> nextDueNanos += config.faults().stallMs() * 1_000_000L;
       case Faults.MALFORMED -> {
         if (job.stream) {
-          byte[] junk = job.endpoint.openAiShaped()
-              ? "data: {\"id\":\"chatcmpl-\n\n".getBytes(StandardCharsets.US_ASCII)
-              : "{\"model\":\"x\",\"created_at\":\n".getBytes(StandardCharsets.US_ASCII);
-          ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(junk)), ctx.voidPromise());
+          ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(job.wire.malformedFrame())), ctx.voidPromise());
         }
       }
       case Faults.DISCONNECT -> {
@@ -288,12 +278,7 @@ final class Generation {
       case Faults.ERROR_LINE -> {
         String message = "an error was encountered while running the model: unexpected EOF (simulated fault)";
         if (job.stream) {
-          byte[] line = job.endpoint.openAiShaped()
-              ? ("data: " + SimulatorHandler.errorBody(job.endpoint.family, config, 500, message) + "\n\n")
-                  .getBytes(StandardCharsets.UTF_8)
-              : (SimulatorHandler.errorBody(job.endpoint.family, config, 500, message) + "\n")
-                  .getBytes(StandardCharsets.UTF_8);
-          ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(line)), ctx.voidPromise());
+          ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(job.wire.errorFrame(message))), ctx.voidPromise());
           endStream(true);
         } else {
           finished = true;
@@ -310,33 +295,10 @@ final class Generation {
   }
 
   private void prepareChunkTemplates() {
-    String model = SimulatorHandler.quote(job.modelName);
-    String created = Long.toString(System.currentTimeMillis() / 1000);
-    String fingerprint = SimulatorHandler.quote(SimulatorHandler.fingerprint(config, job.model));
-    switch (job.endpoint) {
-      case OLLAMA_CHAT -> {
-        chunkPrefix = ascii("{\"model\":" + model + ",\"created_at\":\"");
-        chunkMiddle = ascii("\",\"message\":{\"role\":\"assistant\",\"content\":\"");
-        chunkSuffix = ascii("\"},\"done\":false}\n");
-      }
-      case OLLAMA_GENERATE -> {
-        chunkPrefix = ascii("{\"model\":" + model + ",\"created_at\":\"");
-        chunkMiddle = ascii("\",\"response\":\"");
-        chunkSuffix = ascii("\",\"done\":false}\n");
-      }
-      case OPENAI_CHAT, LMSTUDIO_CHAT -> {
-        chunkPrefix = ascii("data: {\"id\":\"" + openAiId() + "\",\"object\":\"chat.completion.chunk\",\"created\":"
-            + created + ",\"model\":" + model + ",\"system_fingerprint\":" + fingerprint
-            + ",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"");
-        chunkSuffix = ascii("\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n");
-      }
-      default -> {
-        chunkPrefix = ascii("data: {\"id\":\"" + openAiId() + "\",\"object\":\"text_completion\",\"created\":"
-            + created + ",\"model\":" + model + ",\"system_fingerprint\":" + fingerprint
-            + ",\"choices\":[{\"index\":0,\"text\":\"");
-        chunkSuffix = ascii("\",\"logprobs\":null,\"finish_reason\":null}]}\n\n");
-      }
-    }
+    ChunkTemplate template = job.wire.chunkTemplate();
+    chunkPrefix = template.prefix();
+    chunkMiddle = template.middle();
+    chunkSuffix = template.suffix();
   }
 
   /**
@@ -381,17 +343,15 @@ final class Generation {
     headersSent = true;
     status = 200;
     HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    if (job.endpoint.openAiShaped()) {
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-          .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
-    } else {
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/x-ndjson");
-    }
+    job.wire.streamHeaders(response.headers());
     HttpUtil.setTransferEncodingChunked(response, true);
     if (!job.keepConnection) {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     ctx.write(response, ctx.voidPromise());
+    for (byte[] frame : job.wire.streamStart()) {
+      ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
+    }
     wire = ctx.pipeline().context(LlmSimulator.HTTP_CODEC);
   }
 
@@ -400,10 +360,10 @@ final class Generation {
     finished = true;
     long end = System.nanoTime();
     release();
-    Timings t = new Timings(end - job.arrivalNanos, loadNanos, promptEvalEndNanos - slotNanos,
-        Math.max(0, end - promptEvalEndNanos));
-    if (job.endpoint.kind == Endpoint.Kind.EMBED) {
-      respond(200, SimulatorHandler.embeddingBody(job, config, t));
+    Outcome outcome = new Outcome(job.promptTokens, emitted, job.doneReason, end - job.arrivalNanos, loadNanos,
+        promptEvalEndNanos - slotNanos, Math.max(0, end - promptEvalEndNanos), job.arrivalNanos, firstTokenNanos);
+    if (job.kind == Kind.EMBED) {
+      respond(200, job.wire.embeddingBody(outcome));
       return;
     }
     if (!job.stream) {
@@ -412,7 +372,7 @@ final class Generation {
         ctx.close();
         return;
       }
-      byte[] body = finalBody(t, text == null ? "" : text.toString(), false);
+      byte[] body = job.wire.body(outcome, text == null ? "" : text.toString());
       if (Faults.MALFORMED.equals(job.fault)) {
         String whole = new String(body, StandardCharsets.UTF_8);
         respond(200, whole.substring(0, whole.length() / 2));
@@ -424,22 +384,10 @@ final class Generation {
     if (!headersSent) {
       sendStreamHeaders();
     }
-    if (job.endpoint.openAiShaped()) {
-      ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(SSE_DATA, finalBody(t, "", true), SSE_EVENT_END)),
-          ctx.voidPromise());
-      if (job.includeUsage) {
-        writeRaw("data: " + usageChunk() + "\n\n");
-      }
-      ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(DONE)), ctx.voidPromise());
-    } else {
-      ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(finalBody(t, "", true), NEWLINE)), ctx.voidPromise());
+    for (byte[] frame : job.wire.streamEnd(outcome)) {
+      ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
     }
     endStream(false);
-  }
-
-  private void writeRaw(String s) {
-    ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8))),
-        ctx.voidPromise());
   }
 
   private void endStream(boolean errorLine) {
@@ -460,15 +408,6 @@ final class Generation {
     respond(code, body.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** UTF-8 straight from the tree: no intermediate String (the non-streamed hot path). */
-  private static byte[] bytes(ObjectNode node) {
-    try {
-      return SimulatorHandler.JSON.writeValueAsBytes(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise a JSON tree", e);
-    }
-  }
-
   private void respond(int code, byte[] body) {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code),
         Unpooled.wrappedBuffer(body));
@@ -485,7 +424,7 @@ final class Generation {
   }
 
   private void respondError(int code, String message) {
-    respond(code, SimulatorHandler.errorBody(job.endpoint.family, config, code, message));
+    respond(code, job.wire.errorBody(code, message));
   }
 
   private void failEarly(int code, String message) {
@@ -541,146 +480,8 @@ final class Generation {
     if (!sim.keepsTruth()) {
       return;
     }
-    String api = switch (job.endpoint.family) {
-      case OLLAMA -> "ollama";
-      case LMSTUDIO -> "lmstudio";
-      case OPENAI -> config.llamacppTimings() ? "llamacpp" : "openai";
-    };
-    sim.record(new RequestTruth(job.requestId, job.method, job.path, job.modelName, api, job.stream, status,
+    sim.record(new RequestTruth(job.requestId, job.method, job.path, job.modelName, job.api, job.stream, status,
         job.arrivalNanos, slotNanos, firstTokenNanos, Arrays.copyOf(tokenNanos, emitted), end, job.promptTokens,
         emitted, job.fault));
-  }
-
-  // ---- bodies built once per request (Jackson) ----
-
-  /** Server-side durations of one request, in nanoseconds. */
-  record Timings(long total, long load, long promptEval, long eval) {
-  }
-
-  private String openAiId() {
-    return (job.endpoint.kind == Endpoint.Kind.CHAT ? "chatcmpl-" : "cmpl-") + job.sequence;
-  }
-
-  /** The last object of a request: the whole body, or the final chunk of a stream. */
-  private byte[] finalBody(Timings t, String content, boolean streamEnd) {
-    return job.endpoint.family == Endpoint.Family.OLLAMA ? ollamaFinalBody(t, content)
-        : bytes(openAiFinalBody(t, content, streamEnd));
-  }
-
-  /**
-   * Ollama's last object, streamed straight to bytes: it is the whole non-streamed body, the hot path of
-   * request-rate benchmarks, where building and walking a tree took 7 % of the simulator's CPU.
-   */
-  private byte[] ollamaFinalBody(Timings t, String content) {
-    ByteArrayBuilder out = new ByteArrayBuilder(256 + content.length());
-    try (JsonGenerator g = SimulatorHandler.JSON.getFactory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("model", job.modelName);
-      g.writeStringField("created_at", Timestamps.now());
-      if (job.endpoint.kind == Endpoint.Kind.CHAT) {
-        g.writeObjectFieldStart("message");
-        g.writeStringField("role", "assistant");
-        g.writeStringField("content", content);
-        g.writeEndObject();
-        g.writeStringField("done_reason", job.doneReason);
-        g.writeBooleanField("done", true);
-      } else {
-        g.writeStringField("response", content);
-        g.writeBooleanField("done", true);
-        g.writeStringField("done_reason", job.doneReason);
-        g.writeArrayFieldStart("context");
-        for (int i = 0; i < Math.min(8, job.promptTokens + emitted); i++) {
-          g.writeNumber(128000 + i);
-        }
-        g.writeEndArray();
-      }
-      g.writeNumberField("total_duration", t.total());
-      g.writeNumberField("load_duration", t.load());
-      g.writeNumberField("prompt_eval_count", job.promptTokens);
-      g.writeNumberField("prompt_eval_duration", t.promptEval());
-      g.writeNumberField("eval_count", emitted);
-      g.writeNumberField("eval_duration", t.eval());
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write a JSON body to memory", e);
-    }
-    return out.toByteArray();
-  }
-
-  private ObjectNode openAiFinalBody(Timings t, String content, boolean streamEnd) {
-    ObjectNode root = SimulatorHandler.JSON.createObjectNode();
-    boolean chat = job.endpoint.kind == Endpoint.Kind.CHAT;
-    root.put("id", openAiId());
-    root.put("object", chat ? (streamEnd ? "chat.completion.chunk" : "chat.completion") : "text_completion");
-    root.put("created", System.currentTimeMillis() / 1000);
-    root.put("model", job.modelName);
-    root.put("system_fingerprint", SimulatorHandler.fingerprint(config, job.model));
-    ObjectNode choice = root.putArray("choices").addObject();
-    choice.put("index", 0);
-    if (chat) {
-      ObjectNode message = choice.putObject(streamEnd ? "delta" : "message");
-      if (!streamEnd) {
-        message.put("role", "assistant");
-        message.put("content", content);
-        message.putNull("refusal");
-      }
-    } else {
-      choice.put("text", content);
-    }
-    choice.putNull("logprobs");
-    String finishReason = "length".equals(job.doneReason) ? "length" : "stop";
-    choice.put("finish_reason", finishReason);
-    if (!streamEnd) {
-      root.set("usage", usage());
-    }
-    if (config.llamacppTimings() && job.endpoint.family == Endpoint.Family.OPENAI) {
-      ObjectNode timings = root.putObject("timings");
-      double promptMs = t.promptEval() / 1e6;
-      double predictedMs = t.eval() / 1e6;
-      timings.put("cache_n", 0);
-      timings.put("prompt_n", job.promptTokens);
-      timings.put("prompt_ms", promptMs);
-      timings.put("prompt_per_token_ms", job.promptTokens == 0 ? 0 : promptMs / job.promptTokens);
-      timings.put("prompt_per_second", promptMs == 0 ? 0 : job.promptTokens * 1000 / promptMs);
-      timings.put("predicted_n", emitted);
-      timings.put("predicted_ms", predictedMs);
-      timings.put("predicted_per_token_ms", emitted == 0 ? 0 : predictedMs / emitted);
-      timings.put("predicted_per_second", predictedMs == 0 ? 0 : emitted * 1000 / predictedMs);
-    }
-    if (job.endpoint.family == Endpoint.Family.LMSTUDIO) {
-      double ttft = firstTokenNanos < 0 ? 0 : (firstTokenNanos - job.arrivalNanos) / 1e9;
-      double generation = firstTokenNanos < 0 ? 0 : (System.nanoTime() - firstTokenNanos) / 1e9;
-      ObjectNode stats = root.putObject("stats");
-      stats.put("tokens_per_second", t.eval() == 0 ? 0 : emitted / (t.eval() / 1e9));
-      stats.put("time_to_first_token", ttft);
-      stats.put("generation_time", generation);
-      stats.put("stop_reason", "length".equals(job.doneReason) ? "maxPredictedTokensReached" : "eosFound");
-      SimulatorHandler.lmStudioInfo(root, job.model);
-    }
-    return root;
-  }
-
-  private ObjectNode usage() {
-    ObjectNode usage = SimulatorHandler.JSON.createObjectNode();
-    usage.put("prompt_tokens", job.promptTokens);
-    usage.put("completion_tokens", emitted);
-    usage.put("total_tokens", job.promptTokens + emitted);
-    return usage;
-  }
-
-  private String usageChunk() {
-    ObjectNode root = SimulatorHandler.JSON.createObjectNode();
-    root.put("id", openAiId());
-    root.put("object", job.endpoint.kind == Endpoint.Kind.CHAT ? "chat.completion.chunk" : "text_completion");
-    root.put("created", System.currentTimeMillis() / 1000);
-    root.put("model", job.modelName);
-    root.put("system_fingerprint", SimulatorHandler.fingerprint(config, job.model));
-    root.putArray("choices");
-    root.set("usage", usage());
-    return root.toString();
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

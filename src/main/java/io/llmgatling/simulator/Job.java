@@ -1,15 +1,19 @@
 package io.llmgatling.simulator;
 
-import java.util.List;
+import io.llmgatling.simulator.dialect.Kind;
+import io.llmgatling.simulator.dialect.WireFormat;
 
-/** One parsed generating or embedding request, as the handler hands it to a {@link Generation}. */
+/** One admitted generating or embedding request, as the handler hands it to a {@link Generation}. */
 final class Job {
-  Endpoint endpoint;
+  Kind kind;
+  /** The answer's bytes, in the dialect's wire shape. */
+  WireFormat wire;
+  /** The dialect's name, for the truth. */
+  String api;
   ModelSpec model;
   /** The name as the client wrote it (echoed back, as the servers do). */
   String modelName;
   boolean stream;
-  boolean includeUsage;
   boolean keepConnection;
   Long keepAliveNanos;
   int promptTokens;
@@ -24,8 +28,4 @@ final class Job {
   String fault;
   long textSeed;
   long jitterSeed;
-  List<String> inputs = List.of();
-  int dimensions;
-  boolean base64;
-  boolean normalize = true;
 }

@@ -1,5 +1,6 @@
 package io.llmgatling.simulator;
 
+import io.llmgatling.simulator.dialect.ServerDialects;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -58,10 +59,12 @@ public final class LlmSimulator implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final long startedAtMillis = System.currentTimeMillis();
+  private final Router router;
   private final int port;
 
   private LlmSimulator(SimulatorConfig config) {
     this.config = config;
+    this.router = Router.of(config, ServerDialects.ALL);
     IoHandlerFactory io = NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelClass = NioServerSocketChannel.class;
     if (epollAvailable()) {
@@ -174,6 +177,10 @@ public final class LlmSimulator implements AutoCloseable {
     serverChannel.close().awaitUninterruptibly();
     channels.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+  }
+
+  Router router() {
+    return router;
   }
 
   SlotScheduler scheduler() {

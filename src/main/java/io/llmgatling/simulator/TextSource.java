@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * The words a simulated model says and the vectors it embeds, both drawn from seeded generators so a run
  * can be replayed. Words are plain ASCII (nothing to escape in JSON) and pre-encoded once.
  */
-final class TextSource {
+public final class TextSource {
   private static final String[] WORDS = ("the of and to in is that for it as with was on be by this are at "
       + "from or an model which can have not more one all their will about also when there time other "
       + "system data first into these new two may use each such than only most some used based between "
@@ -44,7 +44,7 @@ final class TextSource {
   }
 
   /** A deterministic embedding of a text: unit length when {@code normalize}. */
-  static float[] embedding(String text, int dimensions, long seed, boolean normalize) {
+  public static float[] embedding(String text, int dimensions, long seed, boolean normalize) {
     SplittableRandom random = new SplittableRandom(seed ^ (text == null ? 0 : text.hashCode() * 0x9E3779B97F4A7C15L));
     float[] v = new float[dimensions];
     double norm = 0;
@@ -62,7 +62,7 @@ final class TextSource {
   }
 
   /** OpenAI's base64 encoding of a vector: little-endian float32. */
-  static String base64(float[] vector) {
+  public static String base64(float[] vector) {
     ByteBuffer bytes = ByteBuffer.allocate(vector.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (float f : vector) {
       bytes.putFloat(f);

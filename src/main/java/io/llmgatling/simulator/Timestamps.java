@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
  * the whole instant every millisecond on every event loop was the simulator's largest allocation in the
  * timing benchmark, where client and simulator share a heap and so their GC pauses.
  */
-final class Timestamps {
+public final class Timestamps {
   private static final ThreadLocal<Timestamps> PER_THREAD = ThreadLocal.withInitial(Timestamps::new);
   private static final int WHOLE_SECOND = "2026-01-01T00:00:00Z".length();
 
@@ -29,11 +29,11 @@ final class Timestamps {
    * The current stamp. The array is this thread's and changes a millisecond later: copy it at once (as a
    * write into a buffer does); never keep it.
    */
-  static byte[] nowBytes() {
+  public static byte[] nowBytes() {
     return PER_THREAD.get().at(System.currentTimeMillis());
   }
 
-  static String now() {
+  public static String now() {
     return new String(nowBytes(), StandardCharsets.US_ASCII);
   }
 

@@ -1,0 +1,57 @@
+package io.llmgatling.simulator.dialect;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+
+/** JSON and byte helpers the dialects share when they write frames. */
+public final class Frames {
+  public static final ObjectMapper JSON = io.llmgatling.json.Json.MAPPER;
+  public static final byte[] NEWLINE = "\n".getBytes(StandardCharsets.US_ASCII);
+
+  private Frames() {
+  }
+
+  public static ObjectNode obj() {
+    return JSON.createObjectNode();
+  }
+
+  /** A JSON string literal, quotes included. */
+  public static String quote(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** UTF-8 straight from the tree: no intermediate String (the non-streamed hot path). */
+  public static byte[] bytes(JsonNode node) {
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a JSON tree", e);
+    }
+  }
+
+  /** One SSE event {@code data: <json>\n\n}. */
+  public static byte[] sse(String json) {
+    return utf8("data: " + json + "\n\n");
+  }
+
+  /** Ollama's and LM Studio's error body: {@code {"error":"..."}}. */
+  public static String plainError(String message) {
+    return obj().put("error", message).toString();
+  }
+
+  public static String text(JsonNode node, String field, String fallback) {
+    JsonNode v = node.get(field);
+    return v == null || v.isNull() ? fallback : v.asText();
+  }
+}
