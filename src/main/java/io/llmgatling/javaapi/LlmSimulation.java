@@ -12,7 +12,7 @@ import io.llmgatling.engine.record.RunClock;
 import io.llmgatling.run.CapacitySearch;
 import io.llmgatling.run.LlmRun;
 import io.llmgatling.run.PlannedStep;
-import io.llmgatling.run.ProcessMonitor;
+import io.llmgatling.run.ResourceSampling;
 import io.llmgatling.run.ServerPreflight;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
@@ -61,6 +61,7 @@ public abstract class LlmSimulation extends Simulation {
   private final BaseUrl baseUrl;
   private final CapacitySearch capacitySearch;
   private final ServerPreflight.Result serverSays;
+  private final ResourceSampling.Plan resources;
   private LlmRun run;
 
   /** A simulation configured by the workload file and {@code -Dllm.*} alone. */
@@ -94,12 +95,8 @@ public abstract class LlmSimulation extends Simulation {
       this.simulator = null;
       this.baseUrl = workload.baseUrl();
     }
-    if (workload.monitorPid() != null) {
-      orExit(() -> {
-        ProcessMonitor.requireSampleable(workload.monitorPid());
-        return null;
-      });
-    }
+    this.resources = orExit(() -> ResourceSampling.plan(workload.monitor(), workload.monitorPid(), baseUrl,
+        workload.apiKey(), workload.insecureTls(), System.getenv("PATH")));
     this.capacitySearch = workload.injectedProfile() instanceof LoadProfile.Capacity capacity
         ? orExit(() -> newCapacitySearch(capacity)) : null;
     // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
@@ -281,9 +278,7 @@ public abstract class LlmSimulation extends Simulation {
         workload.shard().index() + "/" + workload.shard().count(), settings,
         Path.of(properties.getOrDefault(RESULTS_DIR, "results"))),
         Integer.parseInt(properties.getOrDefault(PROGRESS_SECONDS, "5")));
-    if (workload.monitorPid() != null) {
-      run.monitorProcess(workload.monitorPid());
-    }
+    run.monitorResources(resources);
     if (capacitySearch != null) {
       if (serverSays.slots() != null) {
         capacitySearch.serverSlots(serverSays.slots()); // llama-server's /props, read by the pre-flight

@@ -59,6 +59,7 @@ public final class LlmSimulator implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final long startedAtMillis = System.currentTimeMillis();
   private final int port;
+  private final Gauges gauges = new Gauges(this);
 
   private LlmSimulator(SimulatorConfig config) {
     this.config = config;
@@ -174,6 +175,10 @@ public final class LlmSimulator implements AutoCloseable {
     serverChannel.close().awaitUninterruptibly();
     channels.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+  }
+
+  Gauges gauges() {
+    return gauges;
   }
 
   SlotScheduler scheduler() {

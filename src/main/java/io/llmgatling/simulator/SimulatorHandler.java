@@ -72,6 +72,11 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
         return;
       }
     } else if (method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD)) {
+      Gauges.Answer gauge = sim.gauges().answer(path); // llama-server's /metrics and /slots
+      if (gauge != null) {
+        r.respond(200, gauge.contentType(), gauge.body(), null);
+        return;
+      }
       if (getCatalog(r, path)) {
         return;
       }

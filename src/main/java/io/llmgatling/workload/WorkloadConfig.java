@@ -49,6 +49,7 @@ import java.util.stream.Collectors;
  * @param slos               the objectives: {@code llm.slo}, or the default ones of the mix's tasks
  * @param shard              this injector's share
  * @param monitorPid         local process to sample (CPU, memory), or null
+ * @param monitor            {@code llm.monitor} (default on): resources sampled (local process found by port, GPU, server gauges)
  * @param seed               seed of every random choice (prompts, Poisson arrivals), for repeatable runs
  * @param insecureTls        accept any TLS certificate (self-signed servers)
  * @param timeouts           client-side limits per request
@@ -75,6 +76,7 @@ public record WorkloadConfig(
     List<Slo> slos,
     Shard shard,
     Long monitorPid,
+    boolean monitor,
     long seed,
     boolean insecureTls,
     Timeouts timeouts,
@@ -110,6 +112,7 @@ public record WorkloadConfig(
   public static final String SLO = "llm.slo";
   public static final String SHARD = "llm.shard";
   public static final String MONITOR_PID = "llm.monitor.pid";
+  public static final String MONITOR = "llm.monitor";
   public static final String SEED = "llm.seed";
   public static final String WORKLOAD = "llm.workload";
   public static final String INSECURE_TLS = "llm.insecureTls";
@@ -132,7 +135,7 @@ public record WorkloadConfig(
   /** Every fixed key this class reads. */
   public static final List<String> KEYS = List.of(TARGET, API, BASE_URL, API_KEY, MODEL, EMBEDDING_MODELS, MIX,
       PROFILE, RATE, USERS, DURATION, RAMP_UP, RAMP_FROM, STAIRS_STEP, STAIRS_STEPS, STAIRS_STEP_DURATION,
-      CAPACITY_MAX_RATE, CAPACITY_PRECISION, CAPACITY_MIN_REQUESTS, CAPACITY_WINDOW, CAPACITY_MAX_WINDOW, MAX_TOKENS, STREAM, SLO, SHARD, MONITOR_PID, SEED, WORKLOAD, INSECURE_TLS, TIMEOUT_CONNECT,
+      CAPACITY_MAX_RATE, CAPACITY_PRECISION, CAPACITY_MIN_REQUESTS, CAPACITY_WINDOW, CAPACITY_MAX_WINDOW, MAX_TOKENS, STREAM, SLO, SHARD, MONITOR_PID, MONITOR, SEED, WORKLOAD, INSECURE_TLS, TIMEOUT_CONNECT,
       TIMEOUT_FIRST_TOKEN, TIMEOUT_IDLE, TIMEOUT_TOTAL, EMBEDDINGS_BATCH);
 
   /** The workload file read when {@code llm.workload} is not set, if it exists. */
@@ -347,6 +350,9 @@ public record WorkloadConfig(
     lines.put(SEED, Long.toString(seed));
     if (monitorPid != null) {
       lines.put(MONITOR_PID, monitorPid.toString());
+    }
+    if (!monitor) {
+      lines.put(MONITOR, "off");
     }
     if (workloadFile != null) {
       lines.put(WORKLOAD, workloadFile.toString());
@@ -609,6 +615,8 @@ public record WorkloadConfig(
       });
 
       Long monitorPid = get(MONITOR_PID, text -> (long) parseInt(text, 1, "a process id >= 1"), null);
+      boolean monitor = get(MONITOR, text -> parseBoolean(text.trim().equalsIgnoreCase("on") ? "true"
+          : text.trim().equalsIgnoreCase("off") ? "false" : text), true);
       boolean insecureTls = get(INSECURE_TLS, WorkloadConfig::parseBoolean, false);
       Timeouts timeouts = new Timeouts(
           get(TIMEOUT_CONNECT, WorkloadConfig::parsePositiveDuration, Timeouts.DEFAULT.connect()),
@@ -619,7 +627,7 @@ public record WorkloadConfig(
           Tasks.EMBEDDINGS.batchSize());
 
       return new WorkloadConfig(target, api, baseUrl, apiKey, chatModels, embeddingModels, mix, profile, maxTokens,
-          stream, taskMaxTokens, taskStream, slos, shard, monitorPid, seed, insecureTls, timeouts, promptPaths,
+          stream, taskMaxTokens, taskStream, slos, shard, monitorPid, monitor, seed, insecureTls, timeouts, promptPaths,
           options, batch, userFiles, workloadFile);
     }
 
