@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * Polls what the target tells about its own load, once a second, through the project's client
  * ({@link LlmClient#get}), into the run's {@code resources.jsonl} as {@code "source":"server"} lines. The first
  * poll asks every endpoint below; the ones that answer are asked from then on (a server without them costs one
- * 404 each):
+ * 404 each; when none answers, the question is asked again up to {@value #DISCOVERY_POLLS} times, as a server
+ * busy at the start may time out):
  * <ul>
  *   <li>llama-server {@code /metrics} (needs {@code --metrics}): {@code requestsProcessing},
  *       {@code requestsDeferred}, {@code kvCacheUsePercent} and {@code kvCacheTokens} (builds that still export
@@ -38,6 +39,7 @@ public final class ServerGauges implements AutoCloseable {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(2);
   private static final double MIB = 1024.0 * 1024.0;
+  private static final int DISCOVERY_POLLS = 5;
 
   private final LlmClient client;
   private final BaseUrl baseUrl;
@@ -46,6 +48,7 @@ public final class ServerGauges implements AutoCloseable {
   private final ScheduledExecutorService poller;
   private volatile List<String> answering;
   private volatile long samples;
+  private int discoveryPolls;
 
   private ServerGauges(BaseUrl baseUrl, String apiKey, boolean insecureTls, ResourceLog out, Duration interval) {
     this.client = new LlmClient(ClientOptions.defaults().withInsecureTls(insecureTls));
@@ -80,7 +83,7 @@ public final class ServerGauges implements AutoCloseable {
     return samples;
   }
 
-  /** The endpoints that answered the first poll (null before it). */
+  /** The endpoints polled, those that answered the first poll with an answer (null until then). */
   public List<String> answering() {
     return answering;
   }
@@ -95,7 +98,7 @@ public final class ServerGauges implements AutoCloseable {
         answered.add(path);
       }
     }
-    if (answering == null) {
+    if (answering == null && (!answered.isEmpty() || ++discoveryPolls >= DISCOVERY_POLLS)) {
       answering = List.copyOf(answered);
     }
     if (answered.isEmpty()) {
