@@ -96,7 +96,10 @@ final class ResourceSummary {
     Map<String, Pct> gauges = pcts(lines, name -> !name.endsWith("Total"));
     Map<String, Double> first = new LinkedHashMap<>();
     Map<String, Double> last = new LinkedHashMap<>();
+    Map<String, Double> vramByModel = new LinkedHashMap<>();
     for (JsonNode line : lines) {
+      line.path(Summary.Gauges.VRAM_BY_MODEL).fields()
+          .forEachRemaining(e -> vramByModel.merge(e.getKey(), e.getValue().asDouble(), Math::max));
       for (Iterator<Map.Entry<String, JsonNode>> it = line.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> f = it.next();
         if (f.getKey().endsWith("Total") && f.getValue().isNumber()) {
@@ -113,7 +116,7 @@ final class ResourceSummary {
         counters.put(name.substring(0, name.length() - "Total".length()), increase);
       }
     });
-    return new Summary.Gauges(lines.size(), gauges, counters);
+    return new Summary.Gauges(lines.size(), gauges, counters, vramByModel);
   }
 
   /**

@@ -209,14 +209,28 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
    * {@code Total} (e.g. {@code promptTokens}).
    */
   public static final class Gauges {
+    /** The most VRAM each model held while loaded (Ollama {@code /api/ps}), MiB. */
+    public static final String VRAM_BY_MODEL = "vramMbByModel";
     private final long samples;
     private final Map<String, Pct> gauges;
     private final Map<String, Double> counters;
+    private final Map<String, Double> vramMbByModel;
 
     public Gauges(long samples, Map<String, Pct> gauges, Map<String, Double> counters) {
+      this(samples, gauges, counters, Map.of());
+    }
+
+    public Gauges(long samples, Map<String, Pct> gauges, Map<String, Double> counters,
+        Map<String, Double> vramMbByModel) {
       this.samples = samples;
       this.gauges = new LinkedHashMap<>(gauges);
       this.counters = new LinkedHashMap<>(counters);
+      this.vramMbByModel = new LinkedHashMap<>(vramMbByModel);
+    }
+
+    /** The most VRAM each loaded model held, MiB (Ollama); empty when the server does not say. */
+    public Map<String, Double> vramMbByModel() {
+      return vramMbByModel;
     }
 
     public long samples() {
@@ -239,6 +253,9 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
       json.put("samples", samples);
       json.putAll(gauges);
       json.putAll(counters);
+      if (!vramMbByModel.isEmpty()) {
+        json.put(VRAM_BY_MODEL, vramMbByModel);
+      }
       return json;
     }
 
@@ -246,15 +263,18 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
     static Gauges fromJson(Map<String, JsonNode> json) {
       Map<String, Pct> gauges = new LinkedHashMap<>();
       Map<String, Double> counters = new LinkedHashMap<>();
+      Map<String, Double> vram = new LinkedHashMap<>();
       json.forEach((name, node) -> {
-        if (node.isObject()) {
+        if (name.equals(VRAM_BY_MODEL)) {
+          node.fields().forEachRemaining(e -> vram.put(e.getKey(), e.getValue().asDouble()));
+        } else if (node.isObject()) {
           gauges.put(name, Json.MAPPER.convertValue(node, Pct.class));
         } else if (node.isNumber() && !name.equals("samples")) {
           counters.put(name, node.asDouble());
         }
       });
       JsonNode samples = json.get("samples");
-      return new Gauges(samples == null ? 0 : samples.asLong(), gauges, counters);
+      return new Gauges(samples == null ? 0 : samples.asLong(), gauges, counters, vram);
     }
   }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  *       them), counters {@code promptTokensTotal}, {@code tokensPredictedTotal};</li>
  *   <li>llama-server {@code /slots}: {@code slots}, {@code busySlots} ({@code is_processing});</li>
  *   <li>Ollama {@code /api/ps}: {@code loadedModels}, {@code vramMb} (sum of {@code size_vram}), {@code modelMb}
- *       (sum of {@code size});</li>
+ *       (sum of {@code size}), {@code vramMbByModel} ({@code size_vram} of each loaded model);</li>
  *   <li>LM Studio {@code /api/v1/models}: {@code loadedInstances}.</li>
  * </ul>
  */
@@ -170,10 +170,14 @@ public final class ServerGauges implements AutoCloseable {
           }
           double vram = 0;
           double size = 0;
+          ObjectNode byModel = JSON.createObjectNode();
           for (JsonNode m : models) {
             vram += m.path("size_vram").asDouble(0);
             size += m.path("size").asDouble(0);
+            byModel.put(m.path("name").asText(m.path("model").asText("?")),
+                ResourceLog.round1(m.path("size_vram").asDouble(0) / MIB));
           }
+          line.set("vramMbByModel", byModel);
           line.put("loadedModels", models.size());
           line.put("vramMb", ResourceLog.round1(vram / MIB));
           line.put("modelMb", ResourceLog.round1(size / MIB));

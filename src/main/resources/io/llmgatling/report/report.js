@@ -278,6 +278,11 @@
       Object.keys(server).forEach(function (n) {
         if (n !== 'samples' && isNum(server[n])) { notes.push(n + ' +' + num(server[n], 0) + ' during the run'); }
       });
+      var vram = server.vramMbByModel || {};
+      var models = Object.keys(vram);
+      if (models.length > 0) {
+        notes.push('VRAM held (max): ' + models.map(function (m) { return m + ' ' + num(vram[m], 0) + ' MiB'; }).join(', '));
+      }
     }
     add(res, 'p', 'muted', notes.join('; '));
   }

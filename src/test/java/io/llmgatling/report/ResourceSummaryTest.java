@@ -46,7 +46,7 @@ class ResourceSummaryTest {
             + "\"promptTokensTotal\":1000,\"tokensPredictedTotal\":500}",
         "{\"t\":" + (START + 2000) + ",\"source\":\"gpu\",\"gpus\":2,\"utilPercent\":96,\"memoryMb\":40100,\"powerW\":360}",
         "{\"t\":" + (START + 2000) + ",\"source\":\"server\",\"busySlots\":4,\"slots\":4,\"requestsDeferred\":3,"
-            + "\"promptTokensTotal\":1600,\"tokensPredictedTotal\":550}",
+            + "\"promptTokensTotal\":1600,\"tokensPredictedTotal\":550,\"vramMbByModel\":{\"llama3.2:3b\":2048.0}}",
         ""));
 
     ResourceSummary.Read read = ResourceSummary.read(runDir, START, 50);
@@ -76,6 +76,8 @@ class ResourceSummaryTest {
     Summary.Resources back = Json.MAPPER.treeToValue(json, Summary.Resources.class);
     assertThat(back.gpu()).isEqualTo(gpu);
     assertThat(back.server().counters()).isEqualTo(server.counters());
+    assertThat(server.vramMbByModel()).containsExactly(java.util.Map.entry("llama3.2:3b", 2048.0));
+    assertThat(back.server().vramMbByModel()).isEqualTo(server.vramMbByModel());
     assertThat(back.quantities()).containsOnlyKeys("cpuPercent", "rssMb");
   }
 

@@ -84,5 +84,6 @@ class PrometheusTextTest {
     assertThat(line.path("loadedModels").asInt()).isEqualTo(1);
     assertThat(line.path("vramMb").asDouble()).isEqualTo(2048.0);
     assertThat(line.path("modelMb").asDouble()).isEqualTo(3200.0);
+    assertThat(line.path("vramMbByModel").path("llama3.2:3b").asDouble()).isEqualTo(2048.0);
   }
 }
