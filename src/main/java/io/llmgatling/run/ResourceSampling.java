@@ -1,7 +1,10 @@
 package io.llmgatling.run;
 
 import io.llmgatling.engine.BaseUrl;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +21,8 @@ import java.util.Set;
  *   <li>the CPU and memory of the server process: {@code llm.monitor.pid}, else, for a target on this machine,
  *       the process listening on the target's port ({@link ListeningProcess}); the embedded simulator listens in
  *       this JVM, so its run samples this JVM, which is then the truth (simulator and load generator together);</li>
- *   <li>the GPUs through {@code nvidia-smi} when it is on the PATH and the target is on this machine;</li>
+ *   <li>the GPUs through {@code nvidia-smi} when it is on the PATH and the target is on this machine (loopback or
+ *       one of its interfaces' addresses) or {@code llm.monitor.pid} names its process;</li>
  *   <li>the target's own gauges ({@link ServerGauges}), local or not.</li>
  * </ul>
  * {@code llm.monitor=off} turns all of it off.
@@ -97,12 +101,26 @@ public final class ResourceSampling implements AutoCloseable {
             + " /proc): its CPU and memory are not sampled; -Dllm.monitor.pid=PID names it");
       }
     }
-    Path smi = local ? GpuMonitor.findOnPath(path).orElse(null) : null;
+    // a process named with llm.monitor.pid runs here, so its GPUs are this machine's
+    Path smi = local || process != null ? GpuMonitor.findOnPath(path).orElse(null) : null;
     return new Plan(process, smi, target, apiKey, insecureTls, notes);
   }
 
+  /** Loopback, or an address of one of this machine's interfaces (a target given by its LAN address). */
   static boolean isLocal(String host) {
-    return host != null && LOCAL_HOSTS.contains(host.toLowerCase(Locale.ROOT));
+    if (host == null) {
+      return false;
+    }
+    if (LOCAL_HOSTS.contains(host.toLowerCase(Locale.ROOT))) {
+      return true;
+    }
+    try {
+      InetAddress address = InetAddress.getByName(host.replace("[", "").replace("]", ""));
+      return address.isLoopbackAddress() || address.isAnyLocalAddress()
+          || NetworkInterface.getByInetAddress(address) != null;
+    } catch (IOException | SecurityException e) {
+      return false; // unresolvable here: the load will say so; not this machine's anyway
+    }
   }
 
   /**

@@ -27,6 +27,17 @@ class ResourceSamplingTest {
   }
 
   @Test
+  void should_take_loopback_and_this_machines_own_addresses_as_local() throws Exception {
+    assertThat(ResourceSampling.isLocal("localhost")).isTrue();
+    assertThat(ResourceSampling.isLocal("[::1]")).isTrue();
+    assertThat(ResourceSampling.isLocal("127.0.0.2")).isTrue();
+    java.util.Optional<java.net.InetAddress> own = java.net.NetworkInterface.networkInterfaces()
+        .flatMap(java.net.NetworkInterface::inetAddresses).filter(a -> !a.isLoopbackAddress()).findFirst();
+    own.ifPresent(a -> assertThat(ResourceSampling.isLocal(a.getHostAddress().replaceAll("%.*", ""))).isTrue());
+    assertThat(ResourceSampling.isLocal("192.0.2.1")).isFalse(); // TEST-NET-1: never an interface's address
+  }
+
+  @Test
   void should_sample_nothing_when_off() {
     assertThat(ResourceSampling.plan(false, null, BaseUrl.parse("http://127.0.0.1:1"), null, false, null))
         .isEqualTo(ResourceSampling.Plan.OFF);
