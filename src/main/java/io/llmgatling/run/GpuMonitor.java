@@ -38,6 +38,8 @@ public final class GpuMonitor implements AutoCloseable {
   private final ResourceLog out;
   private final ScheduledExecutorService sampler;
   private volatile long samples;
+  /** The nvidia-smi running now, if any: a hung one is killed at close. */
+  private volatile Process running;
 
   private GpuMonitor(List<String> command, ResourceLog out, Duration interval) {
     this.command = command;
@@ -92,6 +94,7 @@ public final class GpuMonitor implements AutoCloseable {
   private void sample() {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      running = process;
       byte[] bytes = process.getInputStream().readAllBytes();
       if (!process.waitFor(5, TimeUnit.SECONDS) || process.exitValue() != 0) {
         process.destroyForcibly();
@@ -161,6 +164,10 @@ public final class GpuMonitor implements AutoCloseable {
   @Override
   public void close() {
     sampler.shutdownNow();
+    Process process = running;
+    if (process != null) {
+      process.destroyForcibly(); // a hung nvidia-smi (driver reset) must not hold the run's end
+    }
     try {
       sampler.awaitTermination(6, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
