@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  *       (sum of {@code size}), {@code vramMbByModel} ({@code size_vram} of each loaded model);</li>
  *   <li>LM Studio {@code /api/v1/models}: {@code loadedInstances}.</li>
  * </ul>
+ * Cost, measured against the embedded simulator on the shared 2-core box (polls back to back, warm JVM): 6.0 ms
+ * of wall time and 6.6 ms of CPU per poll of its three endpoints, client and simulator together, so 0.7 % of one
+ * core at one poll a second. Each GET is on a fresh connection (the pre-flight's {@link LlmClient#get}): the
+ * load's pooled connections are never borrowed.
  */
 public final class ServerGauges implements AutoCloseable {
   /** The endpoints asked, in order. */
