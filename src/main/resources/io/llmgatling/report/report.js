@@ -65,7 +65,8 @@
 
   /**
    * One uPlot chart. lines: [{label, values, color, dash}], all over the same x.
-   * opts: xLabel, yLabel, logX, stepped, yMin0, xRange ([min, max]: charts sharing one time axis).
+   * opts: xLabel, yLabel, logX, stepped, yMin0, xRange ([min, max]: charts sharing one time axis), syncKey (their
+   * cursors move together).
    */
   function chart(parent, title, x, lines, opts) {
     opts = opts || {};
@@ -105,6 +106,10 @@
       series: series,
       hooks: { ready: [markRendered], draw: opts.marks ? [function (u) { drawMarks(u, opts.marks); }] : [] }
     };
+    if (opts.syncKey) {
+      // one cursor across the charts of a time axis: the same instant is read off every one of them
+      options.cursor = { sync: { key: opts.syncKey } };
+    }
     try {
       new uPlot(options, [x].concat(present.map(function (l) { return l.values; })), box);
     } catch (e) {
@@ -204,7 +209,8 @@
       + (resources && Object.keys(resources).length ? ' (resource samples: every second, same axis).' : '.'));
     var grid = add(sec, 'div', 'charts');
     var t = series.t;
-    var opts = { xLabel: 's', xRange: isNum(durationSec) && durationSec > 0 ? [0, durationSec] : undefined };
+    var opts = { xLabel: 's', xRange: isNum(durationSec) && durationSec > 0 ? [0, durationSec] : undefined,
+      syncKey: 'over-time' };
     chart(grid, 'In flight (requests)', t, [{ label: 'in flight', values: series.inFlight }], opts);
     chart(grid, 'Arrival vs completion rate (req/s)', t, [
       { label: 'arrivals/s', values: series.arrivalsPerSec },
