@@ -12,7 +12,7 @@ import io.llmgatling.javaapi.LlmDsl;
 import io.llmgatling.javaapi.LlmProtocolBuilder;
 import io.llmgatling.run.CapacitySearch;
 import io.llmgatling.run.LlmRun;
-import io.llmgatling.run.ProcessMonitor;
+import io.llmgatling.run.ResourceSampling;
 import io.llmgatling.run.ServerPreflight;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
@@ -58,6 +58,7 @@ public abstract class LlmSimulation extends Simulation {
   private final BaseUrl baseUrl;
   private final CapacitySearch capacitySearch;
   private final ServerPreflight.Result serverSays;
+  private final ResourceSampling.Plan resources;
   private LlmRun run;
 
   /** A simulation configured by the workload file and {@code -Dllm.*} alone. */
@@ -92,12 +93,8 @@ public abstract class LlmSimulation extends Simulation {
       this.simulator = null;
       this.baseUrl = workload.baseUrl();
     }
-    if (workload.monitorPid() != null) {
-      orExit(() -> {
-        ProcessMonitor.requireSampleable(workload.monitorPid());
-        return null;
-      });
-    }
+    this.resources = orExit(() -> ResourceSampling.plan(workload.monitor(), workload.monitorPid(), baseUrl,
+        workload.apiKey(), workload.insecureTls(), System.getenv("PATH")));
     this.capacitySearch = workload.injectedProfile() instanceof LoadProfile.Capacity capacity
         ? orExit(() -> newCapacitySearch(capacity)) : null;
     // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
@@ -273,9 +270,7 @@ public abstract class LlmSimulation extends Simulation {
         workload.injectedProfile().loadSteps(),
         workload.shard().index() + "/" + workload.shard().count(), settings,
         resultsRoot), progressSeconds);
-    if (workload.monitorPid() != null) {
-      run.monitorProcess(workload.monitorPid());
-    }
+    run.monitorResources(resources);
     if (capacitySearch != null) {
       if (serverSays.slots() != null) {
         capacitySearch.serverSlots(serverSays.slots()); // llama-server's /props, read by the pre-flight

@@ -48,14 +48,15 @@ public final class LlmReport {
 
   /** The data of a run's page. */
   @JsonPropertyOrder({"kind", "profile", "gatlingReport", "skippedLines", "summary", "series", "distributions",
-      "server", "steps"})
+      "server", "steps", "resources"})
   record RunPage(String kind, String profile, String gatlingReport, long skippedLines, Summary summary,
                  TimeSeriesAggregator.Series series, Map<String, MetricRecorder.Distribution> distributions,
-                 Map<String, RunAggregator.ServerMetric> server, List<Summary.StepStats> steps) {
+                 Map<String, RunAggregator.ServerMetric> server, List<Summary.StepStats> steps,
+                 Map<String, Map<String, List<Double>>> resources) {
 
     static RunPage of(RunMeta meta, RunAggregator.RunAggregate a) {
       return new RunPage("run", meta.profile(), safeRelativeLink(meta.gatlingReport()), a.skippedLines(),
-          a.summary(), a.series(), a.distributions(), a.server(), a.steps());
+          a.summary(), a.series(), a.distributions(), a.server(), a.steps(), a.resources());
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.llmgatling.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.llmgatling.capacity.Pct;
 import io.llmgatling.engine.record.RequestRecord;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,11 +159,12 @@ final class RunAggregator {
       // search succeeds when it found a sustained rate, i.e. when at least its first step held
       passed = capacity.maxRatePerSec() != null;
     }
+    ResourceSummary.Read resources = ResourceSummary.read(runDir, meta.startEpochMs(), allStats.outputTokens());
     Summary summary = new Summary(Summary.SCHEMA, meta.partial() ? Boolean.TRUE : null,
         new Summary.Run(meta.id(), meta.simulation(), Instant.ofEpochMilli(startMs).toString(),
             Instant.ofEpochMilli(endMs).toString(), durationSec, meta.shard()),
         new Summary.Target(meta.api(), meta.baseUrl(), meta.models()),
-        allStats, taskStats, modelStats, verdicts, passed, capacity, readResources(runDir),
+        allStats, taskStats, modelStats, verdicts, passed, capacity, resources.summary(),
         errorSamples.toSamples());
 
     Map<String, MetricRecorder.Distribution> distributions = new LinkedHashMap<>();
@@ -180,7 +179,7 @@ final class RunAggregator {
       }
     });
     return new RunAggregate(summary, series.toSeries(endMs), distributions, serverMetrics, stepStats,
-        skippedLines);
+        skippedLines, resources.series());
   }
 
   private static Map<String, Stats> toStats(Map<String, GroupAggregator> groups, double durationSec) {
@@ -256,46 +255,6 @@ final class RunAggregator {
     return Math.max(0, step.endEpochMs() - step.startEpochMs()) / 1000.0;
   }
 
-  /**
-   * {@code resources.jsonl}, written when a process is monitored: one JSON object per sample, each numeric
-   * field (other than timestamps) a quantity such as {@code cpuPercent} or {@code rssMb}.
-   */
-  private static Summary.Resources readResources(Path runDir) throws IOException {
-    Path file = runDir.resolve(RESOURCES_FILE);
-    if (!Files.isRegularFile(file)) {
-      return null;
-    }
-    long samples = 0;
-    Map<String, MetricRecorder> quantities = new LinkedHashMap<>();
-    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        JsonNode node;
-        try {
-          node = Json.MAPPER.readTree(line);
-        } catch (IOException e) {
-          continue;
-        }
-        if (node == null || !node.isObject()) {
-          continue;
-        }
-        samples++;
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> field = it.next();
-          String name = field.getKey();
-          if (field.getValue().isNumber() && !name.equals("t") && !name.toLowerCase().contains("epoch")) {
-            quantities.computeIfAbsent(name, n -> new MetricRecorder(3, 1000)).record(field.getValue().asDouble());
-          }
-        }
-      }
-    }
-    if (samples == 0) {
-      return null;
-    }
-    Map<String, Pct> pcts = new LinkedHashMap<>();
-    quantities.forEach((name, recorder) -> pcts.put(name, recorder.toPct()));
-    return new Summary.Resources(samples, pcts);
-  }
-
   /** A server-reported timing: how many OK requests carried it and its percentiles. */
   record ServerMetric(long samples, Pct pct) {
   }
@@ -303,6 +262,7 @@ final class RunAggregator {
   /** Everything aggregated from one run. */
   record RunAggregate(Summary summary, TimeSeriesAggregator.Series series,
                       Map<String, MetricRecorder.Distribution> distributions, Map<String, ServerMetric> server,
-                      List<Summary.StepStats> steps, long skippedLines) {
+                      List<Summary.StepStats> steps, long skippedLines,
+                      Map<String, Map<String, List<Double>>> resources) {
   }
 }

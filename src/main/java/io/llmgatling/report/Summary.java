@@ -134,26 +134,45 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
   }
 
   /**
-   * Resource samples of a monitored process: {@code samples} plus one PCT per sampled quantity
-   * (e.g. {@code cpuPercent}, {@code rssMb}), read from {@code resources.jsonl}.
+   * Resource samples of the run ({@code resources.jsonl}): {@code samples} plus one PCT per sampled quantity of
+   * the monitored process (e.g. {@code cpuPercent}, {@code rssMb}); {@code gpu} (nvidia-smi) and {@code server}
+   * (the target's own gauges) when they were sampled.
    */
   public static final class Resources {
     private final long samples;
     private final Map<String, Pct> quantities;
+    private final Gpu gpu;
+    private final Gauges server;
 
     public Resources(long samples, Map<String, Pct> quantities) {
-      this.samples = samples;
-      this.quantities = new LinkedHashMap<>(quantities);
+      this(samples, quantities, null, null);
     }
 
-    /** How many samples were taken. */
+    public Resources(long samples, Map<String, Pct> quantities, Gpu gpu, Gauges server) {
+      this.samples = samples;
+      this.quantities = new LinkedHashMap<>(quantities);
+      this.gpu = gpu;
+      this.server = server;
+    }
+
+    /** How many samples of the process were taken. */
     public long getSamples() {
       return samples;
     }
 
-    /** One PCT per sampled quantity, in sampling order. */
+    /** One PCT per sampled quantity of the process, in sampling order. */
     public Map<String, Pct> quantities() {
       return quantities;
+    }
+
+    /** GPU figures, or null. */
+    public Gpu gpu() {
+      return gpu;
+    }
+
+    /** The target's gauges, or null. */
+    public Gauges server() {
+      return server;
     }
 
     @JsonValue
@@ -161,6 +180,12 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("samples", samples);
       json.putAll(quantities);
+      if (gpu != null) {
+        json.put("gpu", gpu);
+      }
+      if (server != null) {
+        json.put("server", server);
+      }
       return json;
     }
 
@@ -168,12 +193,101 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
     static Resources fromJson(Map<String, JsonNode> json) {
       Map<String, Pct> quantities = new LinkedHashMap<>();
       json.forEach((name, node) -> {
-        if (node.isObject()) {
+        if (node.isObject() && !name.equals("gpu") && !name.equals("server")) {
           quantities.put(name, Json.MAPPER.convertValue(node, Pct.class));
         }
       });
       JsonNode samples = json.get("samples");
-      return new Resources(samples == null ? 0 : samples.asLong(), quantities);
+      Gpu gpu = json.containsKey("gpu") ? Json.MAPPER.convertValue(json.get("gpu"), Gpu.class) : null;
+      Gauges server = json.containsKey("server") ? Json.MAPPER.convertValue(json.get("server"), Gauges.class) : null;
+      return new Resources(samples == null ? 0 : samples.asLong(), quantities, gpu, server);
+    }
+  }
+
+  /**
+   * GPU figures from nvidia-smi: utilisation (mean over the GPUs), memory used and board power (sums over the
+   * GPUs), each a PCT over the samples; {@code energyWh} = ∫ power dt over the run, and per 1,000 output tokens.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonPropertyOrder({"samples", "gpus", "utilPercent", "memoryMb", "powerW", "energyWh", "energyWhPer1kOutputTokens"})
+  public record Gpu(long samples, Integer gpus, Pct utilPercent, Pct memoryMb, Pct powerW, Double energyWh,
+                    Double energyWhPer1kOutputTokens) {
+  }
+
+  /**
+   * The target's own gauges ({@code /metrics}, {@code /slots}, {@code /api/ps}, {@code /api/v1/models}):
+   * {@code samples}, one PCT per gauge (e.g. {@code busySlots}, {@code requestsDeferred}, {@code vramMb}) and,
+   * for each counter ({@code promptTokensTotal} ...), its increase during the run under the name without
+   * {@code Total} (e.g. {@code promptTokens}).
+   */
+  public static final class Gauges {
+    /** The most VRAM each model held while loaded (Ollama {@code /api/ps}), MiB. */
+    public static final String VRAM_BY_MODEL = "vramMbByModel";
+    private final long samples;
+    private final Map<String, Pct> gauges;
+    private final Map<String, Double> counters;
+    private final Map<String, Double> vramMbByModel;
+
+    public Gauges(long samples, Map<String, Pct> gauges, Map<String, Double> counters) {
+      this(samples, gauges, counters, Map.of());
+    }
+
+    public Gauges(long samples, Map<String, Pct> gauges, Map<String, Double> counters,
+        Map<String, Double> vramMbByModel) {
+      this.samples = samples;
+      this.gauges = new LinkedHashMap<>(gauges);
+      this.counters = new LinkedHashMap<>(counters);
+      this.vramMbByModel = new LinkedHashMap<>(vramMbByModel);
+    }
+
+    /** The most VRAM each loaded model held, MiB (Ollama); empty when the server does not say. */
+    public Map<String, Double> vramMbByModel() {
+      return vramMbByModel;
+    }
+
+    public long samples() {
+      return samples;
+    }
+
+    /** One PCT per gauge. */
+    public Map<String, Pct> gauges() {
+      return gauges;
+    }
+
+    /** Counter increases during the run. */
+    public Map<String, Double> counters() {
+      return counters;
+    }
+
+    @JsonValue
+    Map<String, Object> toJson() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("samples", samples);
+      json.putAll(gauges);
+      json.putAll(counters);
+      if (!vramMbByModel.isEmpty()) {
+        json.put(VRAM_BY_MODEL, vramMbByModel);
+      }
+      return json;
+    }
+
+    @JsonCreator
+    static Gauges fromJson(Map<String, JsonNode> json) {
+      Map<String, Pct> gauges = new LinkedHashMap<>();
+      Map<String, Double> counters = new LinkedHashMap<>();
+      Map<String, Double> vram = new LinkedHashMap<>();
+      json.forEach((name, node) -> {
+        if (name.equals(VRAM_BY_MODEL)) {
+          node.fields().forEachRemaining(e -> vram.put(e.getKey(), e.getValue().asDouble()));
+        } else if (node.isObject()) {
+          gauges.put(name, Json.MAPPER.convertValue(node, Pct.class));
+        } else if (node.isNumber() && !name.equals("samples")) {
+          counters.put(name, node.asDouble());
+        }
+      });
+      JsonNode samples = json.get("samples");
+      return new Gauges(samples == null ? 0 : samples.asLong(), gauges, counters, vram);
     }
   }
 

@@ -49,6 +49,10 @@ final class ConsoleSummary {
       out.println("resent on a new connection (a reused keep-alive connection closed before answering; not errors): "
           + resent);
     }
+    String resources = resourcesLine(summary.path("resources"));
+    if (resources != null) {
+      out.println(resources);
+    }
     JsonNode capacity = summary.path("capacity");
     if (capacity.isObject() && capacity.has("verdict")) {
       // a capacity search pushes past the limits on purpose: its verdict replaces the run-wide SLO verdicts
@@ -88,6 +92,44 @@ final class ConsoleSummary {
 
   private static String abbreviate(String text, int max) {
     return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+
+  /** One line of {@code summary.json → resources}: process, GPU, server gauges; null when nothing was sampled. */
+  static String resourcesLine(JsonNode resources) {
+    if (!resources.isObject()) {
+      return null;
+    }
+    java.util.List<String> parts = new java.util.ArrayList<>();
+    if (resources.path("cpuPercent").isObject()) {
+      parts.add("server CPU p50/max " + stat(resources, "cpuPercent", "p50") + "/" + stat(resources, "cpuPercent", "max")
+          + " %, RSS max " + stat(resources, "rssMb", "max") + " MiB");
+    }
+    JsonNode gpu = resources.path("gpu");
+    if (gpu.isObject()) {
+      parts.add("GPU util p50 " + stat(gpu, "utilPercent", "p50") + " %, memory max " + stat(gpu, "memoryMb", "max")
+          + " MiB, power p50 " + stat(gpu, "powerW", "p50") + " W"
+          + (gpu.path("energyWhPer1kOutputTokens").isNumber()
+              ? ", " + fmt(gpu.path("energyWhPer1kOutputTokens").asDouble()) + " Wh per 1k output tokens" : ""));
+    }
+    JsonNode server = resources.path("server");
+    if (server.isObject()) {
+      java.util.List<String> gauges = new java.util.ArrayList<>();
+      for (String[] g : new String[][] {{"busySlots", "busy slots"}, {"requestsProcessing", "processing"},
+          {"requestsDeferred", "deferred"}, {"kvCacheUsePercent", "KV cache %"}, {"vramMb", "VRAM MiB"},
+          {"loadedInstances", "loaded instances"}}) {
+        if (server.path(g[0]).isObject()) {
+          gauges.add(g[1] + " p95 " + stat(server, g[0], "p95"));
+        }
+      }
+      if (!gauges.isEmpty()) {
+        parts.add(String.join(", ", gauges));
+      }
+    }
+    return parts.isEmpty() ? null : "resources: " + String.join("; ", parts);
+  }
+
+  private static String stat(JsonNode parent, String name, String stat) {
+    return number(parent.path(name).path(stat));
   }
 
   private static String number(JsonNode value) {

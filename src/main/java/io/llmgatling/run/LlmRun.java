@@ -16,7 +16,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -73,7 +72,7 @@ public final class LlmRun implements RecordSink {
   private final Object recordingLock = new Object();
   private boolean recording = true;
   private volatile Boolean passed;
-  private volatile ProcessMonitor processMonitor;
+  private volatile ResourceSampling resourceSampling;
   private volatile CapacitySearch capacitySearch;
   private volatile long lastRecordNanos = System.nanoTime();
 
@@ -128,15 +127,13 @@ public final class LlmRun implements RecordSink {
   }
 
   /**
-   * Samples a local process's CPU and memory once a second into {@code resources.jsonl} until the run ends
-   * ({@code llm.monitor.pid}).
+   * Samples resources once a second into {@code resources.jsonl} until the run ends: the server process's CPU
+   * and memory, the GPUs, the server's gauges, as {@code plan} says ({@code llm.monitor}, {@code llm.monitor.pid}).
    *
-   * @param pid the process, e.g. the LLM server's
-   * @throws io.llmgatling.workload.ConfigException when there is no such process
+   * @param plan what to sample ({@link ResourceSampling#plan})
    */
-  public void monitorProcess(long pid) {
-    processMonitor = ProcessMonitor.start(pid, dir, Duration.ofSeconds(1));
-    console.println("llm-gatling: sampling CPU and memory of process " + pid);
+  public void monitorResources(ResourceSampling.Plan plan) {
+    resourceSampling = ResourceSampling.start(plan, dir, console);
   }
 
   /**
@@ -238,8 +235,8 @@ public final class LlmRun implements RecordSink {
         console.println("llm-gatling: could not write " + dir.resolve("capacity.json") + ": " + e.getMessage());
       }
     }
-    if (processMonitor != null) {
-      processMonitor.close(); // before the report: it reads resources.jsonl
+    if (resourceSampling != null) {
+      resourceSampling.close(); // before the report: it reads resources.jsonl
     }
     synchronized (recordingLock) {
       recording = false;

@@ -1,6 +1,5 @@
 package io.llmgatling.run;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgatling.json.Json;
 import io.llmgatling.workload.ConfigException;
@@ -21,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * resident memory, once a second, one JSON line per sample in {@code results/<run>/resources.jsonl}, which the
  * report turns into {@code summary.json → resources}:
  *
- * <pre>{"t":1718000000000,"cpuPercent":187.5,"rssMb":4512.3}</pre>
+ * <pre>{"t":1718000000000,"source":"process","cpuPercent":187.5,"rssMb":4512.3}</pre>
  *
  * <ul>
  *   <li>{@code cpuPercent}: CPU time the process used (user + system, all its threads, from
@@ -36,22 +35,23 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessMonitor implements AutoCloseable {
   /** The file the report reads. */
-  public static final String FILE_NAME = "resources.jsonl";
+  public static final String FILE_NAME = ResourceLog.FILE_NAME;
   private static final double TICKS_PER_SECOND = 100;
-  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final long pid;
   private final Path procDir;
-  private final BufferedWriter out;
+  private final ResourceLog out;
+  private final boolean ownsLog;
   private final ScheduledExecutorService sampler;
   private long previousTicks = -1;
   private long previousNanos;
   private long samples;
 
-  private ProcessMonitor(long pid, Path file, Duration interval) throws IOException {
+  private ProcessMonitor(long pid, ResourceLog out, boolean ownsLog, Duration interval) throws IOException {
     this.pid = pid;
     this.procDir = Path.of("/proc", Long.toString(pid));
-    this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    this.out = out;
+    this.ownsLog = ownsLog;
     this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "llm-monitor-" + pid);
       t.setDaemon(true);
@@ -89,8 +89,25 @@ public final class ProcessMonitor implements AutoCloseable {
    */
   public static ProcessMonitor start(long pid, Path runDir, Duration interval) {
     requireSampleable(pid);
+    return start(pid, ResourceLog.open(runDir), true, interval);
+  }
+
+  /**
+   * Starts sampling into a run's shared resource log (which the caller closes).
+   *
+   * @param pid      the process
+   * @param log      the run's {@code resources.jsonl}
+   * @param interval time between samples (1 s for runs)
+   * @return the running monitor; {@link #close()} stops it
+   */
+  public static ProcessMonitor start(long pid, ResourceLog log, Duration interval) {
+    requireSampleable(pid);
+    return start(pid, log, false, interval);
+  }
+
+  private static ProcessMonitor start(long pid, ResourceLog log, boolean ownsLog, Duration interval) {
     try {
-      return new ProcessMonitor(pid, runDir.resolve(FILE_NAME), interval);
+      return new ProcessMonitor(pid, log, ownsLog, interval);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot sample process " + pid + ": " + e.getMessage(), e);
     }
@@ -109,13 +126,10 @@ public final class ProcessMonitor implements AutoCloseable {
       double cpuPercent = (ticks - previousTicks) / TICKS_PER_SECOND / seconds * 100;
       previousTicks = ticks;
       previousNanos = nowNanos;
-      ObjectNode line = JSON.createObjectNode();
-      line.put("t", System.currentTimeMillis());
-      line.put("cpuPercent", Math.round(cpuPercent * 10) / 10.0);
-      line.put("rssMb", Math.round(readRssKb() / 1024.0 * 10) / 10.0);
-      out.write(JSON.writeValueAsString(line));
-      out.newLine();
-      out.flush(); // a run stopped with Ctrl-C keeps every sample taken
+      ObjectNode line = out.sample("process");
+      line.put("cpuPercent", ResourceLog.round1(cpuPercent));
+      line.put("rssMb", ResourceLog.round1(readRssKb() / 1024.0));
+      out.write(line);
       samples++;
     } catch (IOException | RuntimeException e) {
       // the process ended (or /proc vanished): stop quietly, the samples so far stand
@@ -154,12 +168,8 @@ public final class ProcessMonitor implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    synchronized (this) {
-      try {
-        out.close();
-      } catch (IOException ignored) {
-        // nothing more to write
-      }
+    if (ownsLog) {
+      out.close();
     }
   }
 

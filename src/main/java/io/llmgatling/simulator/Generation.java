@@ -476,6 +476,7 @@ final class Generation {
       return;
     }
     recorded = true;
+    sim.gauges().finished(job.promptTokens, emitted);
     ctx.channel().closeFuture().removeListener(closeListener);
     if (!sim.keepsTruth()) {
       return;

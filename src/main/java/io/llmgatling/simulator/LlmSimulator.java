@@ -61,6 +61,7 @@ public final class LlmSimulator implements AutoCloseable {
   private final long startedAtMillis = System.currentTimeMillis();
   private final Router router;
   private final int port;
+  private final Gauges gauges = new Gauges(this);
 
   private LlmSimulator(SimulatorConfig config) {
     this.config = config;
@@ -181,6 +182,10 @@ public final class LlmSimulator implements AutoCloseable {
 
   Router router() {
     return router;
+  }
+
+  Gauges gauges() {
+    return gauges;
   }
 
   SlotScheduler scheduler() {

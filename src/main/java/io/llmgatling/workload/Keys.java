@@ -135,8 +135,13 @@ public final class Keys {
       text -> text.equalsIgnoreCase("none") ? List.of() : Slo.parseList(text), null,
       "`errorRate<1%` plus the default SLOs of the tasks in the mix (below)",
       "comma list of SLO expressions (grammar below), or `none`");
+  public static final ConfigKey<Boolean> MONITOR = declare("llm.monitor", Section.VERDICT,
+      text -> parseBoolean(text.trim().equalsIgnoreCase("on") ? "true"
+          : text.trim().equalsIgnoreCase("off") ? "false" : text), true, "`on`",
+      "`on`/`off` (`true`/`false`): resource sampling (server process found by port, GPU through nvidia-smi, server"
+          + " gauges)");
   public static final ConfigKey<Long> MONITOR_PID = declare("llm.monitor.pid", Section.VERDICT,
-      text -> (long) parseInt(text, 1, "a process id >= 1"), null, "none",
+      text -> (long) parseInt(text, 1, "a process id >= 1"), null, "the process listening on a local target's port",
       "process id >= 1 of a local process whose CPU and memory are sampled during the run");
   public static final ConfigKey<Duration> TIMEOUT_CONNECT = declare("llm.timeout.connect", Section.VERDICT,
       Keys::parsePositiveDuration, Timeouts.DEFAULT.connect(), "`10s`", "duration > 0: TCP/TLS connect");

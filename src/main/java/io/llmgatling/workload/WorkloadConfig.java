@@ -48,6 +48,7 @@ import java.util.stream.Collectors;
  * @param slos               the objectives: {@code llm.slo}, or the default ones of the mix's tasks
  * @param shard              this injector's share
  * @param monitorPid         local process to sample (CPU, memory), or null
+ * @param monitor            {@code llm.monitor} (default on): resources sampled (local process found by port, GPU, server gauges)
  * @param seed               seed of every random choice (prompts, Poisson arrivals), for repeatable runs
  * @param insecureTls        accept any TLS certificate (self-signed servers)
  * @param timeouts           client-side limits per request
@@ -74,6 +75,7 @@ public record WorkloadConfig(
     List<Slo> slos,
     Shard shard,
     Long monitorPid,
+    boolean monitor,
     long seed,
     boolean insecureTls,
     Timeouts timeouts,
@@ -272,6 +274,9 @@ public record WorkloadConfig(
     lines.put(Keys.SEED.name(), Long.toString(seed));
     if (monitorPid != null) {
       lines.put(Keys.MONITOR_PID.name(), monitorPid.toString());
+    }
+    if (!monitor) {
+      lines.put(Keys.MONITOR.name(), "off");
     }
     if (workloadFile != null) {
       lines.put(Keys.WORKLOAD.name(), workloadFile.toString());
@@ -518,13 +523,14 @@ public record WorkloadConfig(
       });
 
       Long monitorPid = get(Keys.MONITOR_PID);
+      boolean monitor = get(Keys.MONITOR);
       boolean insecureTls = get(Keys.INSECURE_TLS);
       Timeouts timeouts = new Timeouts(get(Keys.TIMEOUT_CONNECT), get(Keys.TIMEOUT_FIRST_TOKEN),
           get(Keys.TIMEOUT_IDLE), get(Keys.TIMEOUT_TOTAL));
       int batch = get(Keys.EMBEDDINGS_BATCH);
 
       return new WorkloadConfig(target, api, baseUrl, apiKey, chatModels, embeddingModels, mix, profile, maxTokens,
-          stream, taskMaxTokens, taskStream, slos, shard, monitorPid, seed, insecureTls, timeouts, promptPaths,
+          stream, taskMaxTokens, taskStream, slos, shard, monitorPid, monitor, seed, insecureTls, timeouts, promptPaths,
           options, batch, userFiles, workloadFile);
     }
 

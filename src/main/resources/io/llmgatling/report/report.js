@@ -65,7 +65,8 @@
 
   /**
    * One uPlot chart. lines: [{label, values, color, dash}], all over the same x.
-   * opts: xLabel, yLabel, logX, stepped, yMin0.
+   * opts: xLabel, yLabel, logX, stepped, yMin0, xRange ([min, max]: charts sharing one time axis), syncKey (their
+   * cursors move together).
    */
   function chart(parent, title, x, lines, opts) {
     opts = opts || {};
@@ -95,7 +96,8 @@
       title: title,
       width: width,
       height: 260,
-      scales: { x: { time: false, distr: opts.logX ? 3 : 1 }, y: { range: function (u, min, max) {
+      scales: { x: { time: false, distr: opts.logX ? 3 : 1,
+        range: opts.xRange ? function () { return opts.xRange; } : undefined }, y: { range: function (u, min, max) {
         var lo = opts.yMin0 === false ? min : Math.min(0, min);
         var hi = isNum(opts.yMax) ? Math.min(max, opts.yMax) : max;
         return [lo, hi > lo ? hi * 1.05 : lo + 1];
@@ -104,6 +106,10 @@
       series: series,
       hooks: { ready: [markRendered], draw: opts.marks ? [function (u) { drawMarks(u, opts.marks); }] : [] }
     };
+    if (opts.syncKey) {
+      // one cursor across the charts of a time axis: the same instant is read off every one of them
+      options.cursor = { sync: { key: opts.syncKey } };
+    }
     try {
       new uPlot(options, [x].concat(present.map(function (l) { return l.values; })), box);
     } catch (e) {
@@ -197,12 +203,14 @@
     });
   }
 
-  function overTime(series, steps) {
+  function overTime(series, steps, resources, durationSec) {
     var sec = section('Over time', 'over-time');
-    add(sec, 'p', 'muted', 'Buckets of ' + num(series.bucketSec, 0) + ' s; x = seconds since the run start.');
+    add(sec, 'p', 'muted', 'Buckets of ' + num(series.bucketSec, 0) + ' s; x = seconds since the run start'
+      + (resources && Object.keys(resources).length ? ' (resource samples: every second, same axis).' : '.'));
     var grid = add(sec, 'div', 'charts');
     var t = series.t;
-    var opts = { xLabel: 's' };
+    var opts = { xLabel: 's', xRange: isNum(durationSec) && durationSec > 0 ? [0, durationSec] : undefined,
+      syncKey: 'over-time' };
     chart(grid, 'In flight (requests)', t, [{ label: 'in flight', values: series.inFlight }], opts);
     chart(grid, 'Arrival vs completion rate (req/s)', t, [
       { label: 'arrivals/s', values: series.arrivalsPerSec },
@@ -219,6 +227,70 @@
         return { label: c, values: series.errorsPerSec[c] };
       }), opts);
     }
+    resourceCharts(grid, resources || {}, opts);
+  }
+
+  /* resources.jsonl samples by source, each {t: [s], quantity: [...]}; a chart only where a quantity was sampled */
+  var RESOURCE_CHARTS = [
+    ['process', 'Server process CPU (% of one core)', [['cpuPercent', 'cpu %']]],
+    ['process', 'Server process memory (RSS, MiB)', [['rssMb', 'rss MiB']]],
+    ['gpu', 'GPU utilisation (%)', [['utilPercent', 'util %']]],
+    ['gpu', 'GPU memory used (MiB)', [['memoryMb', 'MiB']]],
+    ['gpu', 'GPU power (W)', [['powerW', 'W']]],
+    ['server', 'Server slots and queue', [['busySlots', 'busy slots'], ['slots', 'slots'],
+      ['requestsProcessing', 'processing'], ['requestsDeferred', 'deferred']]],
+    ['server', 'KV cache use (%)', [['kvCacheUsePercent', 'kv cache %']]],
+    ['server', 'Loaded models and VRAM (MiB)', [['vramMb', 'VRAM MiB'], ['modelMb', 'model MiB']]],
+    ['server', 'Loaded models / instances', [['loadedModels', 'models'], ['loadedInstances', 'instances']]]
+  ];
+  function resourceCharts(grid, resources, opts) {
+    RESOURCE_CHARTS.forEach(function (c) {
+      var s = resources[c[0]];
+      if (!s || !s.t) { return; }
+      var lines = c[2].filter(function (q) { return s[q[0]]; })
+        .map(function (q) { return { label: q[1], values: s[q[0]] }; });
+      if (lines.length > 0) { chart(grid, c[1], s.t, lines, opts); }
+    });
+  }
+
+  function resourcesTable(resources) {
+    var res = section('Resources', 'resources');
+    var rows = [];
+    function pctRows(prefix, obj) {
+      Object.keys(obj || {}).forEach(function (n) {
+        var p = obj[n];
+        if (p && typeof p === 'object' && 'p50' in p) {
+          rows.push([prefix + n, num(p.p50), num(p.p90), num(p.p95), num(p.p99), num(p.max), num(p.mean)]);
+        }
+      });
+    }
+    pctRows('process ', resources);
+    pctRows('gpu ', resources.gpu);
+    pctRows('server ', resources.server);
+    if (rows.length > 0) {
+      table(res, ['', 'p50', 'p90', 'p95', 'p99', 'max', 'mean'], rows);
+    }
+    var notes = [];
+    if (resources.samples > 0) { notes.push(num(resources.samples, 0) + ' process samples'); }
+    var gpu = resources.gpu;
+    if (gpu) {
+      notes.push(num(gpu.samples, 0) + ' GPU samples' + (gpu.gpus ? ' (' + gpu.gpus + ' GPU' + (gpu.gpus > 1 ? 's' : '') + ')' : ''));
+      if (isNum(gpu.energyWh)) { notes.push('GPU energy ' + num(gpu.energyWh, 3) + ' Wh'); }
+      if (isNum(gpu.energyWhPer1kOutputTokens)) { notes.push(num(gpu.energyWhPer1kOutputTokens, 3) + ' Wh per 1,000 output tokens'); }
+    }
+    var server = resources.server;
+    if (server) {
+      notes.push(num(server.samples, 0) + ' server gauge samples');
+      Object.keys(server).forEach(function (n) {
+        if (n !== 'samples' && isNum(server[n])) { notes.push(n + ' +' + num(server[n], 0) + ' during the run'); }
+      });
+      var vram = server.vramMbByModel || {};
+      var models = Object.keys(vram);
+      if (models.length > 0) {
+        notes.push('VRAM held (max): ' + models.map(function (m) { return m + ' ' + num(vram[m], 0) + ' MiB'; }).join(', '));
+      }
+    }
+    add(res, 'p', 'muted', notes.join('; '));
   }
 
   var DISTRIBUTIONS = [['ttftMs', 'TTFT (ms)'], ['chunkGapMs', 'Inter-chunk gaps (ms)'], ['e2eMs', 'E2E (ms)'],
@@ -347,7 +419,7 @@
       a.setAttribute('href', data.gatlingReport);
     }
     headline(summary);
-    overTime(data.series, data.steps);
+    overTime(data.series, data.steps, data.resources, summary.run && summary.run.durationSec);
     distributions(data.distributions);
     var tasks = section('Per task', 'tasks');
     statsTable(tasks, summary.tasks);
@@ -383,13 +455,7 @@
     serverSide(data.server);
     latencyVsLoad(data.steps, summary.capacity);
     if (summary.resources) {
-      var res = section('Resources of the monitored process', 'resources');
-      var names = Object.keys(summary.resources).filter(function (k) { return k !== 'samples'; });
-      table(res, ['', 'p50', 'p90', 'p95', 'p99', 'max', 'mean'], names.map(function (n) {
-        var p = summary.resources[n];
-        return [n, num(p.p50), num(p.p90), num(p.p95), num(p.p99), num(p.max), num(p.mean)];
-      }));
-      add(res, 'p', 'muted', num(summary.resources.samples, 0) + ' samples');
+      resourcesTable(summary.resources);
     }
   }
 

@@ -56,6 +56,17 @@ class ReportBrowserIT {
       }
     }
     SyntheticRuns.write(runDir, records);
+    StringBuilder resources = new StringBuilder(); // one sample a second of each source, as a run writes them
+    for (int s = 1; s < 60; s++) {
+      long t = START + s * 1000L;
+      resources.append("{\"t\":").append(t).append(",\"source\":\"process\",\"cpuPercent\":").append(100 + s)
+          .append(",\"rssMb\":").append(4000 + s).append("}\n")
+          .append("{\"t\":").append(t).append(",\"source\":\"gpu\",\"gpus\":2,\"utilPercent\":").append(s)
+          .append(",\"memoryMb\":40000,\"powerW\":").append(200 + s).append("}\n")
+          .append("{\"t\":").append(t).append(",\"source\":\"server\",\"busySlots\":").append(s % 5)
+          .append(",\"slots\":4,\"requestsDeferred\":").append(s / 15).append(",\"vramMb\":2048}\n");
+    }
+    Files.writeString(runDir.resolve("resources.jsonl"), resources);
     RunMeta meta = new RunMeta("stairs-run", "StairsSimulation", START, START + 60_000, "1/1", "ollama",
         "http://127.0.0.1:11434", List.of("m1", ReportEscapingTest.HOSTILE), List.of("ttft.p95<300ms"), "stairs",
         steps, true, "gatling/index.html", java.util.Map.of());
@@ -73,7 +84,8 @@ class ReportBrowserIT {
     assertThat(intOf(ERRORS, dom)).as("page errors: %s", pageErrors(dom)).isZero();
     assertThat(rendered).isGreaterThanOrEqualTo(12).isEqualTo(intOf(EXPECTED, dom));
     assertThat(dom).contains("Latency vs load", "Server side", "Partial run", "Metric definitions",
-        "http_503", "Gatling's HTTP report");
+        "http_503", "Gatling's HTTP report", "Server process CPU", "GPU power (W)", "Server slots and queue",
+        "Wh per 1,000 output tokens");
     // markup in the data is shown as text, never parsed
     assertThat(dom).contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>alert(1)");
     assertThat(dom.split("<canvas", -1).length - 1).isGreaterThanOrEqualTo(rendered);

@@ -40,6 +40,12 @@ public final class ChildJvm {
         List.of("-s", simulation, "-rf", work.resolve("gatling").toString(), "-l", "test"));
   }
 
+  /** As {@link #start}, with {@code pathPrefix} first on the child's PATH (e.g. a stub {@code nvidia-smi}). */
+  public static ChildJvm startWithPath(String simulation, Path work, Map<String, String> properties, Path pathPrefix) {
+    return launch(work, properties, List.of("-cp", classPath(), "io.gatling.app.Gatling"),
+        List.of("-s", simulation, "-rf", work.resolve("gatling").toString(), "-l", "test"), pathPrefix);
+  }
+
   /** As {@link #start}, with {@code classes} (e.g. simulations compiled by the test) first on the class path. */
   public static ChildJvm start(String simulation, Path work, Map<String, String> properties, Path classes) {
     return launch(work, properties,
@@ -83,6 +89,11 @@ public final class ChildJvm {
   }
 
   private static ChildJvm launch(Path work, Map<String, String> properties, List<String> main, List<String> args) {
+    return launch(work, properties, main, args, null);
+  }
+
+  private static ChildJvm launch(Path work, Map<String, String> properties, List<String> main, List<String> args,
+      Path pathPrefix) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
@@ -94,8 +105,12 @@ public final class ChildJvm {
     Path output = work.resolve("console.txt");
     try {
       Files.createDirectories(work);
-      Process process = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
-          .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+      ProcessBuilder builder = new ProcessBuilder(command).directory(Path.of("").toAbsolutePath().toFile())
+          .redirectErrorStream(true).redirectOutput(output.toFile());
+      if (pathPrefix != null) {
+        builder.environment().merge("PATH", pathPrefix.toString(), (path, prefix) -> prefix + File.pathSeparator + path);
+      }
+      Process process = builder.start();
       return new ChildJvm(process, output);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -314,6 +314,16 @@ class WorkloadConfigTest {
   }
 
   @Test
+  void should_sample_resources_by_default_and_not_with_llm_monitor_off() {
+    assertThat(load().monitor()).isTrue();
+    assertThat(load("llm.monitor", "off").monitor()).isFalse();
+    assertThat(load("llm.monitor", "OFF").describe()).containsEntry("llm.monitor", "off");
+    assertThat(load("llm.monitor", "on").monitor()).isTrue();
+    assertThatThrownBy(() -> load("llm.monitor", "maybe")).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("llm.monitor");
+  }
+
+  @Test
   void should_load_custom_prompts_from_user_files_and_built_in_ones_from_the_class_path() throws IOException {
     Files.writeString(userFiles.resolve("mine.csv"), "prompt\nHello\n");
 
