@@ -115,7 +115,7 @@ final class Generation {
       return;
     }
     SlotScheduler.Admission admission = sim.scheduler().submit(job.model, job.arrivalNanos, job.keepAliveNanos,
-        (slot, load) -> loop.execute(() -> onSlot(slot, load)));
+        job.cachedPrompt, (slot, load) -> loop.execute(() -> onSlot(slot, load)));
     if (admission == SlotScheduler.Admission.QUEUE_FULL) {
       failEarly(503, SimulatorHandler.BUSY_MESSAGE);
       return;
@@ -137,7 +137,7 @@ final class Generation {
     loadNanos = load;
     sim.decoding(job.model).incrementAndGet();
     long prefill = PerformanceModel.jittered(
-        PerformanceModel.prefillNanos(job.model, job.promptTokens, config.zeroLatency()),
+        PerformanceModel.prefillNanos(job.model, job.promptTokens - cachedTokens(), config.zeroLatency()),
         config.jitter(), jitterRandom.nextDouble());
     if (inBatch) {
       PromptBatch batch = sim.promptBatch(job.model);
@@ -526,7 +526,8 @@ final class Generation {
       if (slotNanos >= 0) {
         sim.decoding(job.model).decrementAndGet();
       }
-      sim.scheduler().release(job.model);
+      sim.scheduler().release(job.model, job.cachedPrompt,
+          job.cachedPrompt == null ? null : PrefixCacheText.answer(job, emitted));
     }
   }
 
@@ -637,11 +638,12 @@ final class Generation {
       ObjectNode timings = root.putObject("timings");
       double promptMs = t.promptEval() / 1e6;
       double predictedMs = t.eval() / 1e6;
-      timings.put("cache_n", 0);
-      timings.put("prompt_n", job.promptTokens);
+      int promptN = job.promptTokens - cachedTokens();
+      timings.put("cache_n", cachedTokens());
+      timings.put("prompt_n", promptN);
       timings.put("prompt_ms", promptMs);
-      timings.put("prompt_per_token_ms", job.promptTokens == 0 ? 0 : promptMs / job.promptTokens);
-      timings.put("prompt_per_second", promptMs == 0 ? 0 : job.promptTokens * 1000 / promptMs);
+      timings.put("prompt_per_token_ms", promptN == 0 ? 0 : promptMs / promptN);
+      timings.put("prompt_per_second", promptMs == 0 ? 0 : promptN * 1000 / promptMs);
       timings.put("predicted_n", emitted);
       timings.put("predicted_ms", predictedMs);
       timings.put("predicted_per_token_ms", emitted == 0 ? 0 : predictedMs / emitted);
@@ -665,6 +667,9 @@ final class Generation {
     usage.put("prompt_tokens", job.promptTokens);
     usage.put("completion_tokens", emitted);
     usage.put("total_tokens", job.promptTokens + emitted);
+    if (job.cachedPrompt != null) {
+      usage.putObject("prompt_tokens_details").put("cached_tokens", cachedTokens());
+    }
     return usage;
   }
 
@@ -678,6 +683,11 @@ final class Generation {
     root.putArray("choices");
     root.set("usage", usage());
     return root.toString();
+  }
+
+  /** Prompt tokens the slot held already (prefix cache), which are not prefilled; 0 before the grant. */
+  private int cachedTokens() {
+    return PrefixCacheText.cachedTokens(job, config.charsPerToken());
   }
 
   private static byte[] ascii(String s) {

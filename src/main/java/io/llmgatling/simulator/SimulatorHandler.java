@@ -340,6 +340,7 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
     // prompt
     int promptTokens;
     boolean loadOnly = false;
+    StringBuilder cacheKey = PrefixCacheText.start(job.model);
     if (endpoint.kind == Endpoint.Kind.CHAT) {
       JsonNode messages = body.path("messages");
       if (!messages.isArray() || messages.isEmpty()) {
@@ -352,7 +353,9 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
       }
       promptTokens = 0;
       for (JsonNode message : messages) {
-        promptTokens += PerformanceModel.estimateTokens(contentText(message.path("content")), config.charsPerToken());
+        String content = contentText(message.path("content"));
+        promptTokens += PerformanceModel.estimateTokens(content, config.charsPerToken());
+        PrefixCacheText.message(cacheKey, message.path("role").asText(), content);
       }
     } else {
       String prompt = contentText(body.path("prompt"));
@@ -361,6 +364,9 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
         loadOnly = prompt.isEmpty();
       }
       promptTokens = PerformanceModel.estimateTokens(prompt, config.charsPerToken());
+      if (cacheKey != null) {
+        cacheKey.append(prompt);
+      }
     }
     boolean ollama = family == Endpoint.Family.OLLAMA;
     if (promptTokens > contextLimit) {
@@ -373,6 +379,7 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
       promptTokens = contextLimit;
     }
     job.promptTokens = promptTokens;
+    job.cachedPrompt = PrefixCacheText.of(cacheKey, job.model);
 
     // streaming
     JsonNode stream = body.path("stream");
