@@ -55,6 +55,13 @@ public final class CalibrateCommand implements Callable<Integer> {
           + "their prefill is written as the model's fixed prompt cost")
   double promptTokenOffset;
 
+  @Option(names = "--prefix-cache", paramLabel = "MODE",
+      description = "the server's per-slot prompt cache, written to the profile's models: none (default), prompt "
+          + "(a slot's last prompt is reused; llama-server on a model whose answers re-tokenize otherwise) or "
+          + "conversation (its answer too). The records do not say how many prompt tokens were cached, so it is not "
+          + "fitted")
+  String prefixCache;
+
   @Override
   public Integer call() throws Exception {
     if (!NAME.matcher(name).matches()) {
@@ -82,6 +89,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
     List<String> apis = records.stream().map(RequestRecord::api).filter(Objects::nonNull).distinct().toList();
     ObjectNode profile = SimulatorProfile.of(fit, apis, charsPerToken, promptTokenOffset);
+    SimulatorProfile.withPrefixCache(profile, prefixCache);
     String json = RunRecords.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(profile);
     SimulatorConfig.fromJson(json, null); // what we write, the simulator reads
     Files.createDirectories(out);

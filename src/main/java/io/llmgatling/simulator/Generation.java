@@ -141,7 +141,7 @@ final class Generation {
         config.jitter(), jitterRandom.nextDouble());
     if (inBatch) {
       PromptBatch batch = sim.promptBatch(job.model);
-      pass = batch.book(slot, prefill);
+      pass = batch.book(slot, prefill, PerformanceModel.prefillNanos(job.model, 0, config.zeroLatency()));
       promptEvalEndNanos = batch.endNanos(pass);
       stallSeenNanos = batch.booked();
     } else {

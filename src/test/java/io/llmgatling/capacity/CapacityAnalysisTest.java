@@ -80,6 +80,8 @@ class CapacityAnalysisTest {
 
       assertThat(p.prefillInBatch()).as("seed %d", seed).isTrue();
       assertThat(p.prefillMs(170)).as("seed %d", seed).isCloseTo(170 / 0.385, withPercentage(15));
+      assertThat(p.perStreamRate(1)).as("seed %d", seed).isCloseTo(100, withPercentage(10));
+      assertThat(p.perStreamRate(4)).as("seed %d", seed).isCloseTo(100 / 3.1, withPercentage(15));
     }
   }
 
