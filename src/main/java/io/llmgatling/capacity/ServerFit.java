@@ -340,8 +340,7 @@ public final class ServerFit {
 
     /**
      * The prompts' passes replayed over the observed admissions as the simulator plays them ({@code PromptBatch}: a
-     * prompt admitted while a pass runs joins the next one, done when that pass's prompts all are; the fixed part
-     * paid once a pass).
+     * prompt admitted while a pass runs joins the next one, done when that pass's prompts all are).
      *
      * @return per request, {@code [0]} its predicted prefill (its pass's end − its admission) and {@code [1]} the
      *     prompt time it added to its pass
@@ -368,10 +367,8 @@ public final class ServerFit {
           passStart = pass.isEmpty() ? t : Math.max(t, passStart + passCost);
           passCost = 0;
           pass.clear();
-          booked[i] = overhead + tokens;
-        } else {
-          booked[i] = tokens;
         }
+        booked[i] = overhead + tokens;
         pass.add(i);
         passCost += booked[i];
       }

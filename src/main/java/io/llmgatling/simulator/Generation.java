@@ -137,11 +137,11 @@ final class Generation {
     loadNanos = load;
     sim.decoding(job.model).incrementAndGet();
     long prefill = PerformanceModel.jittered(
-        PerformanceModel.prefillNanos(job.model, job.promptTokens - cachedTokens(), config.zeroLatency()),
+        PerformanceModel.prefillNanos(job.model, job.promptTokens, cachedTokens(), config.zeroLatency()),
         config.jitter(), jitterRandom.nextDouble());
     if (inBatch) {
       PromptBatch batch = sim.promptBatch(job.model);
-      pass = batch.book(slot, prefill, PerformanceModel.prefillNanos(job.model, 0, config.zeroLatency()));
+      pass = batch.book(slot, prefill);
       promptEvalEndNanos = batch.endNanos(pass);
       stallSeenNanos = batch.booked();
     } else {

@@ -33,26 +33,12 @@ public final class PromptBatch {
    * @return its pass, whose {@link #endNanos end} may still move later while other prompts join it
    */
   public synchronized Pass book(long slotNanos, long prefillNanos) {
-    return book(slotNanos, prefillNanos, 0);
-  }
-
-  /**
-   * Books a prompt whose cost includes a fixed part ({@code overheadNanos} of {@code prefillNanos}, the model's
-   * {@code prefillOverheadMs}) that a pass pays once, whatever the prompts in it: on the real llama.cpp engine two
-   * short chat prompts in one pass took 420-440 ms where one alone took 300-400 (fitted 136 ms + 2.4 ms a token
-   * alone, plus 71 template tokens), and with the fixed part paid per prompt the simulator's 2-stream TTFT came out
-   * 63 % long.
-   */
-  public synchronized Pass book(long slotNanos, long prefillNanos, long overheadNanos) {
-    long cost = prefillNanos;
     if (last == null || last.startNanos <= slotNanos) {
       // the last pass has begun: a new one, at once or when that one ends
       last = new Pass(last == null ? slotNanos : Math.max(slotNanos, last.startNanos + last.costNanos));
-    } else {
-      cost = Math.max(0, prefillNanos - overheadNanos); // joins a pass that pays the fixed part already
     }
-    last.costNanos += cost;
-    bookedNanos += cost;
+    last.costNanos += prefillNanos;
+    bookedNanos += prefillNanos;
     return last;
   }
 

@@ -29,18 +29,6 @@ class PromptBatchTest {
   }
 
   @Test
-  void should_charge_the_fixed_prompt_cost_once_per_pass() {
-    PromptBatch batch = new PromptBatch();
-    batch.book(1_000, 300, 100);
-
-    PromptBatch.Pass second = batch.book(1_100, 250, 100);
-    batch.book(1_200, 150, 100);
-
-    assertThat(batch.endNanos(second)).isEqualTo(1_300 + 250 + 50);
-    assertThat(batch.booked()).isEqualTo(300 + 250 + 50);
-  }
-
-  @Test
   void should_start_a_new_pass_at_once_after_the_last_one_ended() {
     PromptBatch batch = new PromptBatch();
     batch.book(1_000, 300);

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** A model with a per-slot prefix cache ({@code prefixCache}) reports the reused prompt tokens as llama-server does. */
 class SimulatorPrefixCacheIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private LlmSimulator sim;
 
   @AfterEach
