@@ -12,7 +12,8 @@
 # BENCH_SKIP_BUILD (non-empty: use target/ as built), WARMUP (20s: a closed loop of SLOTS users against the engine
 # before the measured runs, not judged: every slot then holds a conversation in llama.cpp's KV cache, as in every
 # later run), PREFIX_CACHE (prompt: the profile's prefixCache, calibrate --prefix-cache; the engine keeps each slot's prompt
-# and its random answers re-tokenize otherwise in the next turn), NICE (-10: the priority of the engine, of every load run and so of the embedded simulator; root only).
+# and its random answers re-tokenize otherwise in the next turn), JITTER (0.1: the profile's jitter, calibrate --jitter;
+# with none the simulator's equal-length streams run in lock step and their prompts wait for each other), NICE (-10: the priority of the engine, of every load run and so of the embedded simulator; root only).
 # Results: OUT/table.txt (the table), OUT/simulator-calibrated.json (the profile), OUT/real-N and OUT/sim-N (runs,
 # results/<run>/summary.json per folder), OUT/calibrate.txt (the fit); the load average before each run in the table.
 set -euo pipefail
@@ -124,7 +125,7 @@ EOF
 echo "tokenizer probe: charsPerToken $CPT, prompt token offset $OFFSET (server tokens = offset + characters / charsPerToken)" \
   | tee "$OUT/tokenizer.txt"
 calibrate --name calibrated --chars-per-token "$CPT" --prompt-token-offset "$OFFSET" \
-  --prefix-cache "${PREFIX_CACHE:-prompt}" | tee "$OUT/calibrate.txt"
+  --prefix-cache "${PREFIX_CACHE:-prompt}" --jitter "${JITTER:-0.1}" | tee "$OUT/calibrate.txt"
 
 for N in "${USERS[@]}"; do
   run "sim-$N" "$N" -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-calibrated.json"

@@ -99,7 +99,7 @@ class CapacityCommandsTest {
     Path run = twoSlotRun(); // every answer runs to its 20-token limit
 
     String[] result = cli("calibrate", run.toString(), "--name", "box", "--out", tmp.resolve("uf").toString(),
-        "--slots", "3", "--chars-per-token", "1.5", "--prefix-cache", "prompt");
+        "--slots", "3", "--chars-per-token", "1.5", "--prefix-cache", "prompt", "--jitter", "0.1");
 
     assertThat(result[0]).as(result[2]).isEqualTo("0");
     SimulatorConfig config = SimulatorConfig.fromFile(tmp.resolve("uf/simulator-box.json"), null);
@@ -108,6 +108,7 @@ class CapacityCommandsTest {
     assertThat(config.minOutputTokens()).isEqualTo(20);
     assertThat(config.maxOutputTokens()).isGreaterThanOrEqualTo(20);
     assertThat(config.models()).allMatch(m -> m.isEmbedding() || "prompt".equals(m.prefixCache()));
+    assertThat(config.jitter()).isEqualTo(0.1);
   }
 
   @Test
