@@ -1,8 +1,8 @@
 # Sourced by bench scripts: starts the real llama.cpp engine (see docs/real-engine.md) in the background and waits
 # for its "listening" line. Needs ENGINE_CP, SLOTS, LAYERS, DIM, OUT (ENGINE_ARGS optional).
-# Sets ENGINE_PID, BASE_URL, MODEL, LINE; stop_engine stops it (also on exit).
+# ENGINE_PREFIX optional (e.g. "nice -n -10"). Sets ENGINE_PID, BASE_URL, MODEL, LINE; stop_engine stops it (also on exit).
 start_engine() {
-  java -Xmx256m -cp "$ENGINE_CP" io.llmgatling.realengine.RealEngine --port 0 --slots "$SLOTS" \
+  ${ENGINE_PREFIX:-} java -Xmx256m -cp "$ENGINE_CP" io.llmgatling.realengine.RealEngine --port 0 --slots "$SLOTS" \
     --layers "$LAYERS" --dim "$DIM" --f16 ${ENGINE_ARGS:-} > "$OUT/engine.log" 2>&1 &
   ENGINE_PID=$!
   trap stop_engine EXIT

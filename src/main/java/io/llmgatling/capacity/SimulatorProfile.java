@@ -116,6 +116,21 @@ public final class SimulatorProfile {
   }
 
   /**
+   * Sets the per-slot prompt cache ({@code prefixCache}) of the profile's generating models; null or {@code none}
+   * leaves them without one.
+   */
+  public static void withPrefixCache(ObjectNode profile, String mode) {
+    if (mode == null || mode.equals("none")) {
+      return;
+    }
+    profile.path("models").forEach(m -> {
+      if ("llm".equals(m.path("kind").asText())) {
+        ((ObjectNode) m).put("prefixCache", mode);
+      }
+    });
+  }
+
+  /**
    * The prefill rate of the profile. When the prompt sizes varied enough to tell a per-token rate from a fixed part,
    * the per-token rate: the fixed part is then mostly the HTTP exchange on this machine (client to server and
    * back), which a run against the simulator pays again (with the overhead folded in, a round trip against the

@@ -55,6 +55,19 @@ public final class CalibrateCommand implements Callable<Integer> {
           + "their prefill is written as the model's fixed prompt cost")
   double promptTokenOffset;
 
+  @Option(names = "--prefix-cache", paramLabel = "MODE",
+      description = "the server's per-slot prompt cache, written to the profile's models: none (default), prompt "
+          + "(a slot's last prompt is reused; llama-server on a model whose answers re-tokenize otherwise) or "
+          + "conversation (its answer too). The records do not say how many prompt tokens were cached, so it is not "
+          + "fitted")
+  String prefixCache;
+
+  @Option(names = "--jitter", paramLabel = "J", defaultValue = "0",
+      description = "the profile's jitter (each duration times a seeded draw in [1 - J, 1 + J]); default 0. A real "
+          + "server's timing varies: with none, closed-loop streams of equal length run in lock step and their prompts "
+          + "wait for each other (against the real llama.cpp engine at 2 streams: TTFT +59 % with 0, +13 % with 0.1)")
+  double jitter;
+
   @Override
   public Integer call() throws Exception {
     if (!NAME.matcher(name).matches()) {
@@ -67,6 +80,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
     if ((slots != null && slots < 1) || (charsPerToken != null && !(charsPerToken > 0))) {
       throw new IllegalArgumentException("--slots and --chars-per-token must be > 0");
+    }
+    if (!(jitter >= 0 && jitter < 1)) {
+      throw new IllegalArgumentException("--jitter must be in [0, 1)");
     }
     if (!(promptTokenOffset >= 0)) {
       throw new IllegalArgumentException("--prompt-token-offset must be >= 0");
@@ -82,6 +98,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
     List<String> apis = records.stream().map(RequestRecord::api).filter(Objects::nonNull).distinct().toList();
     ObjectNode profile = SimulatorProfile.of(fit, apis, charsPerToken, promptTokenOffset);
+    SimulatorProfile.withPrefixCache(profile, prefixCache);
+    profile.put("jitter", jitter);
     String json = RunRecords.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(profile);
     SimulatorConfig.fromJson(json, null); // what we write, the simulator reads
     Files.createDirectories(out);

@@ -108,7 +108,7 @@ final class Generation {
       return;
     }
     SlotScheduler.Admission admission = sim.scheduler().submit(job.model, job.arrivalNanos, job.keepAliveNanos,
-        (slot, load) -> loop.execute(() -> onSlot(slot, load)));
+        job.cachedPrompt, (slot, load) -> loop.execute(() -> onSlot(slot, load)));
     if (admission == SlotScheduler.Admission.QUEUE_FULL) {
       failEarly(503, SimulatorHandler.BUSY_MESSAGE);
       return;
@@ -130,7 +130,7 @@ final class Generation {
     loadNanos = load;
     sim.decoding(job.model).incrementAndGet();
     long prefill = PerformanceModel.jittered(
-        PerformanceModel.prefillNanos(job.model, job.promptTokens, config.zeroLatency()),
+        PerformanceModel.prefillNanos(job.model, job.promptTokens, cachedTokens(), config.zeroLatency()),
         config.jitter(), jitterRandom.nextDouble());
     if (inBatch) {
       PromptBatch batch = sim.promptBatch(job.model);
@@ -361,7 +361,8 @@ final class Generation {
     long end = System.nanoTime();
     release();
     Outcome outcome = new Outcome(job.promptTokens, emitted, job.doneReason, end - job.arrivalNanos, loadNanos,
-        promptEvalEndNanos - slotNanos, Math.max(0, end - promptEvalEndNanos), job.arrivalNanos, firstTokenNanos);
+        promptEvalEndNanos - slotNanos, Math.max(0, end - promptEvalEndNanos), job.arrivalNanos, firstTokenNanos,
+        job.cachedPrompt == null ? null : cachedTokens());
     if (job.kind == Kind.EMBED) {
       respond(200, job.wire.embeddingBody(outcome));
       return;
@@ -465,7 +466,8 @@ final class Generation {
       if (slotNanos >= 0) {
         sim.decoding(job.model).decrementAndGet();
       }
-      sim.scheduler().release(job.model);
+      sim.scheduler().release(job.model, job.cachedPrompt,
+          job.cachedPrompt == null ? null : PrefixCacheText.answer(job, emitted));
     }
   }
 
@@ -484,5 +486,10 @@ final class Generation {
     sim.record(new RequestTruth(job.requestId, job.method, job.path, job.modelName, job.api, job.stream, status,
         job.arrivalNanos, slotNanos, firstTokenNanos, Arrays.copyOf(tokenNanos, emitted), end, job.promptTokens,
         emitted, job.fault));
+  }
+
+  /** Prompt tokens the slot held already (prefix cache), which are not prefilled; 0 before the grant. */
+  private int cachedTokens() {
+    return PrefixCacheText.cachedTokens(job, config.charsPerToken());
   }
 }

@@ -17,6 +17,8 @@ final class Job {
   boolean keepConnection;
   Long keepAliveNanos;
   int promptTokens;
+  /** The prompt as the model's per-slot prefix cache sees it; null when the model keeps none. */
+  SlotScheduler.CachedPrompt cachedPrompt;
   int outputTokens;
   /** stop | length | load */
   String doneReason;

@@ -3,6 +3,7 @@ package io.llmgatling.simulator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 
 /**
  * One simulated model: what the servers list about it and how fast it runs.
@@ -31,6 +32,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param prefillOverheadMs    fixed cost of every prompt beside its per-token part (ms; null = 0): what a server
  *                             spends per request whatever the prompt size (its chat template's tokens, which the
  *                             simulator's estimate from the text leaves out, set-up of a sequence)
+ * @param prefixCache          per-slot prompt cache, as llama-server's ({@code cache_prompt}): null or
+ *                             {@code none} = every prompt is prefilled in full (the default); {@code prompt} = each
+ *                             slot keeps its last prompt and a request landing on it skips the prefill of the prefix
+ *                             they share (the slot chosen as llama-server chooses, {@link SlotScheduler.CachedPrompt});
+ *                             {@code conversation} = the kept answer is reused too when the next prompt carries it
+ *                             (a real model's answers re-tokenize the same; the random-weight engine's do not)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -48,12 +55,17 @@ public record ModelSpec(
     long sizeBytes,
     Long loadTimeMs,
     Boolean prefillInBatch,
-    Double prefillOverheadMs) {
+    Double prefillOverheadMs,
+    String prefixCache) {
 
   /** Kind of a generating model. */
   public static final String LLM = "llm";
   /** Kind of an embedding model. */
   public static final String EMBEDDING = "embedding";
+  /** {@code prefixCache} values. */
+  public static final String NO_CACHE = "none";
+  public static final String CACHE_PROMPT = "prompt";
+  public static final String CACHE_CONVERSATION = "conversation";
 
   public ModelSpec {
     if (name == null || name.isBlank()) {
@@ -81,6 +93,19 @@ public record ModelSpec(
       throw new IllegalArgumentException("model '" + name + "': prefillOverheadMs must be >= 0");
     }
     prefillOverheadMs = prefillOverheadMs == null || prefillOverheadMs == 0 ? null : prefillOverheadMs;
+    if (prefixCache != null && !List.of(NO_CACHE, CACHE_PROMPT, CACHE_CONVERSATION).contains(prefixCache)) {
+      throw new IllegalArgumentException("model '" + name + "': prefixCache must be none, prompt or conversation, not '"
+          + prefixCache + "'");
+    }
+    prefixCache = NO_CACHE.equals(prefixCache) ? null : prefixCache;
+  }
+
+  /** A model whose prompts are prefilled in full (no {@code prefixCache}). */
+  public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,
+      double batchSlowdown, int contextLength, int embeddingDimensions, String family, String parameterSize,
+      String quantization, long sizeBytes, Long loadTimeMs, Boolean prefillInBatch, Double prefillOverheadMs) {
+    this(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength, embeddingDimensions,
+        family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch, prefillOverheadMs, null);
   }
 
   /** A model whose prefill runs at its own rate whatever the load (no {@code prefillInBatch}). */
@@ -101,6 +126,18 @@ public record ModelSpec(
   @JsonIgnore
   public boolean prefillSharesBatch() {
     return Boolean.TRUE.equals(prefillInBatch);
+  }
+
+  /** Whether its slots keep their prompts for the next request ({@code prefixCache} prompt or conversation). */
+  @JsonIgnore
+  public boolean cachesPrefix() {
+    return prefixCache != null && !isEmbedding();
+  }
+
+  /** Whether the cache reuses a kept answer too ({@code prefixCache: conversation}). */
+  @JsonIgnore
+  public boolean reusesAnswers() {
+    return CACHE_CONVERSATION.equals(prefixCache);
   }
 
   /** A generating model with the usual consumer-GPU figures. */
@@ -138,13 +175,13 @@ public record ModelSpec(
   public ModelSpec withRates(double prefill, double decode, double slowdown) {
     return new ModelSpec(name, kind, prefill, decode, slowdown, contextLength, embeddingDimensions, family,
         parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
-        prefillOverheadMs);
+        prefillOverheadMs, prefixCache);
   }
 
   /** The same spec with another cold load time (null: the config's). */
   public ModelSpec withLoadTimeMs(Long ms) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms, prefillInBatch,
-        prefillOverheadMs);
+        prefillOverheadMs, prefixCache);
   }
 }

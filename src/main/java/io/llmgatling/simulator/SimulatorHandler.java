@@ -212,6 +212,7 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
       job.keepAliveNanos = g.keepAliveNanos();
       job.stream = g.stream();
       job.promptTokens = g.promptTokens();
+      job.cachedPrompt = g.kind() == Kind.EMBED ? null : PrefixCacheText.fromBody(body(), a.model());
       job.outputTokens = g.outputTokens();
       job.doneReason = g.doneReason();
       job.textSeed = g.textSeed();

@@ -2,6 +2,7 @@ package io.llmgatling.simulator;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,45 @@ public final class SlotScheduler {
     void granted(long slotNanos, long loadNanos);
   }
 
+  /**
+   * A request's prompt as a model's per-slot prefix cache ({@code prefixCache}) sees it: the text a slot keeps.
+   * The scheduler picks the slot when it grants the request, as llama-server does: the idle slot whose kept text
+   * shares the longest prefix with this prompt, when that prefix is more than half of the prompt
+   * ({@code --slot-prompt-similarity} 0.5), else the least recently used idle slot. {@link #cachedChars()} is then
+   * the prefix that slot already held (its prefill is skipped), and the slot keeps this prompt.
+   */
+  public static final class CachedPrompt {
+    private final String text;
+    private final boolean answersReused;
+    private int slot = -1;
+    private int cachedChars;
+
+    /**
+     * @param text          the prompt as the slot keeps it
+     * @param answersReused whether the slot's kept answer is reused too when the next prompt carries it
+     *                      ({@code prefixCache: conversation}); else the reuse stops where the kept prompt ended
+     *                      ({@code prompt}: a server whose answers re-tokenize otherwise in the next prompt, as the
+     *                      random-weight engine's do), the slot still being chosen on the whole kept text
+     */
+    public CachedPrompt(String text, boolean answersReused) {
+      this.text = text == null ? "" : text;
+      this.answersReused = answersReused;
+    }
+
+    /** Characters of the prompt the granted slot held already (0 before the grant). */
+    public int cachedChars() {
+      return cachedChars;
+    }
+
+    /** The slot it was granted (0-based), -1 before the grant or when the model keeps no slots apart. */
+    public int slot() {
+      return slot;
+    }
+  }
+
+  /** llama-server's {@code --slot-prompt-similarity} default: a slot is chosen for its prefix beyond half the prompt. */
+  static final double SLOT_PROMPT_SIMILARITY = 0.5;
+
   /** Outcome of {@link #submit}. */
   public enum Admission { ACCEPTED, QUEUE_FULL }
 
@@ -56,6 +96,11 @@ public final class SlotScheduler {
     int epoch;
     /** Bumped to cancel a pending load (the model was unloaded meanwhile). */
     int loadEpoch;
+    /** Per slot (prefix cache): the text it keeps, whether a request holds it, when it was last given back. */
+    String[] slotText;
+    int[] slotPrompt;
+    boolean[] slotBusy;
+    long[] slotUsed;
 
     State(ModelSpec spec, long keepAliveNanos) {
       this.spec = spec;
@@ -63,7 +108,7 @@ public final class SlotScheduler {
     }
   }
 
-  private record Pending(Waiter waiter, long arrival) {
+  private record Pending(Waiter waiter, long arrival, CachedPrompt prompt) {
   }
 
   private final SimulatorConfig config;
@@ -98,11 +143,21 @@ public final class SlotScheduler {
    * @return {@link Admission#QUEUE_FULL} when the request would have to wait and the queue is full
    */
   public synchronized Admission submit(ModelSpec spec, long arrivalNanos, Long keepAliveNanos, Waiter waiter) {
+    return submit(spec, arrivalNanos, keepAliveNanos, null, waiter);
+  }
+
+  /**
+   * Asks for a slot for a prompt the model's prefix cache sees ({@code prompt} non-null): the slot is chosen as
+   * llama-server does and the prompt's cached part set before the waiter is called. Give it back with
+   * {@link #release(ModelSpec, CachedPrompt, String)}.
+   */
+  public synchronized Admission submit(ModelSpec spec, long arrivalNanos, Long keepAliveNanos, CachedPrompt prompt,
+      Waiter waiter) {
     State s = state(spec);
     long now = clock.getAsLong();
     if (s.phase == Phase.LOADED && hasFreeSlot(s) && s.queue.isEmpty()) {
       applyKeepAlive(s, keepAliveNanos);
-      grant(s, waiter, now, 0);
+      grant(s, waiter, now, 0, prompt);
       return Admission.ACCEPTED;
     }
     boolean triggersLoad = s.phase == Phase.UNLOADED && s.queue.isEmpty();
@@ -111,7 +166,7 @@ public final class SlotScheduler {
       return Admission.QUEUE_FULL;
     }
     applyKeepAlive(s, keepAliveNanos);
-    s.queue.add(new Pending(waiter, arrivalNanos));
+    s.queue.add(new Pending(waiter, arrivalNanos, prompt));
     waiting++;
     if (s.phase == Phase.UNLOADED) {
       requestLoad(s);
@@ -121,7 +176,23 @@ public final class SlotScheduler {
 
   /** A granted request is over (finished, failed or abandoned): frees its slot. */
   public synchronized void release(ModelSpec spec) {
+    release(spec, null, null);
+  }
+
+  /**
+   * A granted request with a cached prompt is over: frees its slot, which keeps the prompt, followed by
+   * {@code answer} when given (a server whose answers the next turn's prompt carries token for token).
+   */
+  public synchronized void release(ModelSpec spec, CachedPrompt prompt, String answer) {
     State s = state(spec);
+    if (prompt != null && prompt.slot >= 0 && s.slotBusy != null && prompt.slot < s.slotBusy.length) {
+      s.slotBusy[prompt.slot] = false;
+      s.slotUsed[prompt.slot] = clock.getAsLong();
+      if (answer != null && !answer.isEmpty()) {
+        s.slotText[prompt.slot] = prompt.text + answer;
+        s.slotPrompt[prompt.slot] = prompt.text.length();
+      }
+    }
     s.active--;
     s.lastUsed = clock.getAsLong();
     drain(s);
@@ -182,10 +253,59 @@ public final class SlotScheduler {
     return s.phase == Phase.LOADED && s.active == 0 && s.queue.isEmpty();
   }
 
-  private void grant(State s, Waiter waiter, long now, long loadNanos) {
+  private void grant(State s, Waiter waiter, long now, long loadNanos, CachedPrompt prompt) {
     s.active++;
     s.lastUsed = now;
+    if (prompt != null && config.slots() > 0) {
+      takeSlot(s, prompt);
+    }
     waiter.granted(now, loadNanos);
+  }
+
+  /** The slot llama-server would give the prompt (see {@link CachedPrompt}); it keeps the prompt from now on. */
+  private void takeSlot(State s, CachedPrompt prompt) {
+    if (s.slotText == null) {
+      s.slotText = new String[config.slots()];
+      s.slotPrompt = new int[config.slots()];
+      s.slotBusy = new boolean[config.slots()];
+      s.slotUsed = new long[config.slots()];
+      Arrays.fill(s.slotText, "");
+    }
+    int best = -1;
+    int bestPrefix = 0;
+    int lru = -1;
+    for (int i = 0; i < s.slotText.length; i++) {
+      if (s.slotBusy[i]) {
+        continue;
+      }
+      int prefix = commonPrefix(s.slotText[i], prompt.text);
+      if (prefix > bestPrefix) {
+        best = i;
+        bestPrefix = prefix;
+      }
+      if (lru < 0 || s.slotUsed[i] < s.slotUsed[lru]) {
+        lru = i;
+      }
+    }
+    if (lru < 0) {
+      return; // more grants than slots cannot happen; be safe
+    }
+    int slot = best >= 0 && bestPrefix > SLOT_PROMPT_SIMILARITY * prompt.text.length() ? best : lru;
+    prompt.slot = slot;
+    int prefix = commonPrefix(s.slotText[slot], prompt.text);
+    prompt.cachedChars = prompt.answersReused ? prefix : Math.min(prefix, s.slotPrompt[slot]);
+    s.slotText[slot] = prompt.text;
+    s.slotPrompt[slot] = prompt.text.length();
+    s.slotBusy[slot] = true;
+  }
+
+  static int commonPrefix(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    int i = 0;
+    while (i < n && a.charAt(i) == b.charAt(i)) {
+      i++;
+    }
+    return i;
   }
 
   private void drain(State s) {
@@ -197,7 +317,7 @@ public final class SlotScheduler {
       Pending p = s.queue.poll();
       waiting--;
       long load = s.loadedAt > p.arrival ? s.loadedAt - Math.max(p.arrival, s.loadStart) : 0;
-      grant(s, p.waiter, now, Math.max(0, load));
+      grant(s, p.waiter, now, Math.max(0, load), p.prompt);
     }
   }
 

@@ -37,6 +37,8 @@ public final class SyntheticServer {
   private final List<Req> reqs = new ArrayList<>();
   private int holders;
   private final SplittableRandom random = new SplittableRandom(7);
+  private double noise;
+  private SplittableRandom noiseRandom = new SplittableRandom(1);
 
   private static final class Req {
     double arrival;
@@ -66,6 +68,20 @@ public final class SyntheticServer {
   public SyntheticServer inBatch(boolean v) {
     inBatch = v;
     return this;
+  }
+
+  /**
+   * Every prefill and every inter-token interval scaled by a uniform draw in [1 − fraction, 1 + fraction] (seeded):
+   * a machine shared with other jobs.
+   */
+  public SyntheticServer noise(double fraction, long seed) {
+    noise = fraction;
+    noiseRandom = new SplittableRandom(seed);
+    return this;
+  }
+
+  private double noisy(double ms) {
+    return noise == 0 ? ms : ms * (1 + noise * (2 * noiseRandom.nextDouble() - 1));
   }
 
   public SyntheticServer prompts(int... v) {
@@ -125,7 +141,7 @@ public final class SyntheticServer {
         }
         r.emitted++;
         if (r.emitted < r.out) {
-          events.add(new double[] {t + interval() + stall(r), 1, e[2]});
+          events.add(new double[] {t + noisy(interval()) + stall(r), 1, e[2]});
         } else {
           r.last = t;
           holders--;
@@ -145,7 +161,7 @@ public final class SyntheticServer {
       Req r = reqs.get(i);
       r.grant = t;
       holders++;
-      double prefill = r.prompt * 1000.0 / prefillTokensPerSec;
+      double prefill = noisy(r.prompt * 1000.0 / prefillTokensPerSec);
       double prefillEnd = t + prefill;
       if (inBatch) {
         prefillEnd = Math.max(t, promptFreeAt) + prefill;
@@ -153,7 +169,7 @@ public final class SyntheticServer {
         booked += prefill;
         r.stallSeen = booked;
       }
-      events.add(new double[] {prefillEnd + interval(), 1, i});
+      events.add(new double[] {prefillEnd + noisy(interval()), 1, i});
     }
   }
 

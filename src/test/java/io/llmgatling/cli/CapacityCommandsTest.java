@@ -99,7 +99,7 @@ class CapacityCommandsTest {
     Path run = twoSlotRun(); // every answer runs to its 20-token limit
 
     String[] result = cli("calibrate", run.toString(), "--name", "box", "--out", tmp.resolve("uf").toString(),
-        "--slots", "3", "--chars-per-token", "1.5");
+        "--slots", "3", "--chars-per-token", "1.5", "--prefix-cache", "prompt", "--jitter", "0.1");
 
     assertThat(result[0]).as(result[2]).isEqualTo("0");
     SimulatorConfig config = SimulatorConfig.fromFile(tmp.resolve("uf/simulator-box.json"), null);
@@ -107,6 +107,8 @@ class CapacityCommandsTest {
     assertThat(config.charsPerToken()).isEqualTo(1.5);
     assertThat(config.minOutputTokens()).isEqualTo(20);
     assertThat(config.maxOutputTokens()).isGreaterThanOrEqualTo(20);
+    assertThat(config.models()).allMatch(m -> m.isEmbedding() || "prompt".equals(m.prefixCache()));
+    assertThat(config.jitter()).isEqualTo(0.1);
   }
 
   @Test
@@ -125,6 +127,7 @@ class CapacityCommandsTest {
         cli("calibrate", tmp.resolve("missing").toString(), "--name", "x"),
         cli("calibrate", empty.toString(), "--name", "x", "--out", tmp.resolve("uf").toString()),
         cli("calibrate", run.toString(), "--name", "../evil", "--out", tmp.resolve("uf").toString()),
+        cli("calibrate", run.toString(), "--name", "x", "--out", tmp.resolve("uf").toString(), "--prefix-cache", "all"),
         cli("calibrate", run.toString()));
     for (String[] m : mistakes) {
       assertThat(m[0]).as(m[2]).isEqualTo("2");

@@ -9,6 +9,15 @@ class PerformanceModelTest {
   private final ModelSpec model = new ModelSpec("m:1b", "llm", 3000, 100, 0.1, 4096, 0, null, null, null, 1, null);
 
   @Test
+  void should_skip_the_cached_tokens_and_their_share_of_the_fixed_prompt_cost() {
+    ModelSpec m = new ModelSpec("m:1b", "llm", 1000, 100, 0.1, 4096, 0, null, null, null, 1, null, null, 200.0);
+
+    assertThat(PerformanceModel.prefillNanos(m, 100, 0, false)).isEqualTo(300_000_000L);
+    assertThat(PerformanceModel.prefillNanos(m, 100, 75, false)).isEqualTo(50_000_000L + 25_000_000L);
+    assertThat(PerformanceModel.prefillNanos(m, 100, 99, false)).isEqualTo(2_000_000L + 1_000_000L);
+  }
+
+  @Test
   void should_estimate_four_characters_per_token() {
     assertThat(PerformanceModel.estimateTokens("", 4)).isZero();
     assertThat(PerformanceModel.estimateTokens("hi", 4)).isEqualTo(1);

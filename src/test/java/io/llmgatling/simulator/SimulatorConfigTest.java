@@ -83,6 +83,19 @@ class SimulatorConfigTest {
   }
 
   @Test
+  void should_read_a_models_prefix_cache_and_refuse_an_unknown_one() {
+    String model = "{\"models\":[{\"name\":\"a\",\"prefillTokensPerSec\":400,\"decodeTokensPerSec\":90,"
+        + "\"contextLength\":4096,\"prefixCache\":\"%s\"}]}";
+
+    assertThat(SimulatorConfig.fromJson(model.formatted("prompt"), null).model("a").cachesPrefix()).isTrue();
+    assertThat(SimulatorConfig.fromJson(model.formatted("conversation"), null).model("a").reusesAnswers()).isTrue();
+    assertThat(SimulatorConfig.fromJson(model.formatted("none"), null).model("a").cachesPrefix()).isFalse();
+    assertThat(SimulatorConfig.defaults().models()).noneMatch(ModelSpec::cachesPrefix);
+    assertThatThrownBy(() -> SimulatorConfig.fromJson(model.formatted("all"), null))
+        .hasMessage("model 'a': prefixCache must be none, prompt or conversation, not 'all'");
+  }
+
+  @Test
   void should_read_the_example_in_user_files() {
     assertThat(SimulatorConfig.fromFile(Path.of("user-files/simulator.json"), null).seed()).isEqualTo(42);
   }

@@ -198,4 +198,88 @@ class SlotSchedulerTest {
     time.advance(365L * 24 * 3600 * 1000 * MS);
     assertThat(s.loaded()).extracting(l -> l.spec().name()).containsExactly(qwen.name());
   }
+
+  private static SimulatorConfig preloaded(int slots) {
+    return SimulatorConfig.forProfile("llamacpp").toBuilder().slots(slots).build();
+  }
+
+  private static SlotScheduler.CachedPrompt prompt(String text) {
+    return new SlotScheduler.CachedPrompt(text, false);
+  }
+
+  @Test
+  void should_give_a_prompt_the_idle_slot_that_kept_its_prefix_and_reuse_that_prefix() {
+    SimulatorConfig cfg = preloaded(2);
+    SlotScheduler s = scheduler(cfg);
+    ModelSpec model = cfg.models().get(0);
+    SlotScheduler.CachedPrompt first = prompt("system:be brief\nuser:hello\n");
+    SlotScheduler.CachedPrompt other = prompt("system:be brief\nuser:what is a slot?\n");
+    s.submit(model, 0, null, first, new Grants());
+    s.submit(model, 0, null, other, new Grants());
+    s.release(model, other, "assistant:a place\n");
+    s.release(model, first, "assistant:hi there\n");
+    // the follow-up turn: the first prompt, its answer, a new question; its slot was not the least recently used
+    SlotScheduler.CachedPrompt next = prompt("system:be brief\nuser:hello\nassistant:hi there\nuser:and you?\n");
+
+    s.submit(model, 0, null, next, new Grants());
+
+    assertThat(next.slot()).isEqualTo(first.slot());
+    assertThat(next.cachedChars()).isEqualTo("system:be brief\nuser:hello\n".length());
+  }
+
+  @Test
+  void should_reuse_the_kept_answer_too_when_the_cache_keeps_conversations() {
+    SimulatorConfig cfg = preloaded(1);
+    SlotScheduler s = scheduler(cfg);
+    ModelSpec model = cfg.models().get(0);
+    SlotScheduler.CachedPrompt first = new SlotScheduler.CachedPrompt("user:hello\n", true);
+    s.submit(model, 0, null, first, new Grants());
+    s.release(model, first, "assistant:hi there\n");
+    SlotScheduler.CachedPrompt next = new SlotScheduler.CachedPrompt("user:hello\nassistant:hi there\nuser:ok\n",
+        true);
+
+    s.submit(model, 0, null, next, new Grants());
+
+    assertThat(next.cachedChars()).isEqualTo("user:hello\nassistant:hi there\n".length());
+  }
+
+  @Test
+  void should_give_a_prompt_sharing_little_with_every_slot_the_least_recently_used_one() {
+    SimulatorConfig cfg = preloaded(2);
+    SlotScheduler s = scheduler(cfg);
+    ModelSpec model = cfg.models().get(0);
+    SlotScheduler.CachedPrompt a = prompt("system:be brief\nuser:first question\n");
+    SlotScheduler.CachedPrompt b = prompt("system:be brief\nuser:second question\n");
+    s.submit(model, 0, null, a, new Grants());
+    s.submit(model, 0, null, b, new Grants());
+    s.release(model, b, "assistant:x\n");
+    time.advance(10 * MS);
+    s.release(model, a, "assistant:y\n");
+    // shares the system line with both (under half of it): the slot given back first
+    SlotScheduler.CachedPrompt c = prompt("system:be brief\nuser:a third, rather longer question\n");
+
+    s.submit(model, 0, null, c, new Grants());
+
+    assertThat(c.slot()).isEqualTo(b.slot());
+    assertThat(c.cachedChars()).isEqualTo("system:be brief\nuser:".length());
+  }
+
+  @Test
+  void should_hand_a_queued_prompt_the_slot_that_frees_whatever_it_kept() {
+    SimulatorConfig cfg = preloaded(1);
+    SlotScheduler s = scheduler(cfg);
+    ModelSpec model = cfg.models().get(0);
+    SlotScheduler.CachedPrompt a = prompt("user:one\n");
+    SlotScheduler.CachedPrompt b = prompt("user:two\n");
+    Grants bGrants = new Grants();
+    s.submit(model, 0, null, a, new Grants());
+    s.submit(model, 0, null, b, bGrants);
+    assertThat(bGrants.wasGranted()).isFalse();
+
+    s.release(model, a, "assistant:1\n");
+
+    assertThat(bGrants.wasGranted()).isTrue();
+    assertThat(b.slot()).isEqualTo(a.slot());
+    assertThat(b.cachedChars()).isEqualTo("user:".length());
+  }
 }

@@ -41,11 +41,12 @@ final class LlamaCppWire extends OpenAiWire {
     double promptMs = o.promptEvalNanos() / 1e6;
     double predictedMs = o.evalNanos() / 1e6;
     int predicted = o.outputTokens();
-    timings.put("cache_n", 0);
-    timings.put("prompt_n", o.promptTokens());
+    int promptN = o.promptTokens() - o.cached(); // llama-server: prompt_n excludes the cached prefix (cache_n)
+    timings.put("cache_n", o.cached());
+    timings.put("prompt_n", promptN);
     timings.put("prompt_ms", promptMs);
-    timings.put("prompt_per_token_ms", o.promptTokens() == 0 ? 0 : promptMs / o.promptTokens());
-    timings.put("prompt_per_second", promptMs == 0 ? 0 : o.promptTokens() * 1000 / promptMs);
+    timings.put("prompt_per_token_ms", promptN == 0 ? 0 : promptMs / promptN);
+    timings.put("prompt_per_second", promptMs == 0 ? 0 : promptN * 1000 / promptMs);
     timings.put("predicted_n", predicted);
     timings.put("predicted_ms", predictedMs);
     timings.put("predicted_per_token_ms", predicted == 0 ? 0 : predictedMs / predicted);

@@ -161,6 +161,9 @@ public class OpenAiWire implements WireFormat {
     usage.put("prompt_tokens", o.promptTokens());
     usage.put("completion_tokens", o.outputTokens());
     usage.put("total_tokens", o.promptTokens() + o.outputTokens());
+    if (o.cachedTokens() != null) {
+      usage.putObject("prompt_tokens_details").put("cached_tokens", o.cachedTokens());
+    }
     return usage;
   }
 

@@ -1,0 +1,93 @@
+package io.llmgatling.simulator;
+
+import java.util.SplittableRandom;
+
+/**
+ * The text a slot of a model with a prefix cache ({@code prefixCache}) keeps, and what a request reuses of it: chat
+ * messages as {@code role:content} lines, a completion's prompt as is, then the answer the slot generated, in the form
+ * the next turn's prompt carries it. Cached tokens are the shared prefix's characters at the simulator's
+ * characters per token, at most all the prompt but one token (llama.cpp always evaluates at least one token of a
+ * prompt to get its logits: "need to evaluate at least 1 token").
+ */
+final class PrefixCacheText {
+  private PrefixCacheText() {
+  }
+
+  /** A cache key builder for a model, or null when the model keeps no prefix cache. */
+  static StringBuilder start(ModelSpec model) {
+    return model != null && model.cachesPrefix() ? new StringBuilder() : null;
+  }
+
+  /** Adds one chat message (no-op without a key). */
+  static void message(StringBuilder key, String role, String content) {
+    if (key != null) {
+      key.append(role).append(':').append(content).append('\n');
+    }
+  }
+
+  /**
+   * The request's prompt as the prefix cache sees it, from its JSON body: chat {@code messages} (text content, or
+   * the text parts of a content array) or a completion's {@code prompt}; null when the model keeps no cache.
+   */
+  static SlotScheduler.CachedPrompt fromBody(com.fasterxml.jackson.databind.JsonNode body, ModelSpec model) {
+    StringBuilder key = start(model);
+    if (key == null || body == null) {
+      return null;
+    }
+    com.fasterxml.jackson.databind.JsonNode messages = body.path("messages");
+    if (messages.isArray()) {
+      for (com.fasterxml.jackson.databind.JsonNode m : messages) {
+        message(key, m.path("role").asText(), text(m.path("content")));
+      }
+    } else {
+      key.append(text(body.path("prompt")));
+    }
+    return of(key, model);
+  }
+
+  private static String text(com.fasterxml.jackson.databind.JsonNode content) {
+    if (content.isTextual()) {
+      return content.asText();
+    }
+    StringBuilder sb = new StringBuilder();
+    if (content.isArray()) {
+      for (com.fasterxml.jackson.databind.JsonNode part : content) {
+        if (part.isTextual()) {
+          sb.append(part.asText());
+        } else if (part.path("text").isTextual()) {
+          sb.append(part.path("text").asText());
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The request's cached prompt from its key (null without one). */
+  static SlotScheduler.CachedPrompt of(StringBuilder key, ModelSpec model) {
+    return key == null ? null : new SlotScheduler.CachedPrompt(key.toString(), model.reusesAnswers());
+  }
+
+  /** The answer of a finished request as the slot keeps it after its prompt (the same seeded text it sent). */
+  static String answer(Job job, int emitted) {
+    if (emitted <= 0) {
+      return null;
+    }
+    SplittableRandom random = new SplittableRandom(job.textSeed);
+    StringBuilder text = new StringBuilder(emitted * 6);
+    for (int i = 0; i < emitted; i++) {
+      for (byte b : TextSource.token(random, i)) {
+        text.append((char) b); // tokens are ASCII (TextSource)
+      }
+    }
+    return job.kind == io.llmgatling.simulator.dialect.Kind.CHAT ? "assistant:" + text + "\n" : text.toString();
+  }
+
+  /** Prompt tokens of the request its slot held already; 0 without a cache or before the grant. */
+  static int cachedTokens(Job job, double charsPerToken) {
+    if (job.cachedPrompt == null || job.cachedPrompt.cachedChars() <= 0) {
+      return 0;
+    }
+    int tokens = (int) Math.floor(job.cachedPrompt.cachedChars() / charsPerToken);
+    return Math.max(0, Math.min(tokens, job.promptTokens - 1));
+  }
+}
