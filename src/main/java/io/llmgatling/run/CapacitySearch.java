@@ -503,14 +503,16 @@ public final class CapacitySearch {
       return reasons;
     }
     // the backlog grew by arrivals − completions over the window: more than 5 % of the arrivals (and more than the
-    // ±1 request a window's edges make) means the server fell behind
+    // 2 requests the window's two edges can make: a request in flight at each edge; a 3 s window at 10 req/s on a
+    // server with room to spare saw 32 arrivals and 30 completions, a backlog of 2, and was judged behind) means
+    // the server fell behind
     double backlogGrowth = windowArrivals - n;
     // ... or fewer requests completed than offered: a chat user sends its follow-up only once the previous answer
     // came, so a saturated server holds follow-ups back instead of queueing them (2 slots x 480 ms offered 4.5 req/s
     // of chat: 4.4 sent, 4.18 completed, a backlog of 2 requests)
     double offered = rate * seconds;
     // a closed model cannot fall behind its own users: only latency, errors and SLOs judge it
-    if (!closed && (backlogGrowth > Math.max((1 - KEEP_UP) * windowArrivals, 1) || n < KEEP_UP * offered)) {
+    if (!closed && (backlogGrowth > Math.max((1 - KEEP_UP) * windowArrivals, 2) || n < KEEP_UP * offered)) {
       reasons.add("throughput");
     }
     if (trending()) {

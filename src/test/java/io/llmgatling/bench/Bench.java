@@ -11,7 +11,7 @@ import io.llmgatling.engine.client.LlmClient;
 import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
-import io.llmgatling.engine.wire.Json;
+import io.llmgatling.json.Json;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.RequestTruth;
 import io.llmgatling.simulator.SimulatorConfig;

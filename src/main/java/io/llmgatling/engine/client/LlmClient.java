@@ -6,7 +6,7 @@ import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.record.ErrorCause;
 import io.llmgatling.engine.record.RequestIds;
-import io.llmgatling.engine.wire.Json;
+import io.llmgatling.json.Json;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;

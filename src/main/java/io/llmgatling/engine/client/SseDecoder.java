@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.engine.dialect.ResponseAccumulator;
 import io.llmgatling.engine.dialect.StreamLineReader;
 import io.llmgatling.engine.dialect.WireFormat;
-import io.llmgatling.engine.wire.Json;
+import io.llmgatling.json.Json;
 import io.llmgatling.engine.wire.SseEvent;
 import io.llmgatling.engine.wire.SseParser;
 import io.netty.buffer.ByteBuf;

@@ -2,7 +2,7 @@ package io.llmgatling.engine.dialect;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
-import io.llmgatling.engine.wire.Json;
+import io.llmgatling.json.Json;
 import java.io.IOException;
 
 /**

@@ -1,5 +1,6 @@
 package io.llmgatling.engine.wire;
 
+import io.llmgatling.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;

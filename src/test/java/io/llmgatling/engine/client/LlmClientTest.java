@@ -12,7 +12,7 @@ import io.llmgatling.engine.client.StubLlmServer.Script;
 import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.dialect.Dialects;
 import io.llmgatling.engine.record.RequestRecord;
-import io.llmgatling.engine.wire.Json;
+import io.llmgatling.json.Json;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
-import io.llmgatling.engine.wire.Json;
+import io.llmgatling.json.Json;
 import io.llmgatling.engine.wire.SseEvent;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

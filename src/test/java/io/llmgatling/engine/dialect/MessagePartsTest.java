@@ -7,7 +7,7 @@ import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Part;
-import io.llmgatling.engine.wire.Json;
+import io.llmgatling.json.Json;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;

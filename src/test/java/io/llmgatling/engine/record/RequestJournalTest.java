@@ -3,7 +3,7 @@ package io.llmgatling.engine.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmgatling.engine.wire.Json;
+import io.llmgatling.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

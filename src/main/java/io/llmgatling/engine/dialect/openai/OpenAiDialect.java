@@ -16,7 +16,7 @@ import io.llmgatling.engine.dialect.JsonRead;
 import io.llmgatling.engine.dialect.ServerInfo;
 import io.llmgatling.engine.dialect.ServerQuery;
 import io.llmgatling.engine.dialect.WireFormat;
-import io.llmgatling.engine.wire.Json;
+import io.llmgatling.json.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
