@@ -1,5 +1,6 @@
 package io.llmgatling.simulator;
 
+import io.llmgatling.simulator.dialect.Prompts;
 import java.util.SplittableRandom;
 
 /**
@@ -37,29 +38,12 @@ final class PrefixCacheText {
     com.fasterxml.jackson.databind.JsonNode messages = body.path("messages");
     if (messages.isArray()) {
       for (com.fasterxml.jackson.databind.JsonNode m : messages) {
-        message(key, m.path("role").asText(), text(m.path("content")));
+        message(key, m.path("role").asText(), Prompts.contentText(m.path("content")));
       }
     } else {
-      key.append(text(body.path("prompt")));
+      key.append(Prompts.contentText(body.path("prompt")));
     }
     return of(key, model);
-  }
-
-  private static String text(com.fasterxml.jackson.databind.JsonNode content) {
-    if (content.isTextual()) {
-      return content.asText();
-    }
-    StringBuilder sb = new StringBuilder();
-    if (content.isArray()) {
-      for (com.fasterxml.jackson.databind.JsonNode part : content) {
-        if (part.isTextual()) {
-          sb.append(part.asText());
-        } else if (part.path("text").isTextual()) {
-          sb.append(part.path("text").asText());
-        }
-      }
-    }
-    return sb.toString();
   }
 
   /** The request's cached prompt from its key (null without one). */
