@@ -39,10 +39,22 @@ public sealed interface Chunk permits Chunk.Token, Chunk.Reasoning, Chunk.ToolCa
    *
    * @param promptTokens prompt tokens, or null
    * @param outputTokens generated tokens, or null
+   * @param cachedTokens    prompt tokens the server served from its prompt cache (OpenAI
+   *                        {@code usage.prompt_tokens_details.cached_tokens}, llama-server {@code timings.cache_n},
+   *                        Anthropic {@code cache_read_input_tokens}), or null when the server does not say
+   * @param reasoningTokens generated tokens that were reasoning (OpenAI
+   *                        {@code completion_tokens_details.reasoning_tokens}, LM Studio
+   *                        {@code reasoning_output_tokens}), or null when the server does not say
    * @param estimate     true when derived (llama-server's {@code timings}, LM Studio's tokens/s × time): it fills
    *                     in only what no exact count gave, whichever arrives first
    */
-  record Usage(Integer promptTokens, Integer outputTokens, boolean estimate) implements Chunk {
+  record Usage(Integer promptTokens, Integer outputTokens, Integer cachedTokens, Integer reasoningTokens,
+      boolean estimate) implements Chunk {
+
+    /** Counts without cache or reasoning figures. */
+    public Usage(Integer promptTokens, Integer outputTokens, boolean estimate) {
+      this(promptTokens, outputTokens, null, null, estimate);
+    }
   }
 
   /**

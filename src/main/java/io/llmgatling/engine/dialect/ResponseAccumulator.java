@@ -14,6 +14,8 @@ public final class ResponseAccumulator implements ChunkSink {
   private String streamError;
   private Integer promptTokens;
   private Integer serverOutputTokens;
+  private Integer cachedTokens;
+  private Integer serverReasoningTokens;
   private Double queueMs;
   private Double loadMs;
   private Double promptEvalMs;
@@ -59,9 +61,21 @@ public final class ResponseAccumulator implements ChunkSink {
         if (serverOutputTokens == null) {
           serverOutputTokens(usage.outputTokens());
         }
+        if (cachedTokens == null && usage.cachedTokens() != null) {
+          cachedTokens = usage.cachedTokens();
+        }
+        if (serverReasoningTokens == null && usage.reasoningTokens() != null) {
+          serverReasoningTokens = usage.reasoningTokens();
+        }
       } else {
         promptTokens(usage.promptTokens());
         serverOutputTokens(usage.outputTokens());
+        if (usage.cachedTokens() != null) {
+          cachedTokens = usage.cachedTokens();
+        }
+        if (usage.reasoningTokens() != null) {
+          serverReasoningTokens = usage.reasoningTokens();
+        }
       }
     } else if (chunk instanceof Chunk.ServerTimings t) {
       serverTotalMs(t.totalMs());
@@ -244,6 +258,16 @@ public final class ResponseAccumulator implements ChunkSink {
   }
 
   /** Reasoning chunks among {@link #contentChunks()}. */
+  /** Prompt tokens the server says it served from its cache, null when it did not say. */
+  public Integer cachedTokens() {
+    return cachedTokens;
+  }
+
+  /** Generated tokens the server says were reasoning, null when it did not say. */
+  public Integer serverReasoningTokens() {
+    return serverReasoningTokens;
+  }
+
   public int reasoningChunks() {
     return reasoningChunks;
   }

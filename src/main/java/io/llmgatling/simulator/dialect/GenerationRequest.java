@@ -16,9 +16,29 @@ import java.util.SplittableRandom;
  * @param doneReason     stop | length | load
  * @param textSeed       seed of the generated text (and of its natural length)
  * @param wire           the answer's bytes, in the dialect's shape
+ * @param reasoningTokens of {@code outputTokens}, how many are a thinking phase before the answer (0: none)
+ * @param toolCall       the tool call the answer is instead of text, null for a text answer
  */
 public record GenerationRequest(Kind kind, boolean stream, Long keepAliveNanos, int promptTokens, int outputTokens,
-    String doneReason, long textSeed, WireFormat wire) {
+    String doneReason, long textSeed, WireFormat wire, int reasoningTokens, ToolCallPlan toolCall) {
+
+  /** A generation without reasoning and without a tool call. */
+  public GenerationRequest(Kind kind, boolean stream, Long keepAliveNanos, int promptTokens, int outputTokens,
+      String doneReason, long textSeed, WireFormat wire) {
+    this(kind, stream, keepAliveNanos, promptTokens, outputTokens, doneReason, textSeed, wire, 0, null);
+  }
+
+  /** This request with a thinking phase of {@code tokens} (of {@link #outputTokens}) before its answer. */
+  public GenerationRequest withReasoning(int tokens) {
+    return new GenerationRequest(kind, stream, keepAliveNanos, promptTokens, outputTokens, doneReason, textSeed, wire,
+        Math.min(tokens, outputTokens), toolCall);
+  }
+
+  /** This request answered with a tool call instead of text. */
+  public GenerationRequest withToolCall(ToolCallPlan call) {
+    return new GenerationRequest(kind, stream, keepAliveNanos, promptTokens, outputTokens, doneReason, textSeed, wire,
+        reasoningTokens, call);
+  }
 
   /**
    * The text seed: fixed by the request when it sets a seed or temperature 0 (same request, same answer),
