@@ -150,7 +150,7 @@ class LlmReportTest {
         .containsExactlyInAnyOrder("id", "simulation", "start", "end", "durationSec", "shard");
     assertThat(fieldNames(root.get("target"))).containsExactlyInAnyOrder("api", "baseUrl", "models");
     Set<String> stats = Set.of("requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens",
-        "outputTokensPerSec", "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs");
+        "outputTokensPerSec", "goodputPerSec", "promptTokens", "cachedTokens", "cacheHitRate", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs");
     assertThat(fieldNames(root.get("all"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/tasks/chat"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/models/m1"))).isEqualTo(stats);
@@ -306,5 +306,27 @@ class LlmReportTest {
     assertThat(older).doesNotContain("staleRetries");
     Files.writeString(runDir.resolve("older.json"), older);
     assertThat(Summary.read(runDir.resolve("older.json")).all().staleRetries()).isZero();
+  }
+
+  /** An OK chat request whose server reported {@code prompt} tokens, {@code cached} of them from its cache. */
+  private static RequestRecord cached(long id, String model, int prompt, Integer cached) {
+    return new RequestRecord(id, "chat", model, "llamacpp", "chat", true, START + id, 0.5, 1.0, 5.0, 50.0, 1.0,
+        1.0, new double[] {1, 2}, prompt, 3, "server", 3, null, null, null, null, null, 200, true, null, null,
+        "stop", false, cached, false);
+  }
+
+  @Test
+  void should_sum_prompt_and_cached_tokens_and_rate_the_cache_over_requests_that_report_it() throws Exception {
+    SyntheticRuns.write(runDir, List.of(cached(1, "m1", 400, 300), cached(2, "m1", 100, 0),
+        cached(3, "m2", 50, null)));
+    Summary summary = LlmReport.generate(runDir, SyntheticRuns.meta("r1", START, END, List.of(), "constant"),
+        List.of());
+
+    assertThat(summary.all().promptTokens()).isEqualTo(550);
+    assertThat(summary.all().cachedTokens()).isEqualTo(300);
+    assertThat(summary.all().cacheHitRate()).as("300 / (400 + 100): m2 said nothing").isEqualTo(0.6);
+    assertThat(summary.models().get("m2").cachedTokens()).isNull();
+    assertThat(summary.models().get("m2").cacheHitRate()).as("unknown, not 0").isNull();
+    assertThat(summary.all().metric("cacheHitRate", null)).isEqualTo(0.6);
   }
 }

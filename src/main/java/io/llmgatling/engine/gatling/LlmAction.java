@@ -178,7 +178,7 @@ public final class LlmAction implements Action {
         r.clientDelayMs(), r.headersMs(), r.ttftMs(), r.e2eMs(), r.itlMs(), r.tpotMs(), r.chunkGapsMs(),
         r.promptTokens(), r.outputTokens(), r.outputTokensSource(), r.contentChunks(), r.queueMs(), r.loadMs(),
         r.promptEvalMs(), r.evalMs(), r.serverTotalMs(), r.status(), false, ErrorCause.CHECK, message,
-        r.finishReason(), r.retried());
+        r.finishReason(), r.retried(), r.cachedTokens(), r.warmup());
   }
 
 }
