@@ -23,6 +23,7 @@ import io.llmgatling.workload.ConfigKey;
 import io.llmgatling.workload.Keys;
 import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.PromptSet;
+import io.llmgatling.workload.SharedPrefix;
 import io.llmgatling.workload.Slo;
 import io.llmgatling.workload.Target;
 import io.llmgatling.workload.TaskSpec;
@@ -141,6 +142,12 @@ public abstract class LlmSimulation extends Simulation {
         .apiKey(workload.apiKey()).models(workload.models())
         .connectTimeout(workload.timeouts().connect()).firstTokenTimeout(workload.timeouts().firstToken())
         .idleTimeout(workload.timeouts().idle()).totalTimeout(workload.timeouts().total());
+    if (workload.sharedPrefixTokens() > 0) {
+      protocol = protocol.sharedPrefix(SharedPrefix.text(workload.sharedPrefixTokens(), workload.seed()));
+    }
+    if (workload.nonce()) {
+      protocol = protocol.nonce();
+    }
     return workload.insecureTls() ? protocol.insecureTls() : protocol;
   }
 

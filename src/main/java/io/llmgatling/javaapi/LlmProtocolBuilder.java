@@ -4,6 +4,7 @@ import io.gatling.core.protocol.Protocol;
 import io.gatling.javaapi.core.ProtocolBuilder;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.dialect.Dialects;
+import io.llmgatling.engine.PromptShape;
 import io.llmgatling.engine.gatling.LlmProtocol;
 import java.time.Duration;
 import java.util.Arrays;
@@ -220,6 +221,30 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
    */
   public LlmProtocolBuilder maxResponseBytes(long bytes) {
     return new LlmProtocolBuilder(wrapped.withMaxResponseBytes(bytes));
+  }
+
+  /**
+   * Puts the same text in front of every generating request's prompt (a system message for chats, merged into the
+   * first system message when there is one; the start of a completion's prompt): a RAG or agent system prompt that
+   * servers keep in their prompt cache ({@code llm.sharedPrefix}).
+   *
+   * @param text the shared prefix
+   * @return a new builder
+   */
+  public LlmProtocolBuilder sharedPrefix(String text) {
+    PromptShape shape = wrapped.promptShape();
+    return new LlmProtocolBuilder(wrapped.withPromptShape(new PromptShape(text, shape.nonce())));
+  }
+
+  /**
+   * Starts every generating request's prompt with a unique nonce, so that no prefix is served from the server's
+   * prompt cache: cold measurements ({@code llm.nonce}).
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder nonce() {
+    PromptShape shape = wrapped.promptShape();
+    return new LlmProtocolBuilder(wrapped.withPromptShape(new PromptShape(shape.sharedPrefix(), true)));
   }
 
   @Override

@@ -182,6 +182,10 @@
     card(cards, 'TTFT p95', ms(s.ttftMs.p95), 'p50 ' + ms(s.ttftMs.p50));
     card(cards, 'ITL p95', ms(s.itlMs.p95), 'p50 ' + ms(s.itlMs.p50));
     card(cards, 'E2E p95', ms(s.e2eMs.p95), 'p50 ' + ms(s.e2eMs.p50));
+    if (isNum(s.cacheHitRate)) {
+      card(cards, 'Prompt cache hits', pct(s.cacheHitRate * 100), num(s.cachedTokens, 0) + ' of '
+        + num(s.promptTokens, 0) + ' prompt tokens from the server\'s cache');
+    }
     var slos = summary.slo || [];
     var verdictLine = add(h, 'div');
     if (summary.capacity && summary.capacity.verdict) {
@@ -417,6 +421,19 @@
       var p = add(root, 'p');
       var a = add(p, 'a', null, 'Gatling\'s HTTP report');
       a.setAttribute('href', data.gatlingReport);
+    }
+    // above half the prompt tokens from the server's cache, TTFT mostly measures the cache (ConsoleSummary's limit)
+    if (isNum(summary.all.cacheHitRate) && summary.all.cacheHitRate > 0.5) {
+      add(root, 'div', 'banner warn', 'The server served ' + pct(summary.all.cacheHitRate * 100) + ' of the '
+        + num(summary.all.promptTokens, 0) + ' prompt tokens from its prompt cache: TTFT is flattered (cached '
+        + 'prefixes skip prefill), and a comparison with a colder target is unfair. -Dllm.nonce=true measures cold '
+        + 'prompts.');
+    }
+    if (summary.warmup) {
+      add(root, 'p', 'muted', 'Warm-up before the measured load (in no figure of this page): '
+        + num(summary.warmup.requests, 0) + ' request(s), ' + num(summary.warmup.ko, 0) + ' KO, cold load '
+        + (isNum(summary.warmup.coldLoadMs) ? ms(summary.warmup.coldLoadMs) : 'not seen')
+        + ' ("warmup": true in requests.jsonl).');
     }
     headline(summary);
     overTime(data.series, data.steps, data.resources, summary.run && summary.run.durationSec);

@@ -118,7 +118,10 @@ public final class LlmAction implements Action {
       return;
     }
     Session current = session;
-    components.client().send(request, intendedNanos, result -> complete(current, request, result));
+    // the shared prefix and nonce go on the wire only: a conversation's history keeps the prompts as written
+    LlmRequest plain = request;
+    components.client().send(components.protocol().promptShape().apply(request), intendedNanos,
+        result -> complete(current, plain, result));
   }
 
   private void complete(Session session, LlmRequest request, LlmResult result) {

@@ -5,6 +5,7 @@ import io.gatling.core.config.GatlingConfiguration;
 import io.gatling.core.protocol.Protocol;
 import io.gatling.core.protocol.ProtocolKey;
 import io.llmgatling.engine.BaseUrl;
+import io.llmgatling.engine.PromptShape;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.dialect.Dialects;
@@ -41,7 +42,7 @@ public final class LlmProtocol implements Protocol {
 
   /** Ollama on its default port, no key, the server's default options. */
   public static final LlmProtocol DEFAULT = new LlmProtocol(BaseUrl.parse("http://localhost:11434"), Dialects.byId("ollama"),
-      null, List.of(), Timeouts.DEFAULT, Map.of(), null, null, false, 64L << 20);
+      null, List.of(), Timeouts.DEFAULT, Map.of(), null, null, false, 64L << 20, PromptShape.NONE);
 
   private final BaseUrl baseUrl;
   private final Dialect api;
@@ -53,10 +54,11 @@ public final class LlmProtocol implements Protocol {
   private final Integer maxTokens;
   private final boolean insecureTls;
   private final long maxResponseBytes;
+  private final PromptShape promptShape;
 
   private LlmProtocol(BaseUrl baseUrl, Dialect api, String apiKey, List<String> models, Timeouts timeouts,
                       Map<String, Object> options, Boolean stream, Integer maxTokens, boolean insecureTls,
-                      long maxResponseBytes) {
+                      long maxResponseBytes, PromptShape promptShape) {
     this.baseUrl = baseUrl;
     this.api = api;
     this.apiKey = apiKey;
@@ -67,6 +69,7 @@ public final class LlmProtocol implements Protocol {
     this.maxTokens = maxTokens;
     this.insecureTls = insecureTls;
     this.maxResponseBytes = maxResponseBytes;
+    this.promptShape = promptShape;
   }
 
   /** The server root; its {@code toString()} masks credentials, {@link BaseUrl#uri()} is the real one. */
@@ -113,27 +116,27 @@ public final class LlmProtocol implements Protocol {
 
   public LlmProtocol withBaseUrl(BaseUrl value) {
     return new LlmProtocol(value, api, apiKey, models, timeouts, options, stream, maxTokens, insecureTls,
-        maxResponseBytes);
+        maxResponseBytes, promptShape);
   }
 
   public LlmProtocol withApi(Dialect value) {
     return new LlmProtocol(baseUrl, value, apiKey, models, timeouts, options, stream, maxTokens, insecureTls,
-        maxResponseBytes);
+        maxResponseBytes, promptShape);
   }
 
   public LlmProtocol withApiKey(String value) {
     return new LlmProtocol(baseUrl, api, value, models, timeouts, options, stream, maxTokens, insecureTls,
-        maxResponseBytes);
+        maxResponseBytes, promptShape);
   }
 
   public LlmProtocol withModels(List<String> value) {
     return new LlmProtocol(baseUrl, api, apiKey, value, timeouts, options, stream, maxTokens, insecureTls,
-        maxResponseBytes);
+        maxResponseBytes, promptShape);
   }
 
   public LlmProtocol withTimeouts(Timeouts value) {
     return new LlmProtocol(baseUrl, api, apiKey, models, value, options, stream, maxTokens, insecureTls,
-        maxResponseBytes);
+        maxResponseBytes, promptShape);
   }
 
   public LlmProtocol withConnectTimeout(Duration value) {
@@ -156,26 +159,37 @@ public final class LlmProtocol implements Protocol {
     Map<String, Object> merged = new LinkedHashMap<>(options);
     merged.put(key, value);
     return new LlmProtocol(baseUrl, api, apiKey, models, timeouts, merged, stream, maxTokens, insecureTls,
-        maxResponseBytes);
+        maxResponseBytes, promptShape);
   }
 
   public LlmProtocol withStream(Boolean value) {
     return new LlmProtocol(baseUrl, api, apiKey, models, timeouts, options, value, maxTokens, insecureTls,
-        maxResponseBytes);
+        maxResponseBytes, promptShape);
   }
 
   public LlmProtocol withMaxTokens(Integer value) {
     return new LlmProtocol(baseUrl, api, apiKey, models, timeouts, options, stream, value, insecureTls,
-        maxResponseBytes);
+        maxResponseBytes, promptShape);
   }
 
   public LlmProtocol withInsecureTls(boolean value) {
     return new LlmProtocol(baseUrl, api, apiKey, models, timeouts, options, stream, maxTokens, value,
-        maxResponseBytes);
+        maxResponseBytes, promptShape);
   }
 
   public LlmProtocol withMaxResponseBytes(long value) {
-    return new LlmProtocol(baseUrl, api, apiKey, models, timeouts, options, stream, maxTokens, insecureTls, value);
+    return new LlmProtocol(baseUrl, api, apiKey, models, timeouts, options, stream, maxTokens, insecureTls, value,
+        promptShape);
+  }
+
+  /** What every generating request's prompt gets in front (shared prefix, nonce); {@link PromptShape#NONE} by default. */
+  public PromptShape promptShape() {
+    return promptShape;
+  }
+
+  public LlmProtocol withPromptShape(PromptShape value) {
+    return new LlmProtocol(baseUrl, api, apiKey, models, timeouts, options, stream, maxTokens, insecureTls,
+        maxResponseBytes, value);
   }
 
   @Override
