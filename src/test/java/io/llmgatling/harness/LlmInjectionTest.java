@@ -77,4 +77,27 @@ class LlmInjectionTest {
 
     assertThat(LlmInjection.open(offsets)).hasSize(5); // at 0 ms: 2 users; 250 ms: 2 users; 1000 ms: 1 user
   }
+
+  @Test
+  void should_spread_a_warm_up_count_over_the_tasks_at_the_loads_rate_with_one_request_at_least_each() {
+    LoadProfile profile = new LoadProfile.Constant(2, Duration.ofSeconds(30));
+    double[] fractions = {0.6, 0.1, 0.15, 0.15};
+    int total = 0;
+    for (int i = 0; i < fractions.length; i++) {
+      double[] offsets = LlmInjection.warmupOffsets(profile, io.llmgatling.workload.Warmup.parse("10"), fractions[i], i);
+      assertThat(offsets).as("task %d", i).isNotEmpty();
+      assertThat(Arrays.stream(offsets).max().orElse(0)).as("task %d", i).isBetween(0.0, 5.0);
+      total += offsets.length;
+    }
+    // 10 requests at 2/s last 5 s; each share rounds up to whole arrivals
+    assertThat(total).isBetween(10, 10 + fractions.length);
+  }
+
+  @Test
+  void should_warm_up_a_closed_profile_at_two_arrivals_a_second() {
+    LoadProfile closed = new LoadProfile.Closed(8, Duration.ZERO, Duration.ofSeconds(30));
+
+    assertThat(LlmInjection.warmupRate(closed)).isEqualTo(2.0);
+    assertThat(LlmInjection.warmupOffsets(closed, io.llmgatling.workload.Warmup.parse("3s"), 1.0, 0)).hasSize(6);
+  }
 }

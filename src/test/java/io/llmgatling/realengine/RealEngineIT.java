@@ -129,6 +129,15 @@ class RealEngineIT {
     // the engine's own counts and times, summed over the run
     assertThat(sum(records, "outputTokens")).isEqualTo(delta(before, after, "llamacpp:tokens_predicted_total"));
     assertThat(sum(records, "promptTokens")).isEqualTo(delta(before, after, "llmgatling:usage_prompt_tokens_total"));
+    // prompt tokens minus the cached ones (timings.cache_n) are what the engine evaluated (issue 17): chat turns
+    // find their history in a slot's prompt cache
+    assertThat(sum(records, "promptTokens") - sum(records, "cachedTokens"))
+        .isEqualTo(delta(before, after, "llamacpp:prompt_tokens_total"));
+    assertThat(all.path("cachedTokens").asLong()).isEqualTo(sum(records, "cachedTokens"));
+    System.out.printf(java.util.Locale.ROOT, "real engine: prompt tokens %d, cached %d, evaluated %d = %d (engine),"
+        + " cache hit rate %s%n", sum(records, "promptTokens"), sum(records, "cachedTokens"),
+        sum(records, "promptTokens") - sum(records, "cachedTokens"), delta(before, after, "llamacpp:prompt_tokens_total"),
+        all.path("cacheHitRate"));
     double promptMs = (after.get("llamacpp:prompt_seconds_total") - before.get("llamacpp:prompt_seconds_total")) * 1000;
     double evalMs = (after.get("llamacpp:tokens_predicted_seconds_total")
         - before.get("llamacpp:tokens_predicted_seconds_total")) * 1000;

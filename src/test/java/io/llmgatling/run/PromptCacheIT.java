@@ -60,6 +60,6 @@ class PromptCacheIT {
     assertThat(shared.path("promptTokens").asLong() / shared.path("ok").asDouble())
         .as("prompt tokens per request").isGreaterThan(600);
     // a nonce first: only the role tag every prompt starts with ("system:", one token) can match
-    assertThat(cold.path("cacheHitRate").asDouble()).isLessThan(0.01);
+    assertThat(cold.path("cacheHitRate").asDouble()).isLessThan(0.005);
   }
 }
