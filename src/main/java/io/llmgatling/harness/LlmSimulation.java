@@ -287,10 +287,12 @@ public abstract class LlmSimulation extends Simulation {
     for (int i = 0; i < visits.size(); i++) {
       cases.add(CoreDsl.onCase(i).then(visits.get(i)));
     }
-    PopulationBuilder warmup = CoreDsl.scenario("warm-up")
+    io.gatling.javaapi.core.ScenarioBuilder marked = CoreDsl.scenario("warm-up")
         .exec(session -> LlmDsl.asWarmup(session)
-            .set(WARMUP_TASK, order[Math.min(next.getAndIncrement(), order.length - 1)]))
-        .doSwitch(session -> session.getInt(WARMUP_TASK)).on(cases)
+            .set(WARMUP_TASK, order[Math.min(next.getAndIncrement(), order.length - 1)]));
+    // Gatling's doSwitch wants two cases at least: a one-task mix runs its visit as it is
+    PopulationBuilder warmup = (visits.size() == 1 ? marked.exec(visits.get(0))
+        : marked.doSwitch(session -> session.getInt(WARMUP_TASK)).on(cases))
         .injectOpen(LlmInjection.open(offsets));
     warmupBuilt = true;
     return List.of(warmup.andThen(measured));

@@ -45,4 +45,25 @@ class WarmupIT {
     });
     assertThat(summary.path("all").path("ttftMs").path("p95").asDouble()).isLessThan(2000.0);
   }
+
+  @Test
+  void should_start_a_capacity_search_after_the_warm_up() {
+    GatlingRun.Outcome outcome = GatlingRun.run("MultiTaskSimulation", Map.of("llm.warmup", "4",
+        "llm.mix", "completion", "llm.profile", "capacity", "llm.rate", "2", "llm.capacity.maxRate", "4",
+        "llm.capacity.window", "2s", "llm.capacity.minRequests", "5", "llm.duration", "60s",
+        "llm.slo", "ttft.p95<2s"));
+
+    assertThat(outcome.exitCode()).isZero();
+    JsonNode summary = RunFiles.summary(outcome.resultsDir());
+    List<JsonNode> records = RunFiles.records(outcome.resultsDir());
+    long lastWarmup = records.stream().filter(r -> r.path("warmup").asBoolean(false))
+        .mapToLong(r -> r.path("intendedAtMs").asLong()).max().orElseThrow();
+    JsonNode steps = summary.path("capacity").path("steps");
+    assertThat(summary.path("warmup").path("requests").asLong()).isGreaterThanOrEqualTo(4);
+    assertThat(summary.path("warmup").path("coldLoadMs").asDouble()).isGreaterThan(2500.0);
+    assertThat(steps.size()).isPositive();
+    // the search's first window opens after the warm-up, so the cold load cannot fail a step
+    assertThat(Instant.parse(steps.get(0).path("start").asText()).toEpochMilli()).isGreaterThan(lastWarmup);
+    assertThat(summary.path("capacity").path("maxRatePerSec").isNumber()).as(summary.toPrettyString()).isTrue();
+  }
 }
