@@ -11,8 +11,12 @@ final class GroupAggregator {
   private long good;
   private long outputTokens;
   private long staleRetries;
+  private long reasoningTokens;
+  private long answerTokens;
+  private long reasoningOnly;
   private final Map<String, Long> errors = new TreeMap<>();
   final MetricRecorder ttft = ms();
+  final MetricRecorder ttfa = ms();
   final MetricRecorder itl = ms();
   final MetricRecorder tpot = ms();
   final MetricRecorder e2e = ms();
@@ -41,6 +45,16 @@ final class GroupAggregator {
         outputTokens += r.outputTokens();
       }
       ttft.record(r.ttftMs());
+      ttfa.record(r.firstAnswerMs());
+      if (r.reasoningTokens() != null) {
+        reasoningTokens += r.reasoningTokens();
+        answerTokens += r.answerTokens() == null ? 0 : r.answerTokens();
+      } else if (r.outputTokens() != null) {
+        answerTokens += r.outputTokens();
+      }
+      if (r.reasoningOnly()) {
+        reasoningOnly++;
+      }
       itl.record(r.itlMs());
       tpot.record(r.tpotMs());
       e2e.record(r.e2eMs());
@@ -57,7 +71,8 @@ final class GroupAggregator {
   Stats toStats(double durationSec) {
     return new Stats(requests, ok, requests - ok, new TreeMap<>(errors),
         rate(requests, durationSec), outputTokens, rate(outputTokens, durationSec), rate(good, durationSec),
-        ttft.toPct(), itl.toPct(), tpot.toPct(), e2e.toPct(), queue.toPct(), clientDelay.toPct(), staleRetries);
+        ttft.toPct(), itl.toPct(), tpot.toPct(), e2e.toPct(), queue.toPct(), clientDelay.toPct(), staleRetries,
+        ttfa.toPct(), reasoningTokens, answerTokens, reasoningOnly);
   }
 
   static double rate(long count, double durationSec) {

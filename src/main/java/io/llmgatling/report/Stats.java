@@ -17,15 +17,30 @@ import java.util.Map;
  * {@code staleRetries} counts the requests sent once more on a new connection because their reused
  * keep-alive connection closed before any response byte (requests.jsonl {@code retried}); they are OK
  * unless the second attempt failed, and count once in {@code requests}.
+ *
+ * <p>Reasoning models: {@code ttfaMs} is the first answer token (after any thinking) over OK requests that got an
+ * answer (a request without reasoning: its TTFT); {@code reasoningTokens} and {@code answerTokens} sum the OK
+ * requests (answer = output − reasoning; a request without reasoning is all answer); {@code reasoningOnly} counts
+ * the requests that ended on their token limit while still reasoning, with no answer: OK (the server did its job,
+ * error cause {@code budget_exhausted} in requests.jsonl), a warning, not good for goodput.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens", "outputTokensPerSec",
-    "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs"})
+    "goodputPerSec", "reasoningTokens", "answerTokens", "reasoningOnly", "ttftMs", "ttfaMs", "itlMs", "tpotMs", "e2eMs",
+    "queueMs", "clientDelayMs"})
 public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
                     double requestsPerSec, long outputTokens, double outputTokensPerSec, double goodputPerSec,
                     Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs, Pct clientDelayMs,
-                    long staleRetries) {
+                    long staleRetries, Pct ttfaMs, long reasoningTokens, long answerTokens, long reasoningOnly) {
+
+  /** Figures without reasoning (answers only: {@code ttfaMs} = {@code ttftMs}). */
+  public Stats(long requests, long ok, long ko, Map<String, Long> errors, double requestsPerSec, long outputTokens,
+      double outputTokensPerSec, double goodputPerSec, Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs,
+      Pct clientDelayMs, long staleRetries) {
+    this(requests, ok, ko, errors, requestsPerSec, outputTokens, outputTokensPerSec, goodputPerSec, ttftMs, itlMs,
+        tpotMs, e2eMs, queueMs, clientDelayMs, staleRetries, ttftMs, 0, outputTokens, 0);
+  }
 
   /** Figures without resent requests ({@code staleRetries} 0). */
   public Stats(long requests, long ok, long ko, Map<String, Long> errors, double requestsPerSec, long outputTokens,
@@ -43,7 +58,7 @@ public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
 
   /**
    * The value an SLO or a baseline names: {@code errorRate}, {@code requestsPerSec},
-   * {@code outputTokensPerSec}, {@code goodputPerSec}, or a time metric (ttft, itl, tpot, e2e, queue,
+   * {@code outputTokensPerSec}, {@code goodputPerSec}, or a time metric (ttft, ttfa, itl, tpot, e2e, queue,
    * clientDelay) with a stat (p50, p90, p95, p99, max, mean). Null when there is no sample or the name is unknown.
    */
   public Double metric(String metric, String stat) {
@@ -53,6 +68,7 @@ public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
       case "outputTokensPerSec" -> outputTokensPerSec;
       case "goodputPerSec" -> goodputPerSec;
       case "ttft" -> ttftMs.stat(stat);
+      case "ttfa" -> (ttfaMs == null ? ttftMs : ttfaMs).stat(stat); // a summary written before ttfaMs: no reasoning
       case "itl" -> itlMs.stat(stat);
       case "tpot" -> tpotMs.stat(stat);
       case "e2e" -> e2eMs.stat(stat);

@@ -150,7 +150,8 @@ class LlmReportTest {
         .containsExactlyInAnyOrder("id", "simulation", "start", "end", "durationSec", "shard");
     assertThat(fieldNames(root.get("target"))).containsExactlyInAnyOrder("api", "baseUrl", "models");
     Set<String> stats = Set.of("requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens",
-        "outputTokensPerSec", "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs");
+        "outputTokensPerSec", "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs",
+        "ttfaMs", "reasoningTokens", "answerTokens", "reasoningOnly");
     assertThat(fieldNames(root.get("all"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/tasks/chat"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/models/m1"))).isEqualTo(stats);
