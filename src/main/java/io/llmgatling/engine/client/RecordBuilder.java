@@ -97,20 +97,25 @@ final class RecordBuilder {
       long busyEnd = streamed && tokenCount > 0 ? t.tokenNanos(tokenCount - 1) : endNanos;
       queue = round(Math.max(0.0, ms(busyEnd - sentAt) - acc.serverBusyMs()));
     }
-    // reasoning: the server's count where it gives one (0 from servers that do not count), else the reasoning chunks
-    Integer reasoning = acc.serverReasoningTokens() != null && acc.serverReasoningTokens() > 0
-        ? acc.serverReasoningTokens() : acc.reasoningChunks() > 0 ? Integer.valueOf(acc.reasoningChunks()) : null;
+    // reasoning: the server's count where it gives one (0 from servers that do not count), else the reasoning
+    // chunks of a stream (a whole answer's thinking is one piece of text: no count)
+    boolean serverCounts = acc.serverReasoningTokens() != null && acc.serverReasoningTokens() > 0;
+    boolean reasoned = serverCounts || acc.reasoningChunks() > 0;
+    Integer reasoning = serverCounts ? acc.serverReasoningTokens()
+        : streamed && acc.reasoningChunks() > 0 ? Integer.valueOf(acc.reasoningChunks()) : null;
     Double ttfa = null;
     Integer answerTokens = null;
     if (reasoning != null) {
       ttfa = streamed && t.firstAnswerNanos() >= 0 ? ms(t.firstAnswerNanos() - sentAt) : null;
       answerTokens = outputTokens != null ? Math.max(0, outputTokens - reasoning) : acc.answerChunks();
+    }
+    if (reasoned) {
       if (cause == null && acc.answerChunks() == 0 && acc.toolCallDeltas() == 0
           && hitLimit(acc.finishReason(), outputTokens)) {
         // thinking ate the whole budget: the server did its job, the workload's limit is too small (a warning)
         cause = RequestRecord.BUDGET_EXHAUSTED;
         message = "the token limit" + (request.maxTokens() == null ? "" : " (" + request.maxTokens() + ")")
-            + " was reached while the model was still reasoning (" + reasoning + " tokens): no answer";
+            + " was reached while the model was still reasoning: no answer";
       }
     }
     boolean ok = cause == null || RequestRecord.BUDGET_EXHAUSTED.equals(cause);
