@@ -69,6 +69,21 @@ class ReasoningRunIT {
   }
 
   @Test
+  void should_ask_the_model_not_to_think_when_the_workload_says_so() throws Exception {
+    try (LlmSimulator sim = simulator()) {
+      GatlingRun.Outcome outcome = GatlingRun.run("MultiTaskSimulation", run(sim, "llm.think", "off",
+          "llm.duration", "2s"));
+
+      JsonNode all = RunFiles.summary(outcome.resultsDir()).path("all");
+      assertThat(all.path("requests").asLong()).isPositive();
+      assertThat(all.path("ko").asLong()).isZero();
+      assertThat(all.path("reasoningTokens").asLong()).isZero();
+      assertThat(sim.truth()).isNotEmpty().allSatisfy(t -> assertThat(t.reasoningTokens()).isZero());
+      assertThat(RunFiles.records(outcome.resultsDir())).allSatisfy(r -> assertThat(r.has("ttfaMs")).isFalse());
+    }
+  }
+
+  @Test
   void should_count_requests_whose_cap_fell_inside_the_thinking_as_reasoning_only_with_no_ko() throws Exception {
     try (LlmSimulator sim = simulator()) {
       GatlingRun.Outcome outcome = GatlingRun.run("MultiTaskSimulation", run(sim, "llm.maxTokens", "16",
