@@ -21,6 +21,8 @@ import java.util.Map;
  * @param maxTokens output cap or null for the server's default
  * @param options   extra options merged into the body (ollama: into "options"; others: top level)
  * @param timeouts  client-side limits
+ * @param think     the thinking asked of a reasoning model: {@code on}, {@code off}, {@code low}, {@code medium},
+ *                  {@code high}; null = the server's default. Each API words it its own way ({@link Dialect#think})
  */
 public record LlmRequest(
     String task,
@@ -35,7 +37,24 @@ public record LlmRequest(
     boolean stream,
     Integer maxTokens,
     Map<String, Object> options,
-    Timeouts timeouts) {
+    Timeouts timeouts,
+    String think) {
+
+  /**
+   * The request option that carries {@link #think} through the DSL's and the workload's options (a name no server
+   * takes): taken out of the options when the request is resolved.
+   */
+  public static final String THINK_OPTION = "llm.think";
+  /** The values of {@link #think}. */
+  public static final List<String> THINK_VALUES = List.of("on", "off", "low", "medium", "high");
+
+  /** A request that leaves thinking to the server's default. */
+  public LlmRequest(String task, Dialect api, Operation operation, URI baseUrl, String apiKey, String model,
+      List<Message> messages, String prompt, List<String> input, boolean stream, Integer maxTokens,
+      Map<String, Object> options, Timeouts timeouts) {
+    this(task, api, operation, baseUrl, apiKey, model, messages, prompt, input, stream, maxTokens, options, timeouts,
+        null);
+  }
 
   public LlmRequest {
     messages = messages == null ? List.of() : List.copyOf(messages);

@@ -3,6 +3,7 @@ package io.llmgatling.javaapi;
 import io.gatling.javaapi.core.ActionBuilder;
 import io.gatling.javaapi.core.Session;
 import io.gatling.javaapi.core.internal.Expressions;
+import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.gatling.LlmActionSpec;
 import io.llmgatling.engine.gatling.LlmRequestActionBuilder;
@@ -231,6 +232,25 @@ public final class LlmActionBuilder implements ActionBuilder {
     Function<Session, String> compiled = LlmMessage.el(el);
     RequestResolver.SessionValue dynamic = compiled::apply;
     return new LlmActionBuilder(spec.withOption(key, dynamic));
+  }
+
+  /**
+   * Asks a reasoning model to think or not ({@code on}, {@code off}) or how much ({@code low}, {@code medium},
+   * {@code high}), worded as the API takes it (Ollama {@code think}, OpenAI {@code reasoning_effort}, ...); not
+   * called: the server's default.
+   *
+   * @param think on, off, low, medium or high
+   * @return a new builder
+   */
+  public LlmActionBuilder think(String think) {
+    return new LlmActionBuilder(spec.withOption(LlmRequest.THINK_OPTION, checkedThink(think)));
+  }
+
+  static String checkedThink(String think) {
+    if (think == null || !LlmRequest.THINK_VALUES.contains(think)) {
+      throw new IllegalArgumentException("think must be one of " + LlmRequest.THINK_VALUES + ", was " + think);
+    }
+    return think;
   }
 
   /**

@@ -184,6 +184,17 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
   }
 
   /**
+   * The thinking asked of reasoning models by every action that does not say ({@link LlmActionBuilder#think}).
+   *
+   * @param think on, off, low, medium or high
+   * @return a new builder
+   */
+  public LlmProtocolBuilder think(String think) {
+    return new LlmProtocolBuilder(wrapped.withOption(io.llmgatling.engine.LlmRequest.THINK_OPTION,
+        LlmActionBuilder.checkedThink(think)));
+  }
+
+  /**
    * Whether actions stream by default (default true).
    *
    * @param stream true to stream

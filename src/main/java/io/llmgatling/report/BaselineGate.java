@@ -12,7 +12,8 @@ public final class BaselineGate {
   /** Checked when no metric is named. */
   public static final List<String> DEFAULT_METRICS = List.of("ttft.p95", "itl.p95", "e2e.p95", "requestsPerSec",
       "outputTokensPerSec", "errorRate");
-  private static final List<String> TIME_METRICS = List.of("ttft", "itl", "tpot", "e2e", "queue", "clientDelay");
+  private static final List<String> TIME_METRICS = List.of("ttft", "ttfa", "itl", "tpot", "e2e", "queue",
+      "clientDelay");
   private static final List<String> STATS = List.of("p50", "p90", "p95", "p99", "max", "mean");
   private static final List<String> RATES = List.of("requestsPerSec", "outputTokensPerSec", "goodputPerSec");
 

@@ -15,8 +15,12 @@ final class GroupAggregator {
   private long cachedTokens;
   private long cachedOf;       // prompt tokens of the requests that reported a cached count
   private boolean cacheReported;
+  private long reasoningTokens;
+  private long answerTokens;
+  private long reasoningOnly;
   private final Map<String, Long> errors = new TreeMap<>();
   final MetricRecorder ttft = ms();
+  final MetricRecorder ttfa = ms();
   final MetricRecorder itl = ms();
   final MetricRecorder tpot = ms();
   final MetricRecorder e2e = ms();
@@ -53,6 +57,16 @@ final class GroupAggregator {
         }
       }
       ttft.record(r.ttftMs());
+      ttfa.record(r.firstAnswerMs());
+      if (r.reasoningTokens() != null) {
+        reasoningTokens += r.reasoningTokens();
+        answerTokens += r.answerTokens() == null ? 0 : r.answerTokens();
+      } else if (r.outputTokens() != null) {
+        answerTokens += r.outputTokens();
+      }
+      if (r.reasoningOnly()) {
+        reasoningOnly++;
+      }
       itl.record(r.itlMs());
       tpot.record(r.tpotMs());
       e2e.record(r.e2eMs());
@@ -70,7 +84,8 @@ final class GroupAggregator {
     return new Stats(requests, ok, requests - ok, new TreeMap<>(errors),
         rate(requests, durationSec), outputTokens, rate(outputTokens, durationSec), rate(good, durationSec),
         ttft.toPct(), itl.toPct(), tpot.toPct(), e2e.toPct(), queue.toPct(), clientDelay.toPct(), staleRetries,
-        promptTokens, cacheReported ? Long.valueOf(cachedTokens) : null, cacheHitRate());
+        promptTokens, cacheReported ? Long.valueOf(cachedTokens) : null, cacheHitRate(),
+        ttfa.toPct(), reasoningTokens, answerTokens, reasoningOnly);
   }
 
   /** Cached / prompt tokens over the OK requests whose server said both, 4 decimals; null when none did. */

@@ -175,6 +175,7 @@ final class RunAggregator {
 
     Map<String, MetricRecorder.Distribution> distributions = new LinkedHashMap<>();
     distributions.put("ttftMs", all.ttft.distribution(20, 0.01));
+    distributions.put("ttfaMs", all.ttfa.distribution(20, 0.01));
     distributions.put("chunkGapMs", chunkGaps.distribution(20, 0.01));
     distributions.put("e2eMs", all.e2e.distribution(20, 0.01));
     distributions.put("outputTokens", outputTokens.distribution(20, 1));

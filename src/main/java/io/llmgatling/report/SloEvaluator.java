@@ -29,8 +29,8 @@ final class SloEvaluator {
    * A metric the request does not have (no TTFT for embeddings) cannot breach its SLO.
    */
   boolean isGood(RequestRecord r) {
-    if (!r.ok()) {
-      return false;
+    if (!r.ok() || r.reasoningOnly()) {
+      return false; // a request that thought until its limit delivered no answer
     }
     for (Slo slo : runWidePerRequest) {
       if (!meets(slo, r)) {
@@ -51,6 +51,7 @@ final class SloEvaluator {
   private static boolean meets(Slo slo, RequestRecord r) {
     Double value = switch (slo.metric()) {
       case "ttft" -> r.ttftMs();
+      case "ttfa" -> r.firstAnswerMs();
       case "itl" -> r.itlMs();
       case "tpot" -> r.tpotMs();
       case "e2e" -> r.e2eMs();

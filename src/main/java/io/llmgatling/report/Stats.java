@@ -21,22 +21,30 @@ import java.util.Map;
  * included); {@code cachedTokens} the part of them it served from its prompt cache, null when the server never
  * said; {@code cacheHitRate} = cached / prompt tokens over the OK requests that reported both (0..1), null when
  * none did. A high rate flatters TTFT: prefill skipped the cached prefix.
+ *
+ * <p>Reasoning models: {@code ttfaMs} is the first answer token (after any thinking) over OK requests that got an
+ * answer (a request without reasoning: its TTFT); {@code reasoningTokens} and {@code answerTokens} sum the OK
+ * requests (answer = output − reasoning; a request without reasoning is all answer); {@code reasoningOnly} counts
+ * the requests that ended on their token limit while still reasoning, with no answer: OK (the server did its job,
+ * error cause {@code budget_exhausted} in requests.jsonl), a warning, not good for goodput.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens", "outputTokensPerSec",
-    "goodputPerSec", "promptTokens", "cachedTokens", "cacheHitRate", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs"})
+    "goodputPerSec", "promptTokens", "cachedTokens", "cacheHitRate", "reasoningTokens", "answerTokens",
+    "reasoningOnly", "ttftMs", "ttfaMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs"})
 public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
                     double requestsPerSec, long outputTokens, double outputTokensPerSec, double goodputPerSec,
                     Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs, Pct clientDelayMs,
-                    long staleRetries, long promptTokens, Long cachedTokens, Double cacheHitRate) {
+                    long staleRetries, long promptTokens, Long cachedTokens, Double cacheHitRate,
+                    Pct ttfaMs, long reasoningTokens, long answerTokens, long reasoningOnly) {
 
-  /** Figures without prompt or cache counts. */
+  /** Figures without prompt or cache counts, nor reasoning (answers only: {@code ttfaMs} = {@code ttftMs}). */
   public Stats(long requests, long ok, long ko, Map<String, Long> errors, double requestsPerSec, long outputTokens,
       double outputTokensPerSec, double goodputPerSec, Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs,
       Pct clientDelayMs, long staleRetries) {
     this(requests, ok, ko, errors, requestsPerSec, outputTokens, outputTokensPerSec, goodputPerSec, ttftMs, itlMs,
-        tpotMs, e2eMs, queueMs, clientDelayMs, staleRetries, 0, null, null);
+        tpotMs, e2eMs, queueMs, clientDelayMs, staleRetries, 0, null, null, ttftMs, 0, outputTokens, 0);
   }
 
   /** Figures without resent requests ({@code staleRetries} 0). */
@@ -55,7 +63,7 @@ public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
 
   /**
    * The value an SLO or a baseline names: {@code errorRate}, {@code requestsPerSec},
-   * {@code outputTokensPerSec}, {@code goodputPerSec}, or a time metric (ttft, itl, tpot, e2e, queue,
+   * {@code outputTokensPerSec}, {@code goodputPerSec}, or a time metric (ttft, ttfa, itl, tpot, e2e, queue,
    * clientDelay) with a stat (p50, p90, p95, p99, max, mean). Null when there is no sample or the name is unknown.
    */
   public Double metric(String metric, String stat) {
@@ -66,6 +74,7 @@ public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
       case "goodputPerSec" -> goodputPerSec;
       case "cacheHitRate" -> cacheHitRate;
       case "ttft" -> ttftMs.stat(stat);
+      case "ttfa" -> (ttfaMs == null ? ttftMs : ttfaMs).stat(stat); // a summary written before ttfaMs: no reasoning
       case "itl" -> itlMs.stat(stat);
       case "tpot" -> tpotMs.stat(stat);
       case "e2e" -> e2eMs.stat(stat);

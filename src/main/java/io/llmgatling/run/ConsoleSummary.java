@@ -62,6 +62,14 @@ final class ConsoleSummary {
         }
       });
     }
+    String reasoning = reasoningLine(all);
+    if (reasoning != null) {
+      out.println(reasoning);
+    }
+    String budget = reasoningOnlyWarning(all);
+    if (budget != null) {
+      out.println(budget);
+    }
     long resent = all.path("staleRetries").asLong(0);
     if (resent > 0) {
       out.println("resent on a new connection (a reused keep-alive connection closed before answering; not errors): "
@@ -106,6 +114,28 @@ final class ConsoleSummary {
     }
     out.println("LLM report: " + dir.resolve("index.html").toAbsolutePath());
     out.println(RULE);
+  }
+
+  /** The thinking of reasoning models: tokens, and first answer against first token; null when nothing reasoned. */
+  static String reasoningLine(JsonNode stats) {
+    long reasoning = stats.path("reasoningTokens").asLong(0);
+    if (reasoning <= 0) {
+      return null;
+    }
+    long answer = stats.path("answerTokens").asLong(0);
+    return "reasoning: " + reasoning + " reasoning tokens, " + answer + " answer tokens ("
+        + fmt(reasoning * 100.0 / Math.max(1, reasoning + answer)) + " % thinking); first answer TTFA p50/p95 "
+        + pair(stats.path("ttfaMs")) + " ms vs first token TTFT p50/p95 " + pair(stats.path("ttftMs")) + " ms";
+  }
+
+  /** The warning for requests whose thinking ate their whole token limit; null when there were none. */
+  static String reasoningOnlyWarning(JsonNode stats) {
+    long n = stats.path("reasoningOnly").asLong(0);
+    if (n <= 0) {
+      return null;
+    }
+    return "WARNING: " + n + " request(s) reached their token limit while still reasoning and got no answer"
+        + " (reasoningOnly, cause budget_exhausted; OK, not errors): raise llm.maxTokens or lower llm.think";
   }
 
   private static String where(JsonNode sample) {

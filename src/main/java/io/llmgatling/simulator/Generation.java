@@ -71,6 +71,19 @@ final class Generation {
   /** The pass carrying this request's prompt (in-batch prompts); null once its first token is out. */
   private PromptBatch.Pass pass;
 
+  // --- the thinking phase (GenerationRequest.reasoningTokens): see phase()
+  /** The token index at which the phase changes next (answer start; the thinking phase and its tags). */
+  private int nextPhaseAt;
+  /** The text of the next tokens instead of generated text ({@code <think>} / {@code </think>}), or null. */
+  private byte[] forcedToken;
+  /** The wire has no reasoning field: the thinking goes out as content between {@code <think>} tags. */
+  private boolean thinkTags;
+  private ChunkTemplate answerTemplate;
+  /** Non-streamed: where the answer starts in {@link #text} (-1: not yet). */
+  private int answerChars = -1;
+  private static final byte[] THINK_OPEN = "<think>".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] THINK_CLOSE = "</think>".getBytes(StandardCharsets.US_ASCII);
+
   Generation(LlmSimulator sim, ChannelHandlerContext ctx, Job job) {
     this.sim = sim;
     this.config = sim.config();
@@ -143,6 +156,7 @@ final class Generation {
     if (job.kind == Kind.EMBED || job.outputTokens == 0) {
       nextDueNanos = promptEvalEndNanos;
     } else {
+      thinkTags = job.reasoningTokens > 0 && job.wire.reasoningTemplate() == null;
       if (job.stream) {
         prepareChunkTemplates();
       } else {
@@ -222,7 +236,10 @@ final class Generation {
     }
     boolean wrote = false;
     while (emitted < job.outputTokens && nextDueNanos <= now) {
-      byte[] token = TextSource.token(textRandom, emitted);
+      if (emitted == nextPhaseAt) {
+        phase();
+      }
+      byte[] token = forcedToken != null ? forcedToken : TextSource.token(textRandom, emitted);
       if (job.stream) {
         if (!headersSent) {
           sendStreamHeaders();
@@ -295,10 +312,76 @@ final class Generation {
   }
 
   private void prepareChunkTemplates() {
-    ChunkTemplate template = job.wire.chunkTemplate();
+    answerTemplate = job.wire.chunkTemplate();
+    useTemplate(answerTemplate);
+  }
+
+  private void useTemplate(ChunkTemplate template) {
     chunkPrefix = template.prefix();
     chunkMiddle = template.middle();
     chunkSuffix = template.suffix();
+  }
+
+  /**
+   * The token about to go out ({@link #emitted}) starts a phase: the thinking phase (its start frames, its
+   * template, or the {@code <think>} tag token when the wire has no reasoning field), the closing tag, the answer
+   * (the thinking's end frames, the answer's start frames). Called at {@link #nextPhaseAt} only, so a token between
+   * costs one comparison.
+   */
+  private void phase() {
+    int r = job.reasoningTokens;
+    if (job.stream && !headersSent) {
+      sendStreamHeaders();
+    }
+    if (emitted < r) {
+      if (emitted == 0) {
+        if (job.stream) {
+          writeFrames(job.wire.reasoningStart());
+          if (!thinkTags) {
+            useTemplate(job.wire.reasoningTemplate());
+          }
+        }
+        if (!thinkTags) {
+          nextPhaseAt = r;
+          return;
+        }
+        forcedToken = THINK_OPEN;
+        nextPhaseAt = 1;
+      } else if (emitted < r - 1) {
+        forcedToken = null;
+        nextPhaseAt = r - 1;
+      } else {
+        forcedToken = THINK_CLOSE;
+        nextPhaseAt = r;
+      }
+      return;
+    }
+    forcedToken = null;
+    nextPhaseAt = Integer.MAX_VALUE;
+    if (job.stream) {
+      if (r > 0) {
+        writeFrames(job.wire.reasoningEnd());
+        useTemplate(answerTemplate);
+      }
+      writeFrames(job.wire.answerStart());
+    } else {
+      answerChars = text.length();
+    }
+  }
+
+  /** The frames closing the phase the stream ended in: the answer's, or the thinking's when the cap cut it. */
+  private void endPhase() {
+    if (nextPhaseAt == Integer.MAX_VALUE) {
+      writeFrames(job.wire.answerEnd());
+    } else if (emitted > 0 && job.reasoningTokens > 0) {
+      writeFrames(job.wire.reasoningEnd());
+    }
+  }
+
+  private void writeFrames(java.util.List<byte[]> frames) {
+    for (byte[] frame : frames) {
+      ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
+    }
   }
 
   /**
@@ -362,7 +445,7 @@ final class Generation {
     release();
     Outcome outcome = new Outcome(job.promptTokens, emitted, job.doneReason, end - job.arrivalNanos, loadNanos,
         promptEvalEndNanos - slotNanos, Math.max(0, end - promptEvalEndNanos), job.arrivalNanos, firstTokenNanos,
-        job.cachedPrompt == null ? null : cachedTokens());
+        job.cachedPrompt == null ? null : cachedTokens(), Math.min(emitted, job.reasoningTokens));
     if (job.kind == Kind.EMBED) {
       respond(200, job.wire.embeddingBody(outcome));
       return;
@@ -373,7 +456,8 @@ final class Generation {
         ctx.close();
         return;
       }
-      byte[] body = job.wire.body(outcome, text == null ? "" : text.toString());
+      byte[] body = job.reasoningTokens > 0 && text != null ? reasoningBody(outcome)
+          : job.wire.body(outcome, text == null ? "" : text.toString());
       if (Faults.MALFORMED.equals(job.fault)) {
         String whole = new String(body, StandardCharsets.UTF_8);
         respond(200, whole.substring(0, whole.length() / 2));
@@ -385,10 +469,21 @@ final class Generation {
     if (!headersSent) {
       sendStreamHeaders();
     }
+    endPhase();
     for (byte[] frame : job.wire.streamEnd(outcome)) {
       ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
     }
     endStream(false);
+  }
+
+  /** A non-streamed answer after thinking: the thinking in the API's field, or as tagged content without one. */
+  private byte[] reasoningBody(Outcome outcome) {
+    String all = text.toString();
+    if (thinkTags) {
+      return job.wire.body(outcome, all);
+    }
+    int split = answerChars < 0 ? all.length() : answerChars;
+    return job.wire.body(outcome, all.substring(0, split), all.substring(split));
   }
 
   private void endStream(boolean errorLine) {
@@ -485,7 +580,7 @@ final class Generation {
     }
     sim.record(new RequestTruth(job.requestId, job.method, job.path, job.modelName, job.api, job.stream, status,
         job.arrivalNanos, slotNanos, firstTokenNanos, Arrays.copyOf(tokenNanos, emitted), end, job.promptTokens,
-        emitted, job.fault));
+        emitted, job.fault, Math.min(emitted, job.reasoningTokens)));
   }
 
   /** Prompt tokens the slot held already (prefix cache), which are not prefilled; 0 before the grant. */

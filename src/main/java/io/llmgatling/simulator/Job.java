@@ -20,6 +20,8 @@ final class Job {
   /** The prompt as the model's per-slot prefix cache sees it; null when the model keeps none. */
   SlotScheduler.CachedPrompt cachedPrompt;
   int outputTokens;
+  /** Of {@link #outputTokens}, the thinking phase played before the answer (0: none). */
+  int reasoningTokens;
   /** stop | length | load */
   String doneReason;
   long arrivalNanos;

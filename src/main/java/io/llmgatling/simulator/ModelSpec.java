@@ -38,6 +38,9 @@ import java.util.List;
  *                             they share (the slot chosen as llama-server chooses, {@link SlotScheduler.CachedPrompt});
  *                             {@code conversation} = the kept answer is reused too when the next prompt carries it
  *                             (a real model's answers re-tokenize the same; the random-weight engine's do not)
+ * @param reasoning            a reasoning ("thinking") model: each answer starts with a thinking phase of a seeded
+ *                             length in {@code [minTokens, maxTokens]}, timed and counted like any output token, that
+ *                             the request's think option turns off or scales ({@link Reasoning}); null = none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -56,7 +59,21 @@ public record ModelSpec(
     Long loadTimeMs,
     Boolean prefillInBatch,
     Double prefillOverheadMs,
-    String prefixCache) {
+    String prefixCache,
+    Reasoning reasoning) {
+
+  /**
+   * The thinking phase of a reasoning model: its length per request is drawn (seeded by the request's text seed,
+   * as the answer's natural length) in {@code [minTokens, maxTokens]}.
+   */
+  public record Reasoning(int minTokens, int maxTokens) {
+    public Reasoning {
+      if (minTokens < 1 || maxTokens < minTokens) {
+        throw new IllegalArgumentException("reasoning needs 1 <= minTokens <= maxTokens, not " + minTokens + ".."
+            + maxTokens);
+      }
+    }
+  }
 
   /** Kind of a generating model. */
   public static final String LLM = "llm";
@@ -98,6 +115,19 @@ public record ModelSpec(
           + prefixCache + "'");
     }
     prefixCache = NO_CACHE.equals(prefixCache) ? null : prefixCache;
+    if (reasoning != null && EMBEDDING.equals(kind)) {
+      throw new IllegalArgumentException("model '" + name + "': an embedding model does not reason");
+    }
+  }
+
+  /** A model without a thinking phase (no {@code reasoning}). */
+  public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,
+      double batchSlowdown, int contextLength, int embeddingDimensions, String family, String parameterSize,
+      String quantization, long sizeBytes, Long loadTimeMs, Boolean prefillInBatch, Double prefillOverheadMs,
+      String prefixCache) {
+    this(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength, embeddingDimensions,
+        family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch, prefillOverheadMs, prefixCache,
+        null);
   }
 
   /** A model whose prompts are prefilled in full (no {@code prefixCache}). */
@@ -175,13 +205,26 @@ public record ModelSpec(
   public ModelSpec withRates(double prefill, double decode, double slowdown) {
     return new ModelSpec(name, kind, prefill, decode, slowdown, contextLength, embeddingDimensions, family,
         parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
-        prefillOverheadMs, prefixCache);
+        prefillOverheadMs, prefixCache, reasoning);
   }
 
   /** The same spec with another cold load time (null: the config's). */
   public ModelSpec withLoadTimeMs(Long ms) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms, prefillInBatch,
-        prefillOverheadMs, prefixCache);
+        prefillOverheadMs, prefixCache, reasoning);
+  }
+
+  /** The same spec as a reasoning model thinking {@code minTokens..maxTokens} before each answer. */
+  public ModelSpec withReasoning(int minTokens, int maxTokens) {
+    return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
+        embeddingDimensions, family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
+        prefillOverheadMs, prefixCache, new Reasoning(minTokens, maxTokens));
+  }
+
+  /** Whether its answers start with a thinking phase. */
+  @JsonIgnore
+  public boolean reasons() {
+    return reasoning != null;
   }
 }

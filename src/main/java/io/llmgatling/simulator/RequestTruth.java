@@ -20,6 +20,7 @@ package io.llmgatling.simulator;
  * @param promptTokens      prompt tokens counted
  * @param outputTokens      tokens generated
  * @param fault             the injected fault ({@link Faults} names), null when none
+ * @param reasoningTokens   of {@code outputTokens}, those of the thinking phase (0 without one)
  */
 public record RequestTruth(
     String requestId,
@@ -36,7 +37,16 @@ public record RequestTruth(
     long endNanos,
     int promptTokens,
     int outputTokens,
-    String fault) {
+    String fault,
+    int reasoningTokens) {
+
+  /** The truth of a request without a thinking phase. */
+  public RequestTruth(String requestId, String method, String path, String model, String api, boolean stream,
+      int status, long arrivalNanos, long slotAcquiredNanos, long firstTokenNanos, long[] tokenNanos, long endNanos,
+      int promptTokens, int outputTokens, String fault) {
+    this(requestId, method, path, model, api, stream, status, arrivalNanos, slotAcquiredNanos, firstTokenNanos,
+        tokenNanos, endNanos, promptTokens, outputTokens, fault, 0);
+  }
 
   /** Time spent waiting for a slot (queue and load), in nanoseconds, or -1. */
   public long queueNanos() {

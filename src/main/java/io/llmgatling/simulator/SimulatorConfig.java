@@ -148,24 +148,35 @@ public record SimulatorConfig(
           24, 320, 4.0, false, 0, true, false, false, "0.11.10", 0, 0, 100_000, 0, 0, true, List.of(
           ModelSpec.llm("llama3.2:3b", "llama", "3.2B", 2_019_393_189L, 140, 131_072, 3072),
           ModelSpec.llm("qwen2.5:7b", "qwen2", "7.6B", 4_683_087_332L, 100, 32_768, 3584),
-          ModelSpec.embedding("nomic-embed-text:latest", "nomic-bert", "137M", 274_302_450L, 768, 8192)),
+          ModelSpec.embedding("nomic-embed-text:latest", "nomic-bert", "137M", 274_302_450L, 768, 8192),
+          reasoningModel("qwen3:4b")),
           Faults.NONE);
       case "lmstudio" -> new SimulatorConfig("127.0.0.1", 1234, "lmstudio", 42, 4, 512, 3, 3000, 3_600_000, false,
           0.1, 24, 320, 4.0, false, 0, false, false, false, "0.3.27", 0, 0, 100_000, 5000, 0, true, List.of(
           ModelSpec.llm("llama-3.2-3b-instruct", "llama", "3B", 2_019_377_696L, 140, 131_072, 3072),
           ModelSpec.llm("qwen2.5-7b-instruct", "qwen2", "7B", 4_683_073_952L, 100, 32_768, 3584),
           ModelSpec.embedding("text-embedding-nomic-embed-text-v1.5", "nomic-bert", "137M", 84_106_624L, 768,
-              2048)),
+              2048),
+          reasoningModel("qwen/qwen3-4b")),
           Faults.NONE);
       case "llamacpp" -> new SimulatorConfig("127.0.0.1", 8080, "llamacpp", 42, 4, 100_000, 3, 3000, -1, true, 0.1,
           24, 320, 4.0, false, 0, false, true, true, "b6500", 0, 0, 100_000, 5000, 100, true, List.of(
           ModelSpec.llm("qwen2.5-7b-instruct-q4_k_m.gguf", "qwen2", "7.6B", 4_683_073_952L, 100, 32_768, 3584),
           ModelSpec.llm("llama-3.2-3b-instruct-q4_k_m.gguf", "llama", "3.2B", 2_019_377_696L, 140, 131_072, 3072),
-          ModelSpec.embedding("nomic-embed-text-v1.5.f16.gguf", "nomic-bert", "137M", 274_290_560L, 768, 8192)),
+          ModelSpec.embedding("nomic-embed-text-v1.5.f16.gguf", "nomic-bert", "137M", 274_290_560L, 768, 8192),
+          reasoningModel("qwen3-4b-q4_k_m.gguf")),
           Faults.NONE);
       default -> throw new IllegalArgumentException("unknown profile '" + profile + "', expected one of: "
           + String.join(", ", PROFILES));
     };
+  }
+
+  /**
+   * The profiles' reasoning model (Qwen3 4B): thinks 64..256 tokens before each answer (Qwen3 thinks a few hundred
+   * tokens on a short chat question), listed after the others so the default models and their figures stay.
+   */
+  private static ModelSpec reasoningModel(String name) {
+    return ModelSpec.llm(name, "qwen3", "4.0B", 2_497_281_120L, 120, 40_960, 2560).withReasoning(64, 256);
   }
 
   /**

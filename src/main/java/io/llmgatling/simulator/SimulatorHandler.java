@@ -214,6 +214,7 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
       job.promptTokens = g.promptTokens();
       job.cachedPrompt = g.kind() == Kind.EMBED ? null : PrefixCacheText.fromBody(body(), a.model());
       job.outputTokens = g.outputTokens();
+      job.reasoningTokens = g.reasoningTokens();
       job.doneReason = g.doneReason();
       job.textSeed = g.textSeed();
       new Generation(sim, ctx, job).start();

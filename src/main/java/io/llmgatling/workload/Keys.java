@@ -85,6 +85,13 @@ public final class Keys {
   public static final ConfigKey<JsonNode> TASK_OPTION = declare("llm.option.<task>.<name>", Section.WORK,
       WorkloadConfig::optionValue, null, "—",
       "an option for one task, wins over `llm.option.<name>`, e.g. `llm.option.long-context.num_ctx=16384`");
+  public static final ConfigKey<String> THINK = declare("llm.think", Section.WORK, Keys::parseThink, null,
+      "none: the server's default", "`on`, `off`, `low`, `medium`, `high`: the thinking asked of reasoning models,"
+          + " worded as each API takes it (Ollama `think` true/false or the level, OpenAI-style and LM Studio v0"
+          + " `reasoning_effort` with `off` = `none`, LM Studio v1 `reasoning`, Anthropic `thinking`, Responses"
+          + " `reasoning.effort`)");
+  public static final ConfigKey<String> TASK_THINK = declare("llm.think.<task>", Section.WORK, Keys::parseThink, null,
+      "—", "thinking of one task, wins over `llm.think`");
 
   // ---- load ----
   public static final ConfigKey<String> PROFILE = declare("llm.profile", Section.LOAD, Keys::parseProfile, "constant",
@@ -210,6 +217,15 @@ public final class Keys {
   }
 
   // ---- value parsers: each throws IllegalArgumentException saying what is accepted ----
+
+  static String parseThink(String text) {
+    String think = text.toLowerCase(Locale.ROOT);
+    if (!io.llmgatling.engine.LlmRequest.THINK_VALUES.contains(think)) {
+      throw new IllegalArgumentException("'" + text + "' is not one of "
+          + String.join(", ", io.llmgatling.engine.LlmRequest.THINK_VALUES));
+    }
+    return think;
+  }
 
   static Dialect parseApi(String text) {
     try {

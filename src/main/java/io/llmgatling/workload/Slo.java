@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  *
  * @param expr      the expression as the user wrote it (trimmed), shown in summaries
  * @param task      the task it applies to, or null for the whole run
- * @param metric    ttft | itl | tpot | e2e | queue | clientDelay (times, ms) | errorRate (percent) |
+ * @param metric    ttft | ttfa | itl | tpot | e2e | queue | clientDelay (times, ms) | errorRate (percent) |
  *                  requestsPerSec | outputTokensPerSec | goodputPerSec (per second)
  * @param stat      p50 | p90 | p95 | p99 | max | mean for time metrics; null for the others
  * @param lessThan  true for {@code <}, false for {@code >}
@@ -21,21 +21,21 @@ import java.util.regex.Pattern;
  */
 public record Slo(String expr, String task, String metric, String stat, boolean lessThan, double threshold) {
 
-  /** Whether a single request can be judged against it (used for goodput): ttft, itl, tpot, e2e. */
+  /** Whether a single request can be judged against it (used for goodput): ttft, ttfa, itl, tpot, e2e. */
   public boolean perRequest() {
     return switch (metric) {
-      case "ttft", "itl", "tpot", "e2e" -> true;
+      case "ttft", "ttfa", "itl", "tpot", "e2e" -> true;
       default -> false;
     };
   }
 
   /** The grammar, quoted in every parse error so that the user can fix the expression at once. */
-  public static final String GRAMMAR = "[task:]metric[.stat](<|>)value[unit] with metric ttft|itl|tpot|e2e|queue"
+  public static final String GRAMMAR = "[task:]metric[.stat](<|>)value[unit] with metric ttft|ttfa|itl|tpot|e2e|queue"
       + "|clientDelay (stat p50|p90|p95|p99|max|mean, unit ms|s|m, bare number = ms), errorRate (%),"
       + " requestsPerSec|outputTokensPerSec|goodputPerSec (bare number)";
 
   /** Time metrics and their canonical spelling (lookup is case-insensitive). */
-  private static final Map<String, String> TIME_METRICS = canonical("ttft", "itl", "tpot", "e2e", "queue",
+  private static final Map<String, String> TIME_METRICS = canonical("ttft", "ttfa", "itl", "tpot", "e2e", "queue",
       "clientDelay");
   private static final Map<String, String> RATE_METRICS = canonical("requestsPerSec", "outputTokensPerSec",
       "goodputPerSec");

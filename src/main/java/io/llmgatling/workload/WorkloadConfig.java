@@ -3,6 +3,7 @@ package io.llmgatling.workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.llmgatling.engine.BaseUrl;
+import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Timeouts;
 import io.llmgatling.json.Json;
@@ -283,8 +284,10 @@ public record WorkloadConfig(
     lines.put(Keys.MAX_TOKENS.name(), maxTokens == null ? "per task" : maxTokens.toString());
     lines.put(Keys.STREAM.name(), stream == null ? "per task" : stream.toString());
     lines.put(Keys.SLO.name(), slos.stream().map(Slo::expr).collect(Collectors.joining(", ")));
-    options.forEach((task, named) -> named.forEach((name, value) -> lines.put(
-        Keys.OPTION.prefix() + (task.equals(ALL_TASKS) ? "" : task + ".") + name, value.toString())));
+    options.forEach((task, named) -> named.forEach((name, value) -> lines.put(name.equals(LlmRequest.THINK_OPTION)
+        ? (task.equals(ALL_TASKS) ? Keys.THINK.name() : Keys.TASK_THINK.prefix() + task) : Keys.OPTION.prefix()
+        + (task.equals(ALL_TASKS) ? "" : task + ".") + name, name.equals(LlmRequest.THINK_OPTION) ? value.asText()
+        : value.toString())));
     lines.put(Keys.SEED.name(), Long.toString(seed));
     if (monitorPid != null) {
       lines.put(Keys.MONITOR_PID.name(), monitorPid.toString());
@@ -517,6 +520,7 @@ public record WorkloadConfig(
 
       Integer maxTokens = get(Keys.MAX_TOKENS);
       Boolean stream = get(Keys.STREAM);
+      Map<String, Map<String, JsonNode>> options = new TreeMap<>();
       Map<String, Integer> taskMaxTokens = new TreeMap<>();
       Map<String, Boolean> taskStream = new TreeMap<>();
       Map<String, Path> promptPaths = new TreeMap<>();
@@ -529,13 +533,22 @@ public record WorkloadConfig(
         if (perTaskStream != null) {
           taskStream.put(task.name(), perTaskStream);
         }
+        String think = member(Keys.TASK_THINK, task.name());
+        if (think != null) {
+          // carried as a reserved request option: the request resolver takes it out for the dialect to word
+          options.computeIfAbsent(task.name(), t -> new TreeMap<>())
+              .put(LlmRequest.THINK_OPTION, TextNode.valueOf(think));
+        }
         String promptPath = member(Keys.TASK_PROMPTS, task.name());
         if (promptPath != null) {
           promptPaths.put(task.name(), resolvePromptPath(Keys.TASK_PROMPTS.prefix() + task.name(), promptPath));
         }
       }
 
-      Map<String, Map<String, JsonNode>> options = new TreeMap<>();
+      String think = get(Keys.THINK);
+      if (think != null) {
+        options.computeIfAbsent(ALL_TASKS, t -> new TreeMap<>()).put(LlmRequest.THINK_OPTION, TextNode.valueOf(think));
+      }
       values.forEach((key, text) -> {
         if (key.startsWith(Keys.OPTION.prefix())) {
           Map.Entry<String, String> taskAndName = optionKey(key);

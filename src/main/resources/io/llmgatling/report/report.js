@@ -180,6 +180,9 @@
     card(cards, 'Goodput/s', num(s.goodputPerSec));
     card(cards, 'Error rate', pct(errorRate(s)));
     card(cards, 'TTFT p95', ms(s.ttftMs.p95), 'p50 ' + ms(s.ttftMs.p50));
+    if (reasoned(s)) {
+      card(cards, 'First answer (TTFA) p95', ms(s.ttfaMs.p95), 'p50 ' + ms(s.ttfaMs.p50) + ' · after the thinking');
+    }
     card(cards, 'ITL p95', ms(s.itlMs.p95), 'p50 ' + ms(s.itlMs.p50));
     card(cards, 'E2E p95', ms(s.e2eMs.p95), 'p50 ' + ms(s.e2eMs.p50));
     if (isNum(s.cacheHitRate)) {
@@ -304,6 +307,45 @@
     add(sec, 'p', 'muted', 'Share of samples (%) per logarithmic bin (20 per decade), OK requests.');
     var grid = add(sec, 'div', 'charts');
     DISTRIBUTIONS.forEach(function (pair) {
+      var dist = d[pair[0]] || { x: [], y: [], samples: 0 };
+      chart(grid, pair[1] + ' — ' + num(dist.samples, 0) + ' samples', dist.x,
+        [{ label: '% of samples', values: dist.y }], { xLabel: pair[1], logX: true, stepped: true });
+    });
+  }
+
+  function reasoned(s) {
+    return s && (s.reasoningTokens > 0 || s.reasoningOnly > 0) && s.ttfaMs;
+  }
+
+  /** Reasoning models: first token against first answer token, thinking against answer tokens, per task. */
+  function reasoning(summary, d) {
+    var s = summary.all;
+    if (!reasoned(s)) { return; }
+    var sec = section('Reasoning', 'reasoning');
+    if (s.reasoningOnly > 0) {
+      add(sec, 'div', 'banner warn', '⚠ ' + num(s.reasoningOnly, 0) + ' request(s) reached their token limit while ' +
+        'still reasoning and got no answer ("reasoningOnly", cause budget_exhausted in requests.jsonl): OK for the ' +
+        'server, not for a user. Raise llm.maxTokens or lower llm.think.');
+    }
+    var cards = add(sec, 'div', 'cards');
+    var total = s.reasoningTokens + s.answerTokens;
+    card(cards, 'Reasoning tokens', num(s.reasoningTokens, 0), pct(total > 0 ? s.reasoningTokens * 100 / total : null)
+      + ' of output');
+    card(cards, 'Answer tokens', num(s.answerTokens, 0));
+    card(cards, 'TTFT p50 → TTFA p50', ms(s.ttftMs.p50) + ' → ' + ms(s.ttfaMs.p50), 'first token → first answer token');
+    card(cards, 'Reasoning only', num(s.reasoningOnly, 0), 'limit reached while thinking');
+    add(sec, 'p', 'muted', 'TTFT is the first generated token of any kind (thinking included); TTFA the first ' +
+      'token of the answer. Per task, OK requests:');
+    var tasks = summary.tasks || {};
+    table(sec, ['task', 'TTFT p50', 'TTFT p95', 'TTFT p99', 'TTFA p50', 'TTFA p95', 'TTFA p99', 'reasoning tokens',
+      'answer tokens', 'reasoning only'], Object.keys(tasks).map(function (t) {
+      var ts = tasks[t];
+      var a = ts.ttfaMs || ts.ttftMs;
+      return [t, ms(ts.ttftMs.p50), ms(ts.ttftMs.p95), ms(ts.ttftMs.p99), ms(a.p50), ms(a.p95), ms(a.p99),
+        num(ts.reasoningTokens || 0, 0), num(ts.answerTokens || 0, 0), num(ts.reasoningOnly || 0, 0)];
+    }));
+    var grid = add(sec, 'div', 'charts');
+    [['ttftMs', 'First token, TTFT (ms)'], ['ttfaMs', 'First answer token, TTFA (ms)']].forEach(function (pair) {
       var dist = d[pair[0]] || { x: [], y: [], samples: 0 };
       chart(grid, pair[1] + ' — ' + num(dist.samples, 0) + ' samples', dist.x,
         [{ label: '% of samples', values: dist.y }], { xLabel: pair[1], logX: true, stepped: true });
@@ -438,6 +480,7 @@
     headline(summary);
     overTime(data.series, data.steps, data.resources, summary.run && summary.run.durationSec);
     distributions(data.distributions);
+    reasoning(summary, data.distributions);
     var tasks = section('Per task', 'tasks');
     statsTable(tasks, summary.tasks);
     var models = section('Per model', 'models');

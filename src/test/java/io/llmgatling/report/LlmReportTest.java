@@ -150,7 +150,8 @@ class LlmReportTest {
         .containsExactlyInAnyOrder("id", "simulation", "start", "end", "durationSec", "shard");
     assertThat(fieldNames(root.get("target"))).containsExactlyInAnyOrder("api", "baseUrl", "models");
     Set<String> stats = Set.of("requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens",
-        "outputTokensPerSec", "goodputPerSec", "promptTokens", "cachedTokens", "cacheHitRate", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs");
+        "outputTokensPerSec", "goodputPerSec", "promptTokens", "cachedTokens", "cacheHitRate", "ttftMs", "itlMs",
+        "tpotMs", "e2eMs", "queueMs", "clientDelayMs", "ttfaMs", "reasoningTokens", "answerTokens", "reasoningOnly");
     assertThat(fieldNames(root.get("all"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/tasks/chat"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/models/m1"))).isEqualTo(stats);
@@ -312,7 +313,7 @@ class LlmReportTest {
   private static RequestRecord cached(long id, String model, int prompt, Integer cached) {
     return new RequestRecord(id, "chat", model, "llamacpp", "chat", true, START + id, 0.5, 1.0, 5.0, 50.0, 1.0,
         1.0, new double[] {1, 2}, prompt, 3, "server", 3, null, null, null, null, null, 200, true, null, null,
-        "stop", false, cached, false);
+        "stop", false, cached, false, null, null, null);
   }
 
   @Test

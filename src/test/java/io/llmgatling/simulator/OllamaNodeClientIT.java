@@ -50,7 +50,7 @@ class OllamaNodeClientIT {
       assertThat(r.at("/embeddings/dimensions").asInt()).isEqualTo(768);
 
       assertThat(r.at("/list").findValuesAsText("name"))
-          .containsExactly("llama3.2:3b", "qwen2.5:7b", "nomic-embed-text:latest");
+          .containsExactly("llama3.2:3b", "qwen2.5:7b", "nomic-embed-text:latest", "qwen3:4b");
       assertThat(r.at("/show/family").asText()).isEqualTo("llama");
       assertThat(r.at("/show/architecture").asText()).isEqualTo("llama");
       assertThat(r.at("/ps").findValuesAsText("name")).contains("llama3.2:3b", "nomic-embed-text:latest");

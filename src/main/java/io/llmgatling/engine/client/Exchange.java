@@ -253,6 +253,9 @@ final class Exchange implements ResponseDecoder.Listener {
         timeout.firstTokenArrived(); // the watchdog, when it fires, re-arms for the remaining limits
       }
     }
+    if (timeline.firstAnswerNanos() < 0 && (acc.answerChunks() > 0 || acc.toolCallDeltas() > 0)) {
+      timeline.firstAnswer(parsingArrivalNanos);
+    }
     if (acc.streamError() != null) {
       failWith(Failures.streamError(url, acc.streamError()));
     }

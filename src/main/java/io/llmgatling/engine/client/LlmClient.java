@@ -7,6 +7,7 @@ import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.record.ErrorCause;
 import io.llmgatling.engine.record.RequestIds;
 import io.llmgatling.json.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -148,7 +149,11 @@ public final class LlmClient implements AutoCloseable {
       String path = joinPath(base.getRawPath(), dialect.path(request));
       String root = scheme + "://" + base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "");
       String hostHeader = base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "");
-      byte[] body = Json.MAPPER.writeValueAsBytes(dialect.body(request));
+      ObjectNode json = dialect.body(request);
+      if (request.think() != null) {
+        dialect.think(json, request.think(), request);
+      }
+      byte[] body = Json.MAPPER.writeValueAsBytes(json);
       exchange = new Exchange(id, request, intendedNanos, onDone, new AnswerReader(dialect, request), path, root + path, hostHeader,
           body, options.maxResponseBytes());
       key = new PoolKey(tls, base.getHost(), port, request.timeouts().connect() == null

@@ -97,6 +97,28 @@ final class RecordBuilder {
       long busyEnd = streamed && tokenCount > 0 ? t.tokenNanos(tokenCount - 1) : endNanos;
       queue = round(Math.max(0.0, ms(busyEnd - sentAt) - acc.serverBusyMs()));
     }
+    // reasoning: the server's count where it gives one (0 from servers that do not count), else the reasoning
+    // chunks of a stream (a whole answer's thinking is one piece of text: no count)
+    boolean serverCounts = acc.serverReasoningTokens() != null && acc.serverReasoningTokens() > 0;
+    boolean reasoned = serverCounts || acc.reasoningChunks() > 0;
+    Integer reasoning = serverCounts ? acc.serverReasoningTokens()
+        : streamed && acc.reasoningChunks() > 0 ? Integer.valueOf(acc.reasoningChunks()) : null;
+    Double ttfa = null;
+    Integer answerTokens = null;
+    if (reasoning != null) {
+      ttfa = streamed && t.firstAnswerNanos() >= 0 ? ms(t.firstAnswerNanos() - sentAt) : null;
+      answerTokens = outputTokens != null ? Math.max(0, outputTokens - reasoning) : acc.answerChunks();
+    }
+    if (reasoned) {
+      if (cause == null && acc.answerChunks() == 0 && acc.toolCallDeltas() == 0
+          && hitLimit(acc.finishReason(), outputTokens)) {
+        // thinking ate the whole budget: the server did its job, the workload's limit is too small (a warning)
+        cause = RequestRecord.BUDGET_EXHAUSTED;
+        message = "the token limit" + (request.maxTokens() == null ? "" : " (" + request.maxTokens() + ")")
+            + " was reached while the model was still reasoning: no answer";
+      }
+    }
+    boolean ok = cause == null || RequestRecord.BUDGET_EXHAUSTED.equals(cause);
     RequestRecord record = new RequestRecord(
         id, request.task(), request.model(), request.api().id(), request.operation().id(), request.stream(),
         RunClock.epochMillis(intendedNanos),
@@ -107,12 +129,27 @@ final class RecordBuilder {
         streamed ? acc.contentChunks() : null,
         round(queue), round(acc.loadMs()), round(acc.promptEvalMs()), round(acc.evalMs()), round(acc.serverTotalMs()),
         status > 0 ? status : null,
-        cause == null, cause, message, acc.finishReason(), retried, acc.cachedTokens(), false);
+        ok, cause, message, acc.finishReason(), retried, acc.cachedTokens(), false, ttfa, reasoning, answerTokens);
     return new LlmResult(record, acc.text(), acc.embeddings(), acc.dimensions(),
         RunClock.epochMillis(sentAt),
         tokenCount > 0 ? RunClock.epochMillis(t.tokenNanos(0)) : -1,
         RunClock.epochMillis(endNanos));
   }
+
+  /**
+   * Whether the answer ended on its token limit: the API's limit reason (OpenAI and Ollama {@code length},
+   * Anthropic {@code max_tokens}, Responses {@code max_output_tokens}, LM Studio {@code maxPredictedTokensReached},
+   * llama-server {@code limit}), or, from APIs that give none, as many output tokens as the limit.
+   */
+  private boolean hitLimit(String finishReason, Integer outputTokens) {
+    if (finishReason != null) {
+      return LIMIT_REASONS.contains(finishReason);
+    }
+    return request.maxTokens() != null && outputTokens != null && outputTokens >= request.maxTokens();
+  }
+
+  private static final java.util.Set<String> LIMIT_REASONS = java.util.Set.of("length", "max_tokens",
+      "max_output_tokens", "maxPredictedTokensReached", "limit");
 
   /** Nanoseconds to milliseconds rounded to the microsecond. */
   private static Double ms(double nanos) {

@@ -11,6 +11,7 @@ final class Timeline {
   private long sentNanos = -1;
   private long headersNanos = -1;
   private long lastByteNanos = -1;
+  private long firstAnswerNanos = -1;
   private long[] tokenNanos = new long[32];
   private int tokenCount;
 
@@ -44,6 +45,18 @@ final class Timeline {
       tokenNanos = Arrays.copyOf(tokenNanos, tokenCount * 2);
     }
     tokenNanos[tokenCount++] = nanos;
+  }
+
+  /** The first answer token (not reasoning) arrived at {@code nanos}; later calls are ignored. */
+  void firstAnswer(long nanos) {
+    if (firstAnswerNanos < 0) {
+      firstAnswerNanos = nanos;
+    }
+  }
+
+  /** When the first answer token arrived, -1 if none did. */
+  long firstAnswerNanos() {
+    return firstAnswerNanos;
   }
 
   /** The request goes out again on a new connection: its sent time will be the new write's. */

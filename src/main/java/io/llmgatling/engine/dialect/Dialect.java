@@ -70,6 +70,15 @@ public interface Dialect extends ChunkReader {
   }
 
   /**
+   * Words the request's think option ({@link LlmRequest#think}: on, off, low, medium, high) in this API's body,
+   * e.g. Ollama {@code think}, OpenAI {@code reasoning_effort}, Anthropic {@code thinking}, Responses
+   * {@code reasoning.effort}, LM Studio v1 {@code reasoning}. Called only when the workload sets one; the default
+   * sends nothing (an API without a think option: the server's default applies).
+   */
+  default void think(ObjectNode body, String think, LlmRequest request) {
+  }
+
+  /**
    * Whether this API's answers carry llama-server's {@code timings} object (prefill and decode times): the
    * embedded simulator then sends it.
    */

@@ -25,7 +25,16 @@ public final class ResponseAccumulator implements ChunkSink {
   private int embeddings;
   private int dimensions;
   private int reasoningChunks;
+  private int answerChunks;
   private int toolCallDeltas;
+  /** Content seen so far: none yet, a {@code <think>} block open, just closed (blank deltas), the answer. */
+  private int contentState;
+  private static final int NO_CONTENT = 0;
+  private static final int IN_THINK = 1;
+  private static final int AFTER_THINK = 2;
+  private static final int ANSWER = 3;
+  private static final String THINK_OPEN = "<think>";
+  private static final String THINK_CLOSE = "</think>";
 
   /**
    * {@code accept(new Chunk.Token(text, 1))} without the record: a dialect's per-token path puts its text through
@@ -100,12 +109,55 @@ public final class ResponseAccumulator implements ChunkSink {
     }
   }
 
-  /** Appends a content delta; an empty or null delta is not a token and is ignored. */
+  /**
+   * Appends a content delta; an empty or null delta is not a token and is ignored. An answer that opens with
+   * {@code <think>} (a reasoning model behind an API without a reasoning field: llama-server's {@code /completion},
+   * a server not parsing the thinking out) is reasoning up to {@code </think>} and the blank deltas after it; only
+   * what follows is answer text.
+   */
   private void content(String delta) {
     if (delta != null && !delta.isEmpty()) {
-      text.append(delta);
       contentChunks++;
+      if (contentState != ANSWER && thinkTagged(delta)) {
+        return;
+      }
+      text.append(delta);
+      answerChunks++;
     }
+  }
+
+  /** @return true when the delta was reasoning (inside or closing the think block), false when it is answer */
+  private boolean thinkTagged(String delta) {
+    if (contentState == NO_CONTENT) {
+      if (delta.isBlank()) {
+        return false; // undecided: a newline before the answer (or before <think>)
+      }
+      if (!delta.stripLeading().startsWith(THINK_OPEN)) {
+        contentState = ANSWER;
+        return false;
+      }
+      contentState = IN_THINK;
+    }
+    if (contentState == IN_THINK) {
+      int close = delta.indexOf(THINK_CLOSE);
+      if (close < 0) {
+        reasoningChunks++;
+        return true;
+      }
+      contentState = AFTER_THINK;
+      delta = delta.substring(close + THINK_CLOSE.length());
+      if (delta.isBlank()) {
+        reasoningChunks++;
+        return true;
+      }
+    } else if (delta.isBlank()) {
+      reasoningChunks++; // AFTER_THINK: the newlines between the think block and the answer
+      return true;
+    }
+    contentState = ANSWER;
+    text.append(delta.stripLeading());
+    answerChunks++;
+    return true;
   }
 
   /**
@@ -257,7 +309,6 @@ public final class ResponseAccumulator implements ChunkSink {
     return dimensions;
   }
 
-  /** Reasoning chunks among {@link #contentChunks()}. */
   /** Prompt tokens the server says it served from its cache, null when it did not say. */
   public Integer cachedTokens() {
     return cachedTokens;
@@ -268,8 +319,14 @@ public final class ResponseAccumulator implements ChunkSink {
     return serverReasoningTokens;
   }
 
+  /** Reasoning chunks among {@link #contentChunks()}. */
   public int reasoningChunks() {
     return reasoningChunks;
+  }
+
+  /** Chunks that carried answer text (content that was not reasoning). */
+  public int answerChunks() {
+    return answerChunks;
   }
 
   /** Tool-call pieces read (not content chunks). */

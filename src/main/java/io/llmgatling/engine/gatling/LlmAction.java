@@ -196,11 +196,7 @@ public final class LlmAction implements Action {
   }
 
   private static RequestRecord failed(RequestRecord r, String message) {
-    return new RequestRecord(r.id(), r.task(), r.model(), r.api(), r.operation(), r.stream(), r.intendedAtMs(),
-        r.clientDelayMs(), r.headersMs(), r.ttftMs(), r.e2eMs(), r.itlMs(), r.tpotMs(), r.chunkGapsMs(),
-        r.promptTokens(), r.outputTokens(), r.outputTokensSource(), r.contentChunks(), r.queueMs(), r.loadMs(),
-        r.promptEvalMs(), r.evalMs(), r.serverTotalMs(), r.status(), false, ErrorCause.CHECK, message,
-        r.finishReason(), r.retried(), r.cachedTokens(), r.warmup());
+    return r.asFailed(ErrorCause.CHECK, message);
   }
 
 }

@@ -40,8 +40,11 @@ public final class RequestResolver {
     Map<String, Object> options = new LinkedHashMap<>(protocol.options());
     spec.options().forEach((key, value) -> options.put(key, value instanceof SessionValue dynamic
         ? dynamic.resolve(session) : value));
+    Object think = options.remove(LlmRequest.THINK_OPTION);
     return new LlmRequest(spec.task(), protocol.api(), spec.operation(), protocol.baseUrl().uri(), protocol.apiKey(),
-        model, messages, prompt, inputs, stream, maxTokens, options, protocol.timeouts());
+        model, messages, prompt, inputs, stream, maxTokens, options, protocol.timeouts(),
+        think == null || spec.operation() == Operation.EMBED ? null
+            : think instanceof com.fasterxml.jackson.databind.JsonNode node ? node.asText() : String.valueOf(think));
   }
 
   /** The action's model, else the protocol's first; throws when neither resolves. */

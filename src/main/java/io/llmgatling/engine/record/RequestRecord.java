@@ -1,5 +1,6 @@
 package io.llmgatling.engine.record;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -37,7 +38,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param status           HTTP status (null when no response)
  * @param ok               whether the request succeeded (including user checks)
  * @param cause            SPEC error cause when not ok: http_NNN, connect, timeout, stream_dropped,
- *                         stream_error, malformed, check
+ *                         stream_error, malformed, check; on an OK request only {@code budget_exhausted} (a warning:
+ *                         the token limit was reached while the model was still reasoning, no answer came)
  * @param message          human-readable explanation of the failure (never contains the API key)
  * @param finishReason     stop | length | ... as reported by the server
  * @param retried          the request was sent once more on a new connection because the reused keep-alive
@@ -49,10 +51,18 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                         null when the server does not say (unknown, not 0)
  * @param warmup           the request belongs to the warm-up ({@code llm.warmup}): recorded, but in no figure,
  *                         SLO, time series or capacity step. Written only when true
+ * @param ttfaMs           first answer token received − sent: after any reasoning, the first answer delta (or
+ *                         tool-call delta). Written for requests that reasoned only (else it equals {@code ttftMs});
+ *                         null there when no answer came
+ * @param reasoningTokens  generated tokens that were reasoning ("thinking"): the server's count where it gives one,
+ *                         else the reasoning chunks. Null when the request did not reason
+ * @param answerTokens     outputTokens − reasoningTokens (the answer deltas when no output count); null when the
+ *                         request did not reason
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "task", "model", "api", "operation", "stream", "intendedAtMs", "clientDelayMs",
-    "headersMs", "ttftMs", "e2eMs", "itlMs", "tpotMs", "promptTokens", "cachedTokens", "outputTokens", "outputTokensSource",
+    "headersMs", "ttftMs", "ttfaMs", "e2eMs", "itlMs", "tpotMs", "promptTokens", "cachedTokens", "outputTokens",
+    "reasoningTokens", "answerTokens", "outputTokensSource",
     "contentChunks", "queueMs", "loadMs", "promptEvalMs", "evalMs", "serverTotalMs", "status", "ok", "cause",
     "message", "finishReason", "retried", "warmup", "chunkGapsMs"})
 public record RequestRecord(
@@ -86,9 +96,15 @@ public record RequestRecord(
     String finishReason,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean retried,
     Integer cachedTokens,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean warmup) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean warmup,
+    Double ttfaMs,
+    Integer reasoningTokens,
+    Integer answerTokens) {
 
-  /** A record without a cached-token count, outside the warm-up. */
+  /** Error cause on an OK request: the token limit was reached while reasoning, no answer (a warning, not a KO). */
+  public static final String BUDGET_EXHAUSTED = "budget_exhausted";
+
+  /** A record without a cached-token count, outside the warm-up, of a request that did not reason. */
   public RequestRecord(long id, String task, String model, String api, String operation, boolean stream,
       long intendedAtMs, Double clientDelayMs, Double headersMs, Double ttftMs, Double e2eMs, Double itlMs,
       Double tpotMs, double[] chunkGapsMs, Integer promptTokens, Integer outputTokens, String outputTokensSource,
@@ -97,7 +113,8 @@ public record RequestRecord(
       boolean retried) {
     this(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs, ttftMs, e2eMs, itlMs,
         tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks, queueMs, loadMs,
-        promptEvalMs, evalMs, serverTotalMs, status, ok, cause, message, finishReason, retried, null, false);
+        promptEvalMs, evalMs, serverTotalMs, status, ok, cause, message, finishReason, retried, null, false,
+        null, null, null);
   }
 
   /** This record marked as a warm-up request. */
@@ -105,7 +122,30 @@ public record RequestRecord(
     return new RequestRecord(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs,
         ttftMs, e2eMs, itlMs, tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks,
         queueMs, loadMs, promptEvalMs, evalMs, serverTotalMs, status, ok, cause, message, finishReason, retried,
-        cachedTokens, true);
+        cachedTokens, true, ttfaMs, reasoningTokens, answerTokens);
+  }
+
+  /** This record failed with {@code cause} (a user check), every measurement kept. */
+  public RequestRecord asFailed(String failureCause, String failureMessage) {
+    return new RequestRecord(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs, ttftMs,
+        e2eMs, itlMs, tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks, queueMs,
+        loadMs, promptEvalMs, evalMs, serverTotalMs, status, false, failureCause, failureMessage, finishReason,
+        retried, cachedTokens, warmup, ttfaMs, reasoningTokens, answerTokens);
+  }
+
+  /**
+   * The first answer token − sent for the figures: {@code ttfaMs} of a request that reasoned (null without an
+   * answer), else {@code ttftMs} (no reasoning: the first token is the answer's).
+   */
+  @JsonIgnore
+  public Double firstAnswerMs() {
+    return reasoningTokens == null ? ttftMs : ttfaMs;
+  }
+
+  /** Whether the request ended on its token limit while reasoning, without an answer (a warning, not a KO). */
+  @JsonIgnore
+  public boolean reasoningOnly() {
+    return ok && BUDGET_EXHAUSTED.equals(cause);
   }
 
   /** A record of a request sent once (not {@code retried}). */

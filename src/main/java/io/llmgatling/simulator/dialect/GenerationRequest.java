@@ -1,7 +1,9 @@
 package io.llmgatling.simulator.dialect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.llmgatling.simulator.ModelSpec;
 import io.llmgatling.simulator.SimulatorConfig;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -67,6 +69,57 @@ public record GenerationRequest(Kind kind, boolean stream, Long keepAliveNanos, 
       return new GenerationRequest(kind, stream, keepAliveNanos, promptTokens, limit, "length", textSeed, wire);
     }
     return new GenerationRequest(kind, stream, keepAliveNanos, promptTokens, natural, "stop", textSeed, wire);
+  }
+
+  /**
+   * A generation as {@link #answer(Kind, boolean, Long, int, boolean, Integer, int, long, SimulatorConfig,
+   * WireFormat)} whose answer comes after a thinking phase of {@code reasoningTokens} (0: none): the natural length
+   * is the thinking plus the answer's own seeded length, and the cap counts both, so a cap hit while thinking
+   * leaves no answer (done reason {@code length}).
+   */
+  public static GenerationRequest answer(Kind kind, boolean stream, Long keepAliveNanos, int promptTokens,
+      boolean loadOnly, Integer cap, int room, long textSeed, SimulatorConfig config, WireFormat wire,
+      int reasoningTokens) {
+    GenerationRequest plain = answer(kind, stream, keepAliveNanos, promptTokens, loadOnly, cap, room, textSeed,
+        config, wire);
+    if (reasoningTokens <= 0 || loadOnly) {
+      return plain;
+    }
+    long natural = (long) reasoningTokens + (plain.doneReason.equals("stop") ? plain.outputTokens
+        : answer(kind, stream, keepAliveNanos, promptTokens, false, null, Integer.MAX_VALUE, textSeed, config, wire)
+            .outputTokens);
+    int limit = cap == null ? room : Math.min(cap, room);
+    GenerationRequest g = limit < natural
+        ? new GenerationRequest(kind, stream, keepAliveNanos, promptTokens, limit, "length", textSeed, wire)
+        : new GenerationRequest(kind, stream, keepAliveNanos, promptTokens, (int) natural, "stop", textSeed, wire);
+    return g.withReasoning(reasoningTokens);
+  }
+
+  /**
+   * How many tokens a model thinks before this request's answer: 0 for a model without {@code reasoning} or when
+   * the request turned thinking off; else a length drawn from the text seed in the model's range, scaled by the
+   * effort asked for (low ×0.5, medium ×1, high ×2; on, or nothing asked: the server's default, medium).
+   *
+   * @param effort {@code off}, {@code on}, {@code low}, {@code medium}, {@code high}, or null (not asked)
+   */
+  public static int reasoningTokens(ModelSpec model, String effort, long textSeed) {
+    ModelSpec.Reasoning r = model.reasoning();
+    if (r == null) {
+      return 0;
+    }
+    String e = effort == null ? "medium" : effort.toLowerCase(Locale.ROOT);
+    double scale = switch (e) {
+      case "off", "none", "false", "disabled" -> 0;
+      case "low", "minimal" -> 0.5;
+      case "high" -> 2;
+      default -> 1;
+    };
+    if (scale == 0) {
+      return 0;
+    }
+    SplittableRandom random = new SplittableRandom(textSeed ^ 0x7E1A5ED5L);
+    int drawn = r.minTokens() + random.nextInt(r.maxTokens() - r.minTokens() + 1);
+    return Math.max(1, (int) Math.round(drawn * scale));
   }
 
   /** An embedding of inputs worth {@code promptTokens}: prefill only, one body. */

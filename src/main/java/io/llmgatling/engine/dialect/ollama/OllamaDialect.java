@@ -101,6 +101,16 @@ public final class OllamaDialect implements Dialect {
     return body;
   }
 
+  /** Ollama's {@code think}: true or false, or the level (gpt-oss takes low, medium, high). */
+  @Override
+  public void think(ObjectNode body, String think, LlmRequest request) {
+    switch (think) {
+      case "on" -> body.put("think", true);
+      case "off" -> body.put("think", false);
+      default -> body.put("think", think);
+    }
+  }
+
   /**
    * One message in Ollama's shape: {@code content} the text parts, {@code images} base64, {@code tool_calls} with
    * the arguments as a JSON object; each tool result its own {@code tool} message.

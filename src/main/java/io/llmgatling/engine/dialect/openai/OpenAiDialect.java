@@ -101,6 +101,22 @@ public class OpenAiDialect implements Dialect {
   }
 
   /**
+   * OpenAI's {@code reasoning_effort} (also LM Studio's, llama-server's and Ollama's {@code /v1}): {@code none} turns
+   * thinking off, {@code on} asks for the default effort, {@code medium}.
+   */
+  @Override
+  public void think(ObjectNode body, String think, LlmRequest request) {
+    if (request.operation() != Operation.CHAT) {
+      return; // text completions take no chat template, so no thinking to ask for
+    }
+    body.put("reasoning_effort", switch (think) {
+      case "off" -> "none";
+      case "on" -> "medium";
+      default -> think;
+    });
+  }
+
+  /**
    * One message in OpenAI's shape: text alone as a string {@code content}; with images, content parts ({@code text},
    * {@code image_url} with a data URL) in order; tool calls in {@code tool_calls} (content null when there is no
    * text); each tool result its own {@code tool} message with {@code tool_call_id}.
@@ -374,6 +390,7 @@ public class OpenAiDialect implements Dialect {
     JsonNode message = choice.get("message");
     if (message != null) {
       out.reasoning(JsonRead.text(message.get("reasoning_content")));
+      out.reasoning(JsonRead.text(message.get("reasoning"))); // Ollama's /v1
       out.token(JsonRead.text(message.get("content")));
       toolCalls(message.get("tool_calls"), out);
     } else {
@@ -390,7 +407,8 @@ public class OpenAiDialect implements Dialect {
       // prompt_tokens is the whole prompt, the cached part included (OpenAI, llama-server's n_prompt_tokens)
       out.accept(new Chunk.Usage(JsonRead.integer(usage.get("prompt_tokens")),
           JsonRead.integer(usage.get("completion_tokens")),
-          JsonRead.integer(usage.path("prompt_tokens_details").get("cached_tokens")), null, false));
+          JsonRead.integer(usage.path("prompt_tokens_details").get("cached_tokens")),
+          JsonRead.integer(usage.path("completion_tokens_details").get("reasoning_tokens")), false));
     }
   }
 

@@ -36,6 +36,16 @@ final class LlamaCppWire extends OpenAiWire {
   }
 
   @Override
+  protected boolean countsReasoningTokens() {
+    return false;
+  }
+
+  @Override
+  protected String reasoningField() {
+    return "reasoning_content";
+  }
+
+  @Override
   protected void extras(ObjectNode root, Outcome o) {
     ObjectNode timings = root.putObject("timings");
     double promptMs = o.promptEvalNanos() / 1e6;

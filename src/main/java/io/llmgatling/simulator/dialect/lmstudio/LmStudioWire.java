@@ -27,6 +27,16 @@ final class LmStudioWire extends OpenAiWire {
   }
 
   @Override
+  protected boolean countsReasoningTokens() {
+    return true;
+  }
+
+  @Override
+  protected String reasoningField() {
+    return "reasoning_content";
+  }
+
+  @Override
   protected void extras(ObjectNode root, Outcome o) {
     double ttft = o.firstTokenNanos() < 0 ? 0 : (o.firstTokenNanos() - o.arrivalNanos()) / 1e9;
     double generation = o.firstTokenNanos() < 0 ? 0 : (System.nanoTime() - o.firstTokenNanos()) / 1e9;

@@ -142,6 +142,9 @@ public final class OllamaDialect implements ServerDialect {
       caps.add("embedding");
     } else {
       caps.add("completion").add("tools");
+      if (m.reasons()) {
+        caps.add("thinking");
+      }
     }
     root.put("modified_at", Instant.ofEpochMilli(x.startedAtMillis()).toString());
     x.json(200, root, m.name());
@@ -205,9 +208,15 @@ public final class OllamaDialect implements ServerDialect {
       cap = numPredict.asInt() < 0 ? null : numPredict.asInt(); // -1: no limit
     }
     long textSeed = GenerationRequest.textSeed(options, body, a.random());
+    String think = think(body.path("think"));
+    if (think != null && !"off".equals(think) && !a.model().reasons()) {
+      x.error(400, "\"" + a.modelName() + "\" does not support thinking");
+      return;
+    }
     // Ollama shifts its context window when the answer fills it, so only num_predict ends an answer there
     x.generate(a, GenerationRequest.answer(kind, streamed, keepAlive, promptTokens, loadOnly, cap,
-        Integer.MAX_VALUE, textSeed, config, new OllamaWire(kind, a.modelName(), config)));
+        Integer.MAX_VALUE, textSeed, config, new OllamaWire(kind, a.modelName(), config),
+        GenerationRequest.reasoningTokens(a.model(), think, textSeed)));
   }
 
   private static void embed(ServerExchange x, Admitted a, JsonNode body, Long keepAlive, int contextLimit,
@@ -235,6 +244,14 @@ public final class OllamaDialect implements ServerDialect {
     }
     x.generate(a, GenerationRequest.embedding(keepAlive, tokens,
         new OllamaWire.Embeddings(a.modelName(), x.config(), inputs, dims, legacy)));
+  }
+
+  /** Ollama's {@code think}: true (on), false (off), or a level (gpt-oss: low, medium, high); null when absent. */
+  static String think(JsonNode v) {
+    if (v.isBoolean()) {
+      return v.asBoolean() ? "on" : "off";
+    }
+    return v.isTextual() ? v.asText() : null;
   }
 
   /** Ollama's keep_alive: seconds as a number, or a Go duration string; negative = forever. Null if invalid. */

@@ -144,8 +144,28 @@ public class OpenAiDialect implements ServerDialect {
     boolean stream = body.path("stream").asBoolean(false);
     boolean includeUsage = stream && body.path("stream_options").path("include_usage").asBoolean(false);
     long textSeed = GenerationRequest.textSeed(body, body, a.random());
+    // text completions take the prompt as it is, without the chat template that starts a thinking phase
+    int reasoning = kind == Kind.CHAT ? GenerationRequest.reasoningTokens(a.model(), thinkEffort(body), textSeed) : 0;
     x.generate(a, GenerationRequest.answer(kind, stream, null, promptTokens, false, outputCap(body),
-        Math.max(0, contextLimit - promptTokens), textSeed, config, wire(kind, a, includeUsage, config)));
+        Math.max(0, contextLimit - promptTokens), textSeed, config, wire(kind, a, includeUsage, config), reasoning));
+  }
+
+  /**
+   * The thinking asked for, in the words the OpenAI-compatible servers take: {@code reasoning_effort} (none, low,
+   * medium, high), Ollama's {@code reasoning.effort}, llama-server's {@code chat_template_kwargs.enable_thinking};
+   * null when the request does not say (the model's default: it thinks).
+   */
+  protected static String thinkEffort(JsonNode body) {
+    JsonNode effort = body.path("reasoning_effort");
+    if (effort.isTextual()) {
+      return effort.asText();
+    }
+    effort = body.path("reasoning").path("effort");
+    if (effort.isTextual()) {
+      return effort.asText();
+    }
+    JsonNode enable = body.path("chat_template_kwargs").path("enable_thinking");
+    return enable.isBoolean() ? (enable.asBoolean() ? "on" : "off") : null;
   }
 
   private static Integer outputCap(JsonNode body) {

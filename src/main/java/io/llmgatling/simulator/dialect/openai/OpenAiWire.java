@@ -64,15 +64,49 @@ public class OpenAiWire implements WireFormat {
             Frames.utf8("\",\"logprobs\":null,\"finish_reason\":null}]}\n\n"));
   }
 
+  /**
+   * The thinking delta of a chat stream: {@code reasoning_content} (llama-server, LM Studio) or, behind Ollama's
+   * {@code /v1}, {@code reasoning}; text completions have no thinking field.
+   */
+  @Override
+  public ChunkTemplate reasoningTemplate() {
+    if (kind != Kind.CHAT) {
+      return null;
+    }
+    String head = "data: {\"id\":\"" + id() + "\",\"object\":\"chat.completion.chunk\",\"created\":"
+        + System.currentTimeMillis() / 1000 + ",\"model\":" + Frames.quote(modelName) + ",\"system_fingerprint\":"
+        + Frames.quote(fingerprint()) + ",\"choices\":[{\"index\":0,";
+    return new ChunkTemplate(Frames.utf8(head + "\"delta\":{\"role\":\"assistant\",\"content\":\"\",\""
+        + reasoningField() + "\":\""), null, Frames.utf8("\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n"));
+  }
+
+  /** The message's thinking field: Ollama's {@code /v1} says {@code reasoning}, the others {@code reasoning_content}. */
+  protected String reasoningField() {
+    return "ollama".equals(config.profile()) ? "reasoning" : "reasoning_content";
+  }
+
+  /**
+   * Whether {@code usage.completion_tokens_details.reasoning_tokens} is sent: LM Studio counts the thinking,
+   * llama-server and Ollama do not (docs/apis.md).
+   */
+  protected boolean countsReasoningTokens() {
+    return "lmstudio".equals(config.profile());
+  }
+
   @Override
   public byte[] body(Outcome o, String content) {
-    return Frames.bytes(finalObject(o, content, false));
+    return Frames.bytes(finalObject(o, "", content, false));
+  }
+
+  @Override
+  public byte[] body(Outcome o, String reasoning, String content) {
+    return Frames.bytes(finalObject(o, reasoning, content, false));
   }
 
   @Override
   public List<byte[]> streamEnd(Outcome o) {
     List<byte[]> frames = new ArrayList<>(3);
-    frames.add(Frames.sse(finalObject(o, "", true).toString()));
+    frames.add(Frames.sse(finalObject(o, "", "", true).toString()));
     if (includeUsage) {
       frames.add(Frames.sse(usageChunk(o)));
     }
@@ -127,7 +161,7 @@ public class OpenAiWire implements WireFormat {
   }
 
   /** The last object of a request: the whole body, or the final chunk of a stream. */
-  private ObjectNode finalObject(Outcome o, String content, boolean streamEnd) {
+  private ObjectNode finalObject(Outcome o, String reasoning, String content, boolean streamEnd) {
     ObjectNode root = Frames.obj();
     boolean chat = kind == Kind.CHAT;
     root.put("id", id());
@@ -142,6 +176,9 @@ public class OpenAiWire implements WireFormat {
       if (!streamEnd) {
         message.put("role", "assistant");
         message.put("content", content);
+        if (!reasoning.isEmpty()) {
+          message.put(reasoningField(), reasoning);
+        }
         message.putNull("refusal");
       }
     } else {
@@ -171,6 +208,9 @@ public class OpenAiWire implements WireFormat {
     usage.put("total_tokens", o.promptTokens() + o.outputTokens());
     if (o.cachedTokens() != null && reportsCachedTokens()) {
       usage.putObject("prompt_tokens_details").put("cached_tokens", o.cachedTokens());
+    }
+    if (model.reasons() && countsReasoningTokens()) {
+      usage.putObject("completion_tokens_details").put("reasoning_tokens", o.reasoningTokens());
     }
     return usage;
   }
