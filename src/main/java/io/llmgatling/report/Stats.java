@@ -17,15 +17,31 @@ import java.util.Map;
  * {@code staleRetries} counts the requests sent once more on a new connection because their reused
  * keep-alive connection closed before any response byte (requests.jsonl {@code retried}); they are OK
  * unless the second attempt failed, and count once in {@code requests}.
+ * {@code toolCalls} sums the tool calls the answers made; {@code toolCallRate} is the share of requests that
+ * offered tools (and sent no tool result back) whose answer made at least one call; {@code jsonValidRate} the
+ * share of answers to a JSON-schema request that were valid against it (failed or not, once the answer was whole).
+ * The three are absent from groups without such requests.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens", "outputTokensPerSec",
-    "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs"})
+    "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs", "toolCalls", "toolCallRate",
+    "jsonValidRate"})
 public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
                     double requestsPerSec, long outputTokens, double outputTokensPerSec, double goodputPerSec,
                     Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs, Pct clientDelayMs,
-                    long staleRetries) {
+                    long staleRetries,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) Long toolCalls,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) Double toolCallRate,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) Double jsonValidRate) {
+
+  /** Figures without tool calls or structured answers. */
+  public Stats(long requests, long ok, long ko, Map<String, Long> errors, double requestsPerSec, long outputTokens,
+      double outputTokensPerSec, double goodputPerSec, Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs,
+      Pct clientDelayMs, long staleRetries) {
+    this(requests, ok, ko, errors, requestsPerSec, outputTokens, outputTokensPerSec, goodputPerSec, ttftMs, itlMs,
+        tpotMs, e2eMs, queueMs, clientDelayMs, staleRetries, null, null, null);
+  }
 
   /** Figures without resent requests ({@code staleRetries} 0). */
   public Stats(long requests, long ok, long ko, Map<String, Long> errors, double requestsPerSec, long outputTokens,

@@ -1,6 +1,8 @@
 package io.llmgatling.simulator;
 
 import io.llmgatling.simulator.dialect.ChunkTemplate;
+import io.llmgatling.simulator.dialect.Frames;
+import io.llmgatling.simulator.dialect.ToolCallPlan;
 import io.llmgatling.simulator.dialect.Kind;
 import io.llmgatling.simulator.dialect.Outcome;
 import io.netty.buffer.ByteBuf;
@@ -222,16 +224,21 @@ final class Generation {
     }
     boolean wrote = false;
     while (emitted < job.outputTokens && nextDueNanos <= now) {
-      byte[] token = TextSource.token(textRandom, emitted);
-      if (job.stream) {
-        if (!headersSent) {
-          sendStreamHeaders();
-        }
-        writeChunk(token);
-        wrote = true;
+      if (job.scriptedPieces != null) {
+        emitScripted();
+        wrote |= job.stream;
       } else {
-        for (byte b : token) {
-          text.append((char) b); // tokens are ASCII (TextSource)
+        byte[] token = TextSource.token(textRandom, emitted);
+        if (job.stream) {
+          if (!headersSent) {
+            sendStreamHeaders();
+          }
+          writeChunk(token);
+          wrote = true;
+        } else {
+          for (byte b : token) {
+            text.append((char) b); // tokens are ASCII (TextSource)
+          }
         }
       }
       long at = System.nanoTime();
@@ -295,7 +302,10 @@ final class Generation {
   }
 
   private void prepareChunkTemplates() {
-    ChunkTemplate template = job.wire.chunkTemplate();
+    ChunkTemplate template = job.toolCall != null ? job.wire.toolCallTemplate() : job.wire.chunkTemplate();
+    if (template == null) {
+      return; // a call sent whole: its pieces are generated silently and go out in toolCallEnd
+    }
     chunkPrefix = template.prefix();
     chunkMiddle = template.middle();
     chunkSuffix = template.suffix();
@@ -373,7 +383,8 @@ final class Generation {
         ctx.close();
         return;
       }
-      byte[] body = job.wire.body(outcome, text == null ? "" : text.toString());
+      byte[] body = job.toolCall != null ? job.wire.toolCallBody(outcome, "", emittedCall())
+          : job.wire.body(outcome, text == null ? "" : text.toString());
       if (Faults.MALFORMED.equals(job.fault)) {
         String whole = new String(body, StandardCharsets.UTF_8);
         respond(200, whole.substring(0, whole.length() / 2));
@@ -384,6 +395,11 @@ final class Generation {
     }
     if (!headersSent) {
       sendStreamHeaders();
+    }
+    if (job.toolCall != null) {
+      for (byte[] frame : job.wire.toolCallEnd(emittedCall())) {
+        ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
+      }
     }
     for (byte[] frame : job.wire.streamEnd(outcome)) {
       ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
@@ -486,6 +502,48 @@ final class Generation {
     sim.record(new RequestTruth(job.requestId, job.method, job.path, job.modelName, job.api, job.stream, status,
         job.arrivalNanos, slotNanos, firstTokenNanos, Arrays.copyOf(tokenNanos, emitted), end, job.promptTokens,
         emitted, job.fault));
+  }
+
+  // ---- scripted answers: tool calls and structured output (text decided up front, one piece a token) ----
+
+  /** The arguments' text sent so far (all of it unless the cap cut the call short). */
+  private StringBuilder scriptedSoFar;
+
+  /**
+   * One piece of a scripted answer: a tool call's arguments (its opening frames before the first piece; written
+   * through the wire's tool-call template, or held back for {@code toolCallEnd} when the API sends calls whole) or
+   * a structured answer's JSON text (through the ordinary chunk template, JSON-string-escaped).
+   */
+  private void emitScripted() {
+    String piece = job.scriptedPieces[emitted];
+    if (scriptedSoFar == null) {
+      scriptedSoFar = new StringBuilder();
+    }
+    scriptedSoFar.append(piece);
+    if (!job.stream) {
+      if (job.toolCall == null) {
+        text.append(piece);
+      }
+      return;
+    }
+    if (!headersSent) {
+      sendStreamHeaders();
+    }
+    if (emitted == 0 && job.toolCall != null) {
+      for (byte[] frame : job.wire.toolCallStart(job.toolCall)) {
+        ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
+      }
+    }
+    if (chunkPrefix != null) {
+      String quoted = Frames.quote(piece);
+      writeChunk(quoted.substring(1, quoted.length() - 1).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The call as generated: its arguments are what went out (cut short when the cap ended the answer). */
+  private ToolCallPlan emittedCall() {
+    String arguments = scriptedSoFar == null ? "" : scriptedSoFar.toString();
+    return new ToolCallPlan(job.toolCall.id(), job.toolCall.name(), arguments);
   }
 
   /** Prompt tokens the slot held already (prefix cache), which are not prefilled; 0 before the grant. */

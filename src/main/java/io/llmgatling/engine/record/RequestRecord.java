@@ -44,12 +44,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                         connection it went out on closed before any response byte (the server had closed it
  *                         while idle); its timings are those of the second attempt, the first one's time is in
  *                         {@code clientDelayMs}. Written only when true
+ * @param toolCalls        tool calls in the answer, written when the request offered tools (0: it answered with text)
+ * @param toolResult       the request sent a tool's result back (the second turn of a tool call); written only when
+ *                         true
+ * @param jsonValid        whether the answer is JSON valid against the schema the request constrained it to; null
+ *                         when the request asked for no schema or failed before its end
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "task", "model", "api", "operation", "stream", "intendedAtMs", "clientDelayMs",
     "headersMs", "ttftMs", "e2eMs", "itlMs", "tpotMs", "promptTokens", "outputTokens", "outputTokensSource",
     "contentChunks", "queueMs", "loadMs", "promptEvalMs", "evalMs", "serverTotalMs", "status", "ok", "cause",
-    "message", "finishReason", "retried", "chunkGapsMs"})
+    "message", "finishReason", "retried", "toolCalls", "toolResult", "jsonValid", "chunkGapsMs"})
 public record RequestRecord(
     long id,
     String task,
@@ -79,7 +84,22 @@ public record RequestRecord(
     String cause,
     String message,
     String finishReason,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean retried) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean retried,
+    Integer toolCalls,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean toolResult,
+    Boolean jsonValid) {
+
+  /** A record without tool calls or a schema. */
+  public RequestRecord(long id, String task, String model, String api, String operation, boolean stream,
+      long intendedAtMs, Double clientDelayMs, Double headersMs, Double ttftMs, Double e2eMs, Double itlMs,
+      Double tpotMs, double[] chunkGapsMs, Integer promptTokens, Integer outputTokens, String outputTokensSource,
+      Integer contentChunks, Double queueMs, Double loadMs, Double promptEvalMs, Double evalMs,
+      Double serverTotalMs, Integer status, boolean ok, String cause, String message, String finishReason,
+      boolean retried) {
+    this(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs, ttftMs, e2eMs, itlMs,
+        tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks, queueMs, loadMs,
+        promptEvalMs, evalMs, serverTotalMs, status, ok, cause, message, finishReason, retried, null, false, null);
+  }
 
   /** A record of a request sent once (not {@code retried}). */
   public RequestRecord(long id, String task, String model, String api, String operation, boolean stream,

@@ -10,6 +10,7 @@ import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.GenerationRequest;
 import io.llmgatling.simulator.dialect.Kind;
 import io.llmgatling.simulator.dialect.Prompts;
+import io.llmgatling.simulator.dialect.ScriptedAnswers;
 import io.llmgatling.simulator.dialect.Routes;
 import io.llmgatling.simulator.dialect.ServerDialect;
 import io.llmgatling.simulator.dialect.ServerExchange;
@@ -145,7 +146,8 @@ public class OpenAiDialect implements ServerDialect {
     boolean includeUsage = stream && body.path("stream_options").path("include_usage").asBoolean(false);
     long textSeed = GenerationRequest.textSeed(body, body, a.random());
     x.generate(a, GenerationRequest.answer(kind, stream, null, promptTokens, false, outputCap(body),
-        Math.max(0, contextLimit - promptTokens), textSeed, config, wire(kind, a, includeUsage, config)));
+        Math.max(0, contextLimit - promptTokens), textSeed, config, wire(kind, a, includeUsage, config))
+        .withToolCall(kind == Kind.CHAT ? ScriptedAnswers.toolCall(body, textSeed) : null));
   }
 
   private static Integer outputCap(JsonNode body) {
