@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -23,12 +21,16 @@ public final class SchemaValues {
       .split(" ");
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+  /** Structure and values: counts, enum picks, numbers (the same whatever the text budget). */
   private final SplittableRandom random;
+  /** The words of free text, drawn apart so that stretching the text leaves the structure as it is. */
+  private final SplittableRandom words;
   /** Characters of free text still to write, shared by the document's free-text strings in order. */
   private int textBudget;
 
   private SchemaValues(long seed, int textChars) {
     this.random = new SplittableRandom(seed);
+    this.words = new SplittableRandom(~seed);
     this.textBudget = Math.max(0, textChars);
   }
 
@@ -40,11 +42,10 @@ public final class SchemaValues {
    */
   public static JsonNode generate(JsonNode schema, long seed, int textChars) {
     SchemaValues values = new SchemaValues(seed, textChars);
-    List<ArrayNode> ignored = new ArrayList<>();
-    return values.value(schema == null ? NODES.objectNode() : schema, 0, ignored);
+    return values.value(schema == null ? NODES.objectNode() : schema, 0);
   }
 
-  private JsonNode value(JsonNode schema, int depth, List<ArrayNode> arrays) {
+  private JsonNode value(JsonNode schema, int depth) {
     if (schema.has("const")) {
       return schema.get("const");
     }
@@ -55,13 +56,13 @@ public final class SchemaValues {
     for (String branches : new String[] {"anyOf", "oneOf", "allOf"}) {
       JsonNode list = schema.get(branches);
       if (list != null && list.isArray() && !list.isEmpty() && !schema.has("type")) {
-        return value(list.get(0), depth, arrays);
+        return value(list.get(0), depth);
       }
     }
     String type = type(schema);
     return switch (type) {
-      case "object" -> object(schema, depth, arrays);
-      case "array" -> array(schema, depth, arrays);
+      case "object" -> object(schema, depth);
+      case "array" -> array(schema, depth);
       case "integer" -> NODES.numberNode(integer(schema));
       case "number" -> NODES.numberNode(number(schema));
       case "boolean" -> NODES.booleanNode(random.nextBoolean());
@@ -92,21 +93,21 @@ public final class SchemaValues {
     return "string";
   }
 
-  private ObjectNode object(JsonNode schema, int depth, List<ArrayNode> arrays) {
+  private ObjectNode object(JsonNode schema, int depth) {
     ObjectNode object = NODES.objectNode();
     JsonNode properties = schema.path("properties");
-    properties.fields().forEachRemaining(e -> object.set(e.getKey(), value(e.getValue(), depth + 1, arrays)));
+    properties.fields().forEachRemaining(e -> object.set(e.getKey(), value(e.getValue(), depth + 1)));
     return object;
   }
 
-  private ArrayNode array(JsonNode schema, int depth, List<ArrayNode> arrays) {
+  private ArrayNode array(JsonNode schema, int depth) {
     int min = schema.path("minItems").asInt(1);
     int max = schema.path("maxItems").asInt(Math.max(min, 3));
     int count = min + random.nextInt(Math.max(1, max - min + 1));
     ArrayNode array = NODES.arrayNode();
     JsonNode items = schema.path("items");
     for (int i = 0; i < count; i++) {
-      array.add(value(items.isObject() ? items : NODES.objectNode().put("type", "string"), depth + 1, arrays));
+      array.add(value(items.isObject() ? items : NODES.objectNode().put("type", "string"), depth + 1));
     }
     return array;
   }
@@ -137,7 +138,7 @@ public final class SchemaValues {
             random.nextInt(24), random.nextInt(60));
       }
       case "email" -> {
-        return word() + "." + word() + "@example.com";
+        return word(random) + "." + word(random) + "@example.com";
       }
       default -> {
         // other formats are not checked by default: free text
@@ -145,19 +146,19 @@ public final class SchemaValues {
     }
     int minLength = schema.path("minLength").asInt(1);
     int maxLength = schema.path("maxLength").asInt(Integer.MAX_VALUE);
-    StringBuilder text = new StringBuilder(word());
+    StringBuilder text = new StringBuilder(word(random));
     while (textBudget > 0 && text.length() < maxLength) {
-      String next = " " + word();
+      String next = " " + word(words);
       text.append(next);
       textBudget -= next.length();
     }
     while (text.length() < minLength) {
-      text.append(' ').append(word());
+      text.append(' ').append(word(random));
     }
     return text.length() > maxLength ? text.substring(0, Math.max(minLength, maxLength)).stripTrailing() : text.toString();
   }
 
-  private String word() {
-    return WORDS[random.nextInt(WORDS.length)];
+  private static String word(SplittableRandom from) {
+    return WORDS[from.nextInt(WORDS.length)];
   }
 }

@@ -123,9 +123,25 @@ public final class ScriptedAnswers {
    * them; never shorter than the schema's smallest document).
    */
   public static String structuredText(JsonNode schema, long seed, int tokens, double charsPerToken) {
-    int smallest = SchemaValues.generate(schema, seed, 0).toString().length();
-    int wanted = (int) Math.round(tokens * charsPerToken);
-    return SchemaValues.generate(schema, seed, wanted - smallest).toString();
+    int wanted = tokens * pieceSize(charsPerToken); // in pieces: no more than the tokens asked for
+    String smallest = SchemaValues.generate(schema, seed, 0).toString();
+    if (smallest.length() >= wanted) {
+      return smallest;
+    }
+    int budget = wanted - smallest.length();
+    for (int attempt = 0; attempt < 8 && budget > 0; attempt++) {
+      String text = SchemaValues.generate(schema, seed, budget).toString();
+      if (text.length() <= wanted) {
+        return text;
+      }
+      // the last word of a string went past the budget: the same document (same structure), that much shorter
+      budget -= text.length() - wanted;
+    }
+    return smallest;
+  }
+
+  private static int pieceSize(double charsPerToken) {
+    return Math.max(1, (int) Math.round(charsPerToken));
   }
 
   /**
@@ -133,7 +149,7 @@ public final class ScriptedAnswers {
    * scripted answer is generated in.
    */
   public static String[] pieces(String text, double charsPerToken) {
-    int size = Math.max(1, (int) Math.round(charsPerToken));
+    int size = pieceSize(charsPerToken);
     String[] pieces = new String[(text.length() + size - 1) / size];
     for (int i = 0; i < pieces.length; i++) {
       pieces[i] = text.substring(i * size, Math.min(text.length(), (i + 1) * size));

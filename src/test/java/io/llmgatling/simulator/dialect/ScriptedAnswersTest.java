@@ -35,8 +35,11 @@ class ScriptedAnswersTest {
       assertThat(JsonSchemas.problem(schema, small)).as(small).isNull();
       assertThat(JsonSchemas.problem(schema, large)).as(large).isNull();
       assertThat(large.length()).as(large).isGreaterThan(small.length());
-      if (!large.contains("maxLength")) {
-        assertThat(large.length()).isLessThan(1400);
+      for (int tokens : new int[] {10, 64, 128, 300}) {
+        assertThat(ScriptedAnswers.pieces(ScriptedAnswers.structuredText(schema, 3, tokens, 4.0), 4.0).length)
+            .as("no more pieces than tokens asked when the schema's smallest document fits").satisfiesAnyOf(
+                n -> assertThat(n).isLessThanOrEqualTo(tokens),
+                n -> assertThat(ScriptedAnswers.structuredText(schema, 3, 0, 4.0).length()).isGreaterThan(tokens * 4));
       }
     }
   }
