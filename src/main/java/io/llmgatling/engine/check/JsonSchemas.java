@@ -56,6 +56,15 @@ public final class JsonSchemas {
   }
 
   /**
+   * Loads and runs the validator once, off the load path: its first use costs class loading and JIT (hundreds of ms
+   * on a busy machine), which on a client event loop would delay every answer read there. Called when a
+   * {@code jsonValid()} check is built, before the run starts.
+   */
+  public static void warmUp() {
+    problem(Json.MAPPER.createObjectNode().put("type", "object"), "{}");
+  }
+
+  /**
    * Why {@code answer} is not a JSON document valid against {@code schema} (the parse error, or the first few
    * violations), or null when it is.
    */

@@ -97,6 +97,7 @@ public record ResultCheck(String what, Function<LlmResult, Object> extractor, Pr
    * not (null when it is).
    */
   public static ResultCheck jsonValid() {
+    JsonSchemas.warmUp();
     return new ResultCheck("jsonValid", r -> r.record().jsonValid() == null
         ? "no verdict: the request asked for no JSON schema" : r.schemaError(), Objects::isNull,
         "JSON valid against the requested schema", null);
