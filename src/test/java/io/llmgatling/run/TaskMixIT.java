@@ -12,12 +12,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The tools, structured and vision tasks end to end against the embedded simulator (issue 17's "done when": the
- * mix {@code chat,tools,structured,vision} runs green), on Ollama's native API and on the OpenAI-compatible one.
+ * mix {@code chat,tools,structured,vision} runs green), on Ollama's native API and the OpenAI-compatible ones (plain,
+ * LM Studio v0, llama-server).
  */
 class TaskMixIT {
 
   @ParameterizedTest
-  @ValueSource(strings = {"ollama", "openai"})
+  @ValueSource(strings = {"ollama", "openai", "lmstudio", "llamacpp"})
   void should_run_tools_structured_and_vision_with_every_request_and_check_passing(String api) throws Exception {
     GatlingRun.Outcome outcome = GatlingRun.run("MultiTaskSimulation",
         Map.of("llm.duration", "6s", "llm.rate", "4", "llm.api", api, "llm.mix", "chat,tools,structured,vision"));
