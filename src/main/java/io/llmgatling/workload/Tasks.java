@@ -38,8 +38,8 @@ public final class Tasks {
    * JSON-schema constrained answers, validated against the prompt's schema (invalid: a check failure). 512 tokens:
    * the prompts' documents are 60-300 tokens, room for a model that writes long strings. TTFT 10 s, not chat's 5:
    * a server compiles a schema into a grammar before the first token (llama.cpp per request, vLLM's xgrammar on
-   * first use of a schema), and with 15 prompts in 30 s the p95 is the slowest request or two, a cold load among
-   * them (5.6 s measured on the embedded simulator, a 3 s load in it, without warm-up).
+   * first use of a schema), and with 15 requests in a 30 s run the p95 is the slowest one or two, a cold load among
+   * them (3.1 s on the embedded simulator without warm-up, its 3 s load included).
    */
   public static final TaskSpec STRUCTURED = new TaskSpec("structured", Operation.CHAT, 512, true, "structured.jsonl",
       Slo.parseList("structured:ttft.p95<10s, structured:e2e.p95<60s"), 0, 1, 1,
