@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The prompts of one task, read from JSONL or CSV, served to virtual users as a feeder.
@@ -130,7 +131,7 @@ public final class PromptSet {
   private final List<Entry> entries;
   private final int batchSize;
   /** The images of the prompts that have one, generated once each (seeded by the prompt's line), by index. */
-  private final Map<Integer, byte[]> images = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, byte[]> images = new ConcurrentHashMap<>();
 
   /**
    * @param source    where the prompts come from, shown in messages and reports
