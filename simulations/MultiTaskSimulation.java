@@ -7,7 +7,10 @@ import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.core.Session;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.javaapi.LlmActionBuilder;
+import io.llmgatling.javaapi.LlmMessage;
+import io.llmgatling.json.Json;
 import io.llmgatling.harness.LlmInjection;
 import io.llmgatling.harness.LlmSimulation;
 import io.llmgatling.run.ArrivalClock;
@@ -15,9 +18,11 @@ import io.llmgatling.workload.Keys;
 import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.PromptSet;
 import io.llmgatling.workload.TaskSpec;
+import io.llmgatling.workload.Tasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -94,8 +99,18 @@ public class MultiTaskSimulation extends LlmSimulation {
         return exec(counted).exec(tuned(action.task(task.name()).model("#{model}").prompt("#{prompt}"), task));
       }
       default -> {
+        if (task.name().equals(Tasks.TOOLS.name())) {
+          return toolCallTurns(task, counted);
+        }
         LlmActionBuilder opening = tuned(llm(task.name()).chat().task(task.name()).model("#{model}")
             .messages(MultiTaskSimulation::messages).conversation("history"), task);
+        if (task.name().equals(Tasks.STRUCTURED.name())) {
+          // the prompt's schema in the API's own option; an answer not valid against it fails the check
+          Dialect api = workload().api();
+          opening = sessionOptions(opening, api.schemaOptions("answer", Json.MAPPER.createObjectNode()),
+              session -> api.schemaOptions(session.getString(PromptSet.SCHEMA_NAME), session.get(PromptSet.SCHEMA)))
+              .check(jsonValid());
+        }
         LlmActionBuilder followUp = tuned(llm(task.name()).chat().task(task.name()).model("#{model}")
             .user("#{turn}").conversation("history"), task);
         // a failed turn ends the conversation (the block, and with it the visit)
@@ -103,6 +118,36 @@ public class MultiTaskSimulation extends LlmSimulation {
             .on(exec(counted).exec(followUp)));
       }
     }
+  }
+
+  /**
+   * The tools task: the prompt with its tools, whose answer must call one of them (its id saved), then the tool's
+   * result sent back in the same conversation and the final answer measured. Two requests, two records; the
+   * second carries {@code toolResult: true}.
+   */
+  private ChainBuilder toolCallTurns(TaskSpec task, ChainBuilder counted) {
+    Dialect api = workload().api();
+    Map<String, Object> shape = api.toolOptions(Json.MAPPER.createArrayNode());
+    Function<Session, Map<String, Object>> tools = session -> api.toolOptions(session.get(PromptSet.TOOLS));
+    LlmActionBuilder call = sessionOptions(tuned(llm(task.name()).chat().task(task.name()).model("#{model}")
+        .messages(MultiTaskSimulation::messages).conversation("history"), task), shape, tools)
+        .check(toolCall(), toolCallId().saveAs("toolCallId"));
+    LlmActionBuilder answer = sessionOptions(tuned(llm(task.name()).chat().task(task.name()).model("#{model}")
+        .message(LlmMessage.toolResult(
+            session -> session.contains("toolCallId") ? session.getString("toolCallId") : "", // Ollama gives none
+            session -> session.getString(PromptSet.TOOL_RESULT)))
+        .conversation("history"), task), shape, tools);
+    return exitBlockOnFail().on(exec(counted).exec(call).exec(counted).exec(answer));
+  }
+
+  /** Options whose names the API fixes ({@code shape}'s keys) and whose values come from the prompt. */
+  private static LlmActionBuilder sessionOptions(LlmActionBuilder action, Map<String, Object> shape,
+      Function<Session, Map<String, Object>> options) {
+    LlmActionBuilder with = action;
+    for (String key : shape.keySet()) {
+      with = with.option(key, session -> options.apply(session).get(key));
+    }
+    return with;
   }
 
   private LlmActionBuilder tuned(LlmActionBuilder action, TaskSpec task) {

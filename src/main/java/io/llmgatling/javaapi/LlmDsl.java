@@ -105,6 +105,53 @@ public final class LlmDsl {
   }
 
   /**
+   * The answer is a call of one of the offered tools, with arguments that parse as a JSON object (a tool-calling
+   * task's check); fails with what is wrong (no call, a tool not offered, arguments not JSON).
+   *
+   * @return a check (saveAs saves nothing: the value is the problem)
+   */
+  public static LlmCheck toolCall() {
+    return new LlmCheck(ResultCheck.toolCall());
+  }
+
+  /**
+   * Check on the name of the answer's first tool call.
+   *
+   * @return a check to refine with is, notEmpty, saveAs
+   */
+  public static LlmCheck toolCallName() {
+    return new LlmCheck(ResultCheck.toolCallName());
+  }
+
+  /**
+   * Check on the id of the answer's first tool call (save it to answer the call with {@link LlmMessage#toolResult}).
+   *
+   * @return a check to refine with saveAs
+   */
+  public static LlmCheck toolCallId() {
+    return new LlmCheck(ResultCheck.toolCallId());
+  }
+
+  /**
+   * Check on the arguments (JSON text) of the answer's first tool call.
+   *
+   * @return a check to refine with contains, matches, saveAs
+   */
+  public static LlmCheck toolCallArguments() {
+    return new LlmCheck(ResultCheck.toolCallArguments());
+  }
+
+  /**
+   * The answer is JSON valid against the schema the request constrained it to (a structured task's check); fails
+   * with the parse error or the schema's violations.
+   *
+   * @return a check
+   */
+  public static LlmCheck jsonValid() {
+    return new LlmCheck(ResultCheck.jsonValid());
+  }
+
+  /**
    * Check on the number of embedding vectors returned.
    *
    * @return a check to refine

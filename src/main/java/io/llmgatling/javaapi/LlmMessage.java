@@ -49,6 +49,21 @@ public record LlmMessage(String role, Function<Session, String> content, List<Fu
   }
 
   /**
+   * A tool's result sent back to the model (role {@code tool}), both computed from the session (e.g. the id a
+   * {@code toolCallId().saveAs(...)} check saved; APIs without call ids take an empty one).
+   *
+   * @param callId  function of the session giving the id of the call it answers (null or empty: none)
+   * @param content function of the session giving the result
+   * @return the message
+   */
+  public static LlmMessage toolResult(Function<Session, String> callId, Function<Session, String> content) {
+    return new LlmMessage("tool", null, List.of(session -> {
+      String id = callId.apply(session);
+      return new Part.ToolResult(id == null || id.isEmpty() ? null : id, content.apply(session));
+    }));
+  }
+
+  /**
    * This message with an image after its text.
    *
    * @param mimeType e.g. {@code image/png}

@@ -19,6 +19,13 @@ final class GroupAggregator {
   private long answerTokens;
   private long reasoningOnly;
   private final Map<String, Long> errors = new TreeMap<>();
+  /** Requests that offered tools without sending a result back, those whose answer called one, the calls. */
+  private long toolTurns;
+  private long callingTurns;
+  private long toolCalls;
+  /** Answers judged against a JSON schema, and the valid ones. */
+  private long jsonJudged;
+  private long jsonValid;
   final MetricRecorder ttft = ms();
   final MetricRecorder ttfa = ms();
   final MetricRecorder itl = ms();
@@ -40,6 +47,7 @@ final class GroupAggregator {
       staleRetries++;
     }
     clientDelay.record(r.clientDelayMs());
+    countToolsAndJson(r);
     if (r.ok()) {
       ok++;
       if (meetsPerRequestSlos) {
@@ -76,6 +84,24 @@ final class GroupAggregator {
     }
   }
 
+  private void countToolsAndJson(RequestRecord r) {
+    if (r.toolCalls() != null) {
+      toolCalls += r.toolCalls();
+      if (!r.toolResult()) {
+        toolTurns++;
+        if (r.toolCalls() > 0) {
+          callingTurns++;
+        }
+      }
+    }
+    if (r.jsonValid() != null) {
+      jsonJudged++;
+      if (r.jsonValid()) {
+        jsonValid++;
+      }
+    }
+  }
+
   long requests() {
     return requests;
   }
@@ -85,7 +111,13 @@ final class GroupAggregator {
         rate(requests, durationSec), outputTokens, rate(outputTokens, durationSec), rate(good, durationSec),
         ttft.toPct(), itl.toPct(), tpot.toPct(), e2e.toPct(), queue.toPct(), clientDelay.toPct(), staleRetries,
         promptTokens, cacheReported ? Long.valueOf(cachedTokens) : null, cacheHitRate(),
-        ttfa.toPct(), reasoningTokens, answerTokens, reasoningOnly);
+        ttfa.toPct(), reasoningTokens, answerTokens, reasoningOnly,
+        toolTurns == 0 && toolCalls == 0 ? null : toolCalls, share(callingTurns, toolTurns), share(jsonValid, jsonJudged));
+  }
+
+  /** part / whole rounded to 4 decimals, null without a whole. */
+  private static Double share(long part, long whole) {
+    return whole == 0 ? null : Math.round(part * 10_000.0 / whole) / 10_000.0;
   }
 
   /** Cached / prompt tokens over the OK requests whose server said both, 4 decimals; null when none did. */

@@ -27,24 +27,37 @@ import java.util.Map;
  * requests (answer = output − reasoning; a request without reasoning is all answer); {@code reasoningOnly} counts
  * the requests that ended on their token limit while still reasoning, with no answer: OK (the server did its job,
  * error cause {@code budget_exhausted} in requests.jsonl), a warning, not good for goodput.
+ *
+ * <p>{@code toolCalls} sums the tool calls the answers made; {@code toolCallRate} is the share of requests that
+ * offered tools (and sent no tool result back) whose answer made at least one call; {@code jsonValidRate} the
+ * share of answers to a JSON-schema request that were valid against it (failed or not, once the answer was whole).
+ * The three are absent from groups without such requests.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens", "outputTokensPerSec",
     "goodputPerSec", "promptTokens", "cachedTokens", "cacheHitRate", "reasoningTokens", "answerTokens",
-    "reasoningOnly", "ttftMs", "ttfaMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs"})
+    "reasoningOnly", "ttftMs", "ttfaMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs", "toolCalls",
+    "toolCallRate", "jsonValidRate"})
 public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
                     double requestsPerSec, long outputTokens, double outputTokensPerSec, double goodputPerSec,
                     Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs, Pct clientDelayMs,
                     long staleRetries, long promptTokens, Long cachedTokens, Double cacheHitRate,
-                    Pct ttfaMs, long reasoningTokens, long answerTokens, long reasoningOnly) {
+                    Pct ttfaMs, long reasoningTokens, long answerTokens, long reasoningOnly,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) Long toolCalls,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) Double toolCallRate,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) Double jsonValidRate) {
 
-  /** Figures without prompt or cache counts, nor reasoning (answers only: {@code ttfaMs} = {@code ttftMs}). */
+  /**
+   * Figures without prompt or cache counts, nor reasoning (answers only: {@code ttfaMs} = {@code ttftMs}), nor tool
+   * calls or structured answers.
+   */
   public Stats(long requests, long ok, long ko, Map<String, Long> errors, double requestsPerSec, long outputTokens,
       double outputTokensPerSec, double goodputPerSec, Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs,
       Pct clientDelayMs, long staleRetries) {
     this(requests, ok, ko, errors, requestsPerSec, outputTokens, outputTokensPerSec, goodputPerSec, ttftMs, itlMs,
-        tpotMs, e2eMs, queueMs, clientDelayMs, staleRetries, 0, null, null, ttftMs, 0, outputTokens, 0);
+        tpotMs, e2eMs, queueMs, clientDelayMs, staleRetries, 0, null, null, ttftMs, 0, outputTokens, 0,
+        null, null, null);
   }
 
   /** Figures without resent requests ({@code staleRetries} 0). */

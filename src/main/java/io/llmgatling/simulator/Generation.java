@@ -1,6 +1,8 @@
 package io.llmgatling.simulator;
 
 import io.llmgatling.simulator.dialect.ChunkTemplate;
+import io.llmgatling.simulator.dialect.Frames;
+import io.llmgatling.simulator.dialect.ToolCallPlan;
 import io.llmgatling.simulator.dialect.Kind;
 import io.llmgatling.simulator.dialect.Outcome;
 import io.netty.buffer.ByteBuf;
@@ -239,16 +241,21 @@ final class Generation {
       if (emitted == nextPhaseAt) {
         phase();
       }
-      byte[] token = forcedToken != null ? forcedToken : TextSource.token(textRandom, emitted);
-      if (job.stream) {
-        if (!headersSent) {
-          sendStreamHeaders();
-        }
-        writeChunk(token);
-        wrote = true;
+      if (job.scriptedPieces != null && emitted >= job.reasoningTokens) {
+        emitScripted();
+        wrote |= job.stream;
       } else {
-        for (byte b : token) {
-          text.append((char) b); // tokens are ASCII (TextSource)
+        byte[] token = forcedToken != null ? forcedToken : TextSource.token(textRandom, emitted);
+        if (job.stream) {
+          if (!headersSent) {
+            sendStreamHeaders();
+          }
+          writeChunk(token);
+          wrote = true;
+        } else {
+          for (byte b : token) {
+            text.append((char) b); // tokens are ASCII (TextSource)
+          }
         }
       }
       long at = System.nanoTime();
@@ -312,11 +319,18 @@ final class Generation {
   }
 
   private void prepareChunkTemplates() {
-    answerTemplate = job.wire.chunkTemplate();
+    answerTemplate = job.toolCall != null ? job.wire.toolCallTemplate() : job.wire.chunkTemplate();
     useTemplate(answerTemplate);
   }
 
+  /** Tokens go out through {@code template}; null: a tool call sent whole (its pieces go out in toolCallEnd). */
   private void useTemplate(ChunkTemplate template) {
+    if (template == null) {
+      chunkPrefix = null;
+      chunkMiddle = null;
+      chunkSuffix = null;
+      return;
+    }
     chunkPrefix = template.prefix();
     chunkMiddle = template.middle();
     chunkSuffix = template.suffix();
@@ -363,7 +377,9 @@ final class Generation {
         writeFrames(job.wire.reasoningEnd());
         useTemplate(answerTemplate);
       }
-      writeFrames(job.wire.answerStart());
+      if (job.toolCall == null) { // a call opens with toolCallStart instead
+        writeFrames(job.wire.answerStart());
+      }
     } else {
       answerChars = text.length();
     }
@@ -372,7 +388,9 @@ final class Generation {
   /** The frames closing the phase the stream ended in: the answer's, or the thinking's when the cap cut it. */
   private void endPhase() {
     if (nextPhaseAt == Integer.MAX_VALUE) {
-      writeFrames(job.wire.answerEnd());
+      if (job.toolCall == null) { // a call closes with toolCallEnd instead
+        writeFrames(job.wire.answerEnd());
+      }
     } else if (emitted > 0 && job.reasoningTokens > 0) {
       writeFrames(job.wire.reasoningEnd());
     }
@@ -456,7 +474,9 @@ final class Generation {
         ctx.close();
         return;
       }
-      byte[] body = job.reasoningTokens > 0 && text != null ? reasoningBody(outcome)
+      byte[] body = job.toolCall != null ? job.wire.toolCallBody(outcome, text == null ? "" : text.toString(),
+          emittedCall())
+          : job.reasoningTokens > 0 && text != null ? reasoningBody(outcome)
           : job.wire.body(outcome, text == null ? "" : text.toString());
       if (Faults.MALFORMED.equals(job.fault)) {
         String whole = new String(body, StandardCharsets.UTF_8);
@@ -470,6 +490,11 @@ final class Generation {
       sendStreamHeaders();
     }
     endPhase();
+    if (job.toolCall != null && emitted > job.reasoningTokens) {
+      for (byte[] frame : job.wire.toolCallEnd(emittedCall())) {
+        ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
+      }
+    }
     for (byte[] frame : job.wire.streamEnd(outcome)) {
       ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
     }
@@ -581,6 +606,48 @@ final class Generation {
     sim.record(new RequestTruth(job.requestId, job.method, job.path, job.modelName, job.api, job.stream, status,
         job.arrivalNanos, slotNanos, firstTokenNanos, Arrays.copyOf(tokenNanos, emitted), end, job.promptTokens,
         emitted, job.fault, Math.min(emitted, job.reasoningTokens)));
+  }
+
+  // ---- scripted answers: tool calls and structured output (text decided up front, one piece a token) ----
+
+  /** The arguments' text sent so far (all of it unless the cap cut the call short). */
+  private StringBuilder scriptedSoFar;
+
+  /**
+   * One piece of a scripted answer: a tool call's arguments (its opening frames before the first piece; written
+   * through the wire's tool-call template, or held back for {@code toolCallEnd} when the API sends calls whole) or
+   * a structured answer's JSON text (through the ordinary chunk template, JSON-string-escaped).
+   */
+  private void emitScripted() {
+    String piece = job.scriptedPieces[emitted - job.reasoningTokens];
+    if (scriptedSoFar == null) {
+      scriptedSoFar = new StringBuilder();
+    }
+    scriptedSoFar.append(piece);
+    if (!job.stream) {
+      if (job.toolCall == null) {
+        text.append(piece);
+      }
+      return;
+    }
+    if (!headersSent) {
+      sendStreamHeaders();
+    }
+    if (emitted == job.reasoningTokens && job.toolCall != null) {
+      for (byte[] frame : job.wire.toolCallStart(job.toolCall)) {
+        ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(frame)), ctx.voidPromise());
+      }
+    }
+    if (chunkPrefix != null) {
+      String quoted = Frames.quote(piece);
+      writeChunk(quoted.substring(1, quoted.length() - 1).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The call as generated: its arguments are what went out (cut short when the cap ended the answer). */
+  private ToolCallPlan emittedCall() {
+    String arguments = scriptedSoFar == null ? "" : scriptedSoFar.toString();
+    return new ToolCallPlan(job.toolCall.id(), job.toolCall.name(), arguments);
   }
 
   /** Prompt tokens the slot held already (prefix cache), which are not prefilled; 0 before the grant. */

@@ -1,6 +1,7 @@
 package io.llmgatling.simulator;
 
 import io.llmgatling.simulator.dialect.Kind;
+import io.llmgatling.simulator.dialect.ToolCallPlan;
 import io.llmgatling.simulator.dialect.WireFormat;
 
 /** One admitted generating or embedding request, as the handler hands it to a {@link Generation}. */
@@ -32,4 +33,11 @@ final class Job {
   String fault;
   long textSeed;
   long jitterSeed;
+  /** The tool call the answer is instead of text (its arguments are {@link #scriptedPieces}); null for text. */
+  ToolCallPlan toolCall;
+  /**
+   * The answer's text decided up front, one piece a token (a tool call's arguments, a structured answer's JSON
+   * document); null: words drawn as they go ({@link TextSource}).
+   */
+  String[] scriptedPieces;
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.simulator.dialect.Admitted;
 import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.GenerationRequest;
+import io.llmgatling.simulator.dialect.ScriptedAnswers;
 import io.llmgatling.simulator.dialect.Kind;
 import io.llmgatling.simulator.dialect.ServerDialect;
 import io.llmgatling.simulator.dialect.ServerExchange;
@@ -217,7 +218,36 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
       job.reasoningTokens = g.reasoningTokens();
       job.doneReason = g.doneReason();
       job.textSeed = g.textSeed();
+      script(job, g);
       new Generation(sim, ctx, job).start();
+    }
+
+    /**
+     * A tool call (the dialect planned one) or a structured answer (the request carries a JSON schema): the text is
+     * decided up front and generated one piece a token; the answer's length is the text's, cut by a cap that was
+     * already reached ({@code length}); finish reason {@code tool_calls} for a call (each wire says it its way).
+     */
+    private void script(Job job, GenerationRequest g) {
+      if (g.kind() == Kind.EMBED || g.outputTokens() == 0) {
+        return;
+      }
+      String text;
+      if (g.toolCall() != null) {
+        text = g.toolCall().argumentsJson();
+      } else {
+        JsonNode schema = ScriptedAnswers.schema(body());
+        if (schema == null) {
+          return;
+        }
+        text = ScriptedAnswers.structuredText(schema, g.textSeed(), g.outputTokens(), config.charsPerToken());
+      }
+      String[] pieces = ScriptedAnswers.pieces(text, config.charsPerToken());
+      boolean capped = "length".equals(g.doneReason());
+      int natural = g.reasoningTokens() + pieces.length; // any thinking first, then the scripted answer
+      job.outputTokens = capped ? Math.min(natural, g.outputTokens()) : natural;
+      job.doneReason = natural > job.outputTokens ? "length" : g.toolCall() != null ? "tool_calls" : "stop";
+      job.toolCall = g.toolCall();
+      job.scriptedPieces = pieces;
     }
 
     private ModelSpec firstModel(boolean embedding) {

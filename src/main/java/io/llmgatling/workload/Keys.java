@@ -60,8 +60,8 @@ public final class Keys {
   // ---- work ----
   public static final ConfigKey<TaskMix> MIX = declare("llm.mix", Section.WORK, TaskMix::parse, null,
       "`chat:60,completion:10,long-context:15,embeddings:15`",
-      "`name:weight,...` with whole weights >= 0 over `chat`, `completion`, `long-context`, `code`, `embeddings`; a"
-          + " name without weight weighs 1, so one name alone runs only that task");
+      "`name:weight,...` with whole weights >= 0 over `chat`, `completion`, `long-context`, `code`, `embeddings`,"
+          + " `tools`, `structured`, `vision`; a name without weight weighs 1, so one name alone runs only that task");
   public static final ConfigKey<Integer> MAX_TOKENS = declare("llm.maxTokens", Section.WORK, Keys::parseTokens, null,
       "per task (below)", "whole number >= 1: output cap of every task's requests");
   public static final ConfigKey<Integer> TASK_MAX_TOKENS = declare("llm.maxTokens.<task>", Section.WORK, Keys::parseTokens,

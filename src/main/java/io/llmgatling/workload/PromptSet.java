@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmgatling.engine.Message;
+import io.llmgatling.engine.Part;
 import io.llmgatling.json.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The prompts of one task, read from JSONL or CSV, served to virtual users as a feeder.
@@ -39,6 +41,8 @@ import java.util.SplittableRandom;
  *       human message opens the conversation, later human messages become follow-up turns, and the
  *       recorded gpt answers are dropped because the model under test writes its own.</li>
  * </ul>
+ * Prompts of the tools, structured and vision tasks add {@code "tools"} and {@code "toolResult"},
+ * {@code "schema"} and {@code "schemaName"}, or {@code "image"} (see {@link Extras}).
  * Other fields are ignored. CSV needs a header with a {@code prompt} column and may have {@code system}.
  */
 public final class PromptSet {
@@ -53,6 +57,14 @@ public final class PromptSet {
   public static final String TURNS = "turns";
   /** Feeder key: {@code List<String>}, texts to embed ({@code batchSize} of them; the prompt alone otherwise). */
   public static final String INPUTS = "inputs";
+  /** Feeder key: {@code JsonNode}, the tools a prompt offers (OpenAI's shape); only for prompts with tools. */
+  public static final String TOOLS = "tools";
+  /** Feeder key: the result the called tool gives back in the second turn; only for prompts with tools. */
+  public static final String TOOL_RESULT = "toolResult";
+  /** Feeder key: {@code JsonNode}, the JSON schema the answer must follow; only for prompts with a schema. */
+  public static final String SCHEMA = "schema";
+  /** Feeder key: the schema's name (response formats want one); only for prompts with a schema. */
+  public static final String SCHEMA_NAME = "schemaName";
 
   private static final ObjectMapper JSON = Json.MAPPER;
 
@@ -63,14 +75,20 @@ public final class PromptSet {
    * @param messages the conversation so far without the system message, ending with a user message
    * @param turns    later user messages, each sent after the model answered the previous one
    */
-  public record Entry(String system, List<Message> messages, List<String> turns) {
+  public record Entry(String system, List<Message> messages, List<String> turns, Extras extras) {
     public Entry {
       system = system == null ? "" : system;
       messages = List.copyOf(messages);
       turns = List.copyOf(turns);
+      extras = extras == null ? Extras.NONE : extras;
       if (messages.isEmpty()) {
         throw new IllegalArgumentException("no user message");
       }
+    }
+
+    /** A prompt without tools, schema or image. */
+    public Entry(String system, List<Message> messages, List<String> turns) {
+      this(system, messages, turns, Extras.NONE);
     }
 
     /** A single user prompt. */
@@ -95,9 +113,25 @@ public final class PromptSet {
     }
   }
 
+  /**
+   * What a prompt of the tools, structured or vision tasks carries besides its text.
+   *
+   * @param tools      tool definitions in OpenAI's shape ({@code [{type: function, function: {name, description,
+   *                   parameters}}]}), or null
+   * @param toolResult what the called tool answers (sent back in the second turn), or null
+   * @param schema     the JSON schema the answer must follow, or null
+   * @param schemaName the schema's name, or null
+   * @param image      the image to generate and send with the prompt, or null
+   */
+  public record Extras(JsonNode tools, String toolResult, JsonNode schema, String schemaName, Images.Spec image) {
+    static final Extras NONE = new Extras(null, null, null, null, null);
+  }
+
   private final String source;
   private final List<Entry> entries;
   private final int batchSize;
+  /** The images of the prompts that have one, generated once each (seeded by the prompt's line), by index. */
+  private final Map<Integer, byte[]> images = new ConcurrentHashMap<>();
 
   /**
    * @param source    where the prompts come from, shown in messages and reports
@@ -200,7 +234,16 @@ public final class PromptSet {
     Entry entry = entries.get(index);
     Map<String, Object> record = new HashMap<>();
     record.put(PROMPT, entry.prompt());
-    record.put(MESSAGES, entry.messagesWithSystem());
+    record.put(MESSAGES, withImage(entry, index));
+    Extras extras = entry.extras();
+    if (extras.tools() != null) {
+      record.put(TOOLS, extras.tools());
+      record.put(TOOL_RESULT, extras.toolResult() == null ? "{}" : extras.toolResult());
+    }
+    if (extras.schema() != null) {
+      record.put(SCHEMA, extras.schema());
+      record.put(SCHEMA_NAME, extras.schemaName() == null ? "answer" : extras.schemaName());
+    }
     record.put(SYSTEM, entry.system());
     record.put(TURNS, entry.turns());
     List<String> inputs = new ArrayList<>(batchSize);
@@ -210,6 +253,22 @@ public final class PromptSet {
     }
     record.put(INPUTS, List.copyOf(inputs));
     return record;
+  }
+
+  /** The messages to send; a prompt with an image gets it (generated once, seeded by its line) after its text. */
+  private List<Message> withImage(Entry entry, int index) {
+    List<Message> messages = entry.messagesWithSystem();
+    Images.Spec spec = entry.extras().image();
+    if (spec == null) {
+      return messages;
+    }
+    byte[] image = images.computeIfAbsent(index, i -> Images.generate(spec, i));
+    List<Message> withImage = new ArrayList<>(messages);
+    Message last = withImage.remove(withImage.size() - 1);
+    List<Part> parts = new ArrayList<>(last.parts());
+    parts.add(new Part.Image(spec.mimeType(), image));
+    withImage.add(new Message(last.role(), parts));
+    return List.copyOf(withImage);
   }
 
   private final class EndlessFeeder implements Iterator<Map<String, Object>> {
@@ -265,6 +324,46 @@ public final class PromptSet {
       "expected \"prompt\", \"text\", \"input\", \"document\"+\"question\", \"messages\" or \"conversations\"";
 
   private static Entry entryOf(JsonNode node) {
+    Entry entry = textEntryOf(node);
+    Extras extras = extrasOf(node);
+    return extras == Extras.NONE ? entry : new Entry(entry.system(), entry.messages(), entry.turns(), extras);
+  }
+
+  /**
+   * The optional {@code "tools"} (array of OpenAI-shape definitions) with {@code "toolResult"} (a string, or JSON
+   * sent as its text), {@code "schema"} (object) with {@code "schemaName"}, and {@code "image"} ({@code {width,
+   * height, format: png|jpeg}}).
+   */
+  private static Extras extrasOf(JsonNode node) {
+    JsonNode tools = node.get("tools");
+    JsonNode schema = node.get("schema");
+    JsonNode image = node.get("image");
+    if (tools == null && schema == null && image == null) {
+      return Extras.NONE;
+    }
+    if (tools != null && (!tools.isArray() || tools.isEmpty())) {
+      throw new IllegalArgumentException("\"tools\" must be a non-empty array of tool definitions");
+    }
+    if (tools != null) {
+      for (JsonNode tool : tools) {
+        if (tool.path("function").path("name").asText("").isBlank()) {
+          throw new IllegalArgumentException("each of \"tools\" needs function.name ({\"type\": \"function\", "
+              + "\"function\": {\"name\", \"description\", \"parameters\"}})");
+        }
+      }
+    }
+    if (schema != null && !schema.isObject()) {
+      throw new IllegalArgumentException("\"schema\" must be a JSON schema object");
+    }
+    JsonNode result = node.get("toolResult");
+    String toolResult = result == null || result.isNull() ? null : result.isTextual() ? result.asText()
+        : result.toString();
+    String schemaName = text(node, "schemaName");
+    return new Extras(tools, toolResult, schema, schemaName.isEmpty() ? null : schemaName,
+        image == null ? null : Images.Spec.of(image));
+  }
+
+  private static Entry textEntryOf(JsonNode node) {
     String system = text(node, "system");
     List<String> turns = strings(node.get("turns"), "turns");
     if (node.has("conversations")) {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The built-in tasks: chat, completion, long-context, code, embeddings. */
+/** The built-in tasks: chat, completion, long-context, code, embeddings, tools, structured, vision. */
 public final class Tasks {
 
   public static final TaskSpec CHAT = new TaskSpec("chat", Operation.CHAT, 128, true, "chat.jsonl",
@@ -26,10 +26,34 @@ public final class Tasks {
       "embeddings.jsonl", Slo.parseList("embeddings:e2e.p95<5s"), 15, 8, 1,
       "batches of 8 short passages to embed, as a RAG indexer sends them");
 
+  /**
+   * Function calling: tool definitions in, a tool call out (checked: an offered tool, arguments that parse), then
+   * the tool's result sent back and the final answer measured; two requests, two records (the second with
+   * {@code toolResult: true}). 256 tokens: a call's arguments take 20-80, the final answer the rest.
+   */
+  public static final TaskSpec TOOLS = new TaskSpec("tools", Operation.CHAT, 256, true, "tools.jsonl",
+      Slo.parseList("tools:ttft.p95<5s, tools:e2e.p95<30s"), 0, 1, 2,
+      "function calling: the model calls one of the offered tools, then answers from the tool's result");
+  /**
+   * JSON-schema constrained answers, validated against the prompt's schema (invalid: a check failure). 512 tokens:
+   * the prompts' documents are 60-300 tokens, room for a model that writes long strings. TTFT 10 s, not chat's 5:
+   * a server compiles a schema into a grammar before the first token (llama.cpp per request, vLLM's xgrammar on
+   * first use of a schema), and with 15 requests in a 30 s run the p95 is the slowest one or two, a cold load among
+   * them (3.1 s on the embedded simulator without warm-up, its 3 s load included).
+   */
+  public static final TaskSpec STRUCTURED = new TaskSpec("structured", Operation.CHAT, 512, true, "structured.jsonl",
+      Slo.parseList("structured:ttft.p95<10s, structured:e2e.p95<60s"), 0, 1, 1,
+      "structured output: an answer constrained to the prompt's JSON schema, validated against it");
+  /** An image in the message (generated, never downloaded); its tokens make the prefill heavier than chat's. */
+  public static final TaskSpec VISION = new TaskSpec("vision", Operation.CHAT, 128, true, "vision.jsonl",
+      Slo.parseList("vision:ttft.p95<10s, vision:e2e.p95<30s"), 0, 1, 1,
+      "describe or answer a question about a generated image (PNG or JPEG of a known size)");
+
   /** Objectives on the whole run that hold whatever the mix. */
   public static final List<Slo> RUN_SLOS = Slo.parseList("errorRate<1%");
 
-  private static final Map<String, TaskSpec> BY_NAME = index(CHAT, COMPLETION, LONG_CONTEXT, CODE, EMBEDDINGS);
+  private static final Map<String, TaskSpec> BY_NAME = index(CHAT, COMPLETION, LONG_CONTEXT, CODE, EMBEDDINGS, TOOLS,
+      STRUCTURED, VISION);
 
   private Tasks() {
   }

@@ -151,6 +151,19 @@
     if (names.length === 0) { add(parent, 'p', 'muted', 'No requests.'); return; }
     table(parent, STATS_HEADERS, names.map(function (n) { return statsRow(n, groups[n]); }));
   }
+  /** Tool calls and structured answers, for the tasks that have them (tools, structured). */
+  function taskChecksTable(parent, groups) {
+    var names = Object.keys(groups || {}).filter(function (n) {
+      return isNum(groups[n].toolCallRate) || isNum(groups[n].jsonValidRate);
+    });
+    if (names.length === 0) { return; }
+    add(parent, 'h3', null, 'Tool calls and structured answers');
+    table(parent, ['', 'requests', 'tool calls', 'tool-call rate', 'JSON valid'], names.map(function (n) {
+      var g = groups[n];
+      return [n, num(g.requests, 0), isNum(g.toolCalls) ? num(g.toolCalls, 0) : '–',
+        isNum(g.toolCallRate) ? pct(g.toolCallRate * 100) : '–', isNum(g.jsonValidRate) ? pct(g.jsonValidRate * 100) : '–'];
+    }));
+  }
   function pctRow(name, samples, p) {
     return [name, num(samples, 0), ms(p.p50), ms(p.p90), ms(p.p95), ms(p.p99), ms(p.max), ms(p.mean)];
   }
@@ -483,6 +496,7 @@
     reasoning(summary, data.distributions);
     var tasks = section('Per task', 'tasks');
     statsTable(tasks, summary.tasks);
+    taskChecksTable(tasks, summary.tasks);
     var models = section('Per model', 'models');
     statsTable(models, summary.models);
     var errors = section('Errors by cause', 'errors');

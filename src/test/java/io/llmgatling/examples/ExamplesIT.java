@@ -20,7 +20,8 @@ class ExamplesIT {
       "examples.OpenAiCompatibleSimulation, openai, completion",
       "examples.MultiTurnChatSimulation, ollama, turn-n",
       "examples.RagEmbeddingsSimulation, ollama, embed-passages",
-      "examples.ModelSwapSimulation, ollama, chat"})
+      "examples.ModelSwapSimulation, ollama, chat",
+      "examples.ToolCallingSimulation, openai, tools"})
   void should_run_the_example_against_the_embedded_simulator(String simulation, String api, String task)
       throws Exception {
     GatlingRun.Outcome outcome = GatlingRun.run(simulation, Map.of("llm.duration", "3s", "llm.rate", "1.5"));

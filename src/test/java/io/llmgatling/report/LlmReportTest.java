@@ -313,7 +313,7 @@ class LlmReportTest {
   private static RequestRecord cached(long id, String model, int prompt, Integer cached) {
     return new RequestRecord(id, "chat", model, "llamacpp", "chat", true, START + id, 0.5, 1.0, 5.0, 50.0, 1.0,
         1.0, new double[] {1, 2}, prompt, 3, "server", 3, null, null, null, null, null, 200, true, null, null,
-        "stop", false, cached, false, null, null, null);
+        "stop", false, cached, false, null, null, null, null, false, null);
   }
 
   @Test

@@ -35,7 +35,7 @@ class ReasoningReportBrowserIT {
     return new RequestRecord(id, task, "qwen3:4b", "ollama", "chat", true, at, 0.5, 90.0, ttft,
         (answered ? ttfa : ttft + 10.0 * reasoning) + 400, 10.0, 10.0, null, 20, output, "server", output, null, null,
         null, null, null, 200, true, answered ? null : RequestRecord.BUDGET_EXHAUSTED, answered ? null : "limit",
-        answered ? "stop" : "length", false, null, false, ttfa, reasoning, answered ? 40 : 0);
+        answered ? "stop" : "length", false, null, false, ttfa, reasoning, answered ? 40 : 0, null, false, null);
   }
 
   @Test

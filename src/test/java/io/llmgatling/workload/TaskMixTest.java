@@ -43,7 +43,7 @@ class TaskMixTest {
     assertThatThrownBy(() -> TaskMix.parse("chat:60,summarize:40"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("llm.mix: unknown task 'summarize', expected one of: chat, completion, long-context, code, "
-            + "embeddings");
+            + "embeddings, tools, structured, vision");
   }
 
   @Test
@@ -57,7 +57,8 @@ class TaskMixTest {
   @Test
   void should_describe_every_built_in_task() {
     assertThat(Tasks.all()).extracting(TaskSpec::name)
-        .containsExactly("chat", "completion", "long-context", "code", "embeddings");
+        .containsExactly("chat", "completion", "long-context", "code", "embeddings", "tools", "structured",
+            "vision");
     assertThat(Tasks.EMBEDDINGS.batchSize()).isEqualTo(8);
     assertThat(Tasks.EMBEDDINGS.defaultStream()).isFalse();
     assertThat(Tasks.CHAT.maxTurns()).isEqualTo(3);

@@ -105,7 +105,8 @@ class WorkloadConfigTest {
   void should_reject_an_unknown_key_suggesting_the_closest_one() throws IOException {
     assertRejected("llm.rat", "2", "llm.rat: unknown key, did you mean llm.rate? (every key is listed in docs/workload.md)");
     assertRejected("llm.prompts.chatt", "x.jsonl",
-        "llm.prompts.chatt: unknown task 'chatt', expected one of: chat, completion, long-context, code, embeddings");
+        "llm.prompts.chatt: unknown task 'chatt', expected one of: chat, completion, long-context, code, embeddings, "
+            + "tools, structured, vision");
     Files.writeString(userFiles.resolve("workload.properties"), "llm.modle=x\n");
     assertThatThrownBy(this::load).hasMessageStartingWith("llm.modle: unknown key, did you mean llm.model?");
   }
@@ -138,7 +139,7 @@ class WorkloadConfigTest {
         .hasMessageStartingWith("llm.slo: bad SLO 'ttft.p95<<2s'");
     assertThatThrownBy(() -> load("llm.slo", "rag:ttft.p95<2s"))
         .hasMessage("llm.slo: 'rag:ttft.p95<2s' names unknown task 'rag', expected one of: chat, completion, "
-            + "long-context, code, embeddings");
+            + "long-context, code, embeddings, tools, structured, vision");
     assertThatThrownBy(() -> load("llm.prompts.chat", "missing.jsonl"))
         .hasMessageStartingWith("llm.prompts.chat: no file 'missing.jsonl'");
   }
@@ -278,7 +279,7 @@ class WorkloadConfigTest {
   void should_reject_an_option_for_an_unknown_task_or_without_a_name() {
     assertRejected("llm.option.summary.num_ctx", "4096", "llm.option.summary.num_ctx: unknown task 'summary', "
         + "expected llm.option.<name> or llm.option.<task>.<name> with a task among: chat, completion, "
-        + "long-context, code, embeddings");
+        + "long-context, code, embeddings, tools, structured, vision");
     assertRejected("llm.option.chat.", "1", "llm.option.chat.: expected llm.option.<name> or "
         + "llm.option.<task>.<name>, e.g. llm.option.num_ctx=8192 or llm.option.long-context.num_ctx=16384");
   }

@@ -65,6 +65,44 @@ public record ResultCheck(String what, Function<LlmResult, Object> extractor, Pr
     return new ResultCheck("dimensions", LlmResult::dimensions, null, null, null);
   }
 
+  /** The name of the answer's first tool call, null when it made none. */
+  public static ResultCheck toolCallName() {
+    return new ResultCheck("toolCallName", r -> r.toolCalls().isEmpty() ? null : r.toolCalls().get(0).name(), null,
+        null, null);
+  }
+
+  /** The id of the answer's first tool call (the tool's result names it), null when none or the API gives none. */
+  public static ResultCheck toolCallId() {
+    return new ResultCheck("toolCallId", r -> r.toolCalls().isEmpty() ? null : r.toolCalls().get(0).id(), null,
+        null, null);
+  }
+
+  /** The arguments (JSON text) of the answer's first tool call, null when it made none. */
+  public static ResultCheck toolCallArguments() {
+    return new ResultCheck("toolCallArguments",
+        r -> r.toolCalls().isEmpty() ? null : r.toolCalls().get(0).argumentsJson(), null, null, null);
+  }
+
+  /**
+   * The answer is a tool call of a tool the request offered, with arguments that parse as a JSON object; the value
+   * checked is what is wrong (null when nothing is).
+   */
+  public static ResultCheck toolCall() {
+    return new ResultCheck("toolCall", ToolCallProblems::of, Objects::isNull,
+        "a call of an offered tool with JSON object arguments", null);
+  }
+
+  /**
+   * The answer is JSON valid against the schema the request constrained it to; the value checked is why it is
+   * not (null when it is).
+   */
+  public static ResultCheck jsonValid() {
+    JsonSchemas.warmUp();
+    return new ResultCheck("jsonValid", r -> r.record().jsonValid() == null
+        ? "no verdict: the request asked for no JSON schema" : r.schemaError(), Objects::isNull,
+        "JSON valid against the requested schema", null);
+  }
+
   // ---- ready-made validators -------------------------------------------------------------
 
   public static Predicate<Object> equalTo(Object expected) {

@@ -1,11 +1,17 @@
 package io.llmgatling.engine.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
+import io.llmgatling.engine.Message;
+import io.llmgatling.engine.Part;
+import io.llmgatling.engine.check.JsonSchemas;
 import io.llmgatling.engine.dialect.ResponseAccumulator;
 import io.llmgatling.engine.dialect.WireFormat;
 import io.llmgatling.engine.record.RequestRecord;
 import io.llmgatling.engine.record.RunClock;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * Computes every figure of a request's {@link RequestRecord} (client delay, headers, TTFT, E2E, ITL, TPOT, chunk
@@ -119,6 +125,9 @@ final class RecordBuilder {
       }
     }
     boolean ok = cause == null || RequestRecord.BUDGET_EXHAUSTED.equals(cause);
+    // a structured answer is judged once it is whole; an invalid one stays OK here (the task's check fails it)
+    JsonNode schema = cause == null ? JsonSchemas.requested(request) : null;
+    String schemaError = schema == null ? null : JsonSchemas.problem(schema, acc.text());
     RequestRecord record = new RequestRecord(
         id, request.task(), request.model(), request.api().id(), request.operation().id(), request.stream(),
         RunClock.epochMillis(intendedNanos),
@@ -129,11 +138,26 @@ final class RecordBuilder {
         streamed ? acc.contentChunks() : null,
         round(queue), round(acc.loadMs()), round(acc.promptEvalMs()), round(acc.evalMs()), round(acc.serverTotalMs()),
         status > 0 ? status : null,
-        ok, cause, message, acc.finishReason(), retried, acc.cachedTokens(), false, ttfa, reasoning, answerTokens);
+        ok, cause, message, acc.finishReason(), retried, acc.cachedTokens(), false, ttfa, reasoning, answerTokens,
+        offersTools(request) ? acc.toolCalls().size() : null, sendsToolResult(request),
+        schema == null ? null : schemaError == null);
     return new LlmResult(record, acc.text(), acc.embeddings(), acc.dimensions(),
         RunClock.epochMillis(sentAt),
         tokenCount > 0 ? RunClock.epochMillis(t.tokenNanos(0)) : -1,
-        RunClock.epochMillis(endNanos));
+        RunClock.epochMillis(endNanos), acc.toolCalls(), schemaError, request);
+  }
+
+  /** Whether the request offers tools ({@code tools} in its options, every API's name for them). */
+  static boolean offersTools(LlmRequest request) {
+    Object tools = request.options().get("tools");
+    return tools instanceof Collection<?> c ? !c.isEmpty()
+        : tools instanceof JsonNode node ? node.isArray() && !node.isEmpty() : tools != null;
+  }
+
+  /** Whether the request's last message carries a tool's result: the second turn of a tool call. */
+  static boolean sendsToolResult(LlmRequest request) {
+    List<Message> messages = request.messages();
+    return !messages.isEmpty() && !messages.get(messages.size() - 1).parts(Part.ToolResult.class).isEmpty();
   }
 
   /**

@@ -1,10 +1,13 @@
 package io.llmgatling.engine.dialect;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.json.Json;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One server API, all in one place: its id ({@code llm.api}, records, summaries), its endpoints, the request body
@@ -76,6 +79,28 @@ public interface Dialect extends ChunkReader {
    * sends nothing (an API without a think option: the server's default applies).
    */
   default void think(ObjectNode body, String think, LlmRequest request) {
+  }
+
+  /**
+   * The request options that offer {@code tools} on this API, the tools given in OpenAI's shape ({@code [{type:
+   * function, function: {name, description, parameters}}]}): OpenAI-compatible servers and Ollama take them as they
+   * are, in {@code tools}.
+   */
+  default Map<String, Object> toolOptions(JsonNode tools) {
+    return Map.of("tools", tools);
+  }
+
+  /**
+   * The request options that constrain the answer to a JSON {@code schema} on this API: OpenAI-compatible
+   * {@code response_format: {type: json_schema, json_schema: {name, strict, schema}}} (LM Studio and llama-server
+   * take the same).
+   *
+   * @param name the schema's name (letters, digits, {@code _} and {@code -})
+   */
+  default Map<String, Object> schemaOptions(String name, JsonNode schema) {
+    ObjectNode format = Json.MAPPER.createObjectNode().put("type", "json_schema");
+    format.putObject("json_schema").put("name", name).put("strict", true).set("schema", schema);
+    return Map.of("response_format", format);
   }
 
   /**

@@ -1,5 +1,11 @@
 package io.llmgatling.engine.dialect;
 
+import io.llmgatling.engine.Part;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * One response's state, built from the typed {@link Chunk}s its dialect read: the answer text, whether the
  * stream's end marker was seen, token counts and the server's own timings. {@link #accept} is the one place
@@ -35,6 +41,8 @@ public final class ResponseAccumulator implements ChunkSink {
   private static final int ANSWER = 3;
   private static final String THINK_OPEN = "<think>";
   private static final String THINK_CLOSE = "</think>";
+  /** Tool calls by index, in the order their first piece arrived. */
+  private final Map<Integer, ToolCallBuilder> toolCalls = new LinkedHashMap<>();
 
   /**
    * {@code accept(new Chunk.Token(text, 1))} without the record: a dialect's per-token path puts its text through
@@ -101,12 +109,46 @@ public final class ResponseAccumulator implements ChunkSink {
       embeddings(e.count(), e.dimensions());
     } else if (chunk instanceof Chunk.StreamError error) {
       streamError(error.message());
-    } else if (chunk instanceof Chunk.ToolCallDelta) {
-      // not a record figure yet (issue 15 decides how a tool call is timed); counted for tests and reports to come
-      toolCallDeltas++;
+    } else if (chunk instanceof Chunk.ToolCallDelta delta) {
+      toolCall(delta);
     } else {
       throw new IllegalStateException("unknown chunk " + chunk);
     }
+  }
+
+  /**
+   * A piece of a tool call, assembled by index. A piece that carries a name or argument text is generated output:
+   * it counts as a content chunk, so a call-only answer has a TTFT and its argument pieces are timed like tokens.
+   */
+  private void toolCall(Chunk.ToolCallDelta delta) {
+    toolCallDeltas++;
+    ToolCallBuilder call = toolCalls.get(delta.index());
+    if (call == null) {
+      call = new ToolCallBuilder();
+      toolCalls.put(delta.index(), call);
+    }
+    if (delta.id() != null && !delta.id().isEmpty()) {
+      call.id = delta.id();
+    }
+    boolean generated = false;
+    if (delta.name() != null && !delta.name().isEmpty()) {
+      call.name = call.name == null ? delta.name() : call.name + delta.name();
+      generated = true;
+    }
+    if (delta.argumentsDelta() != null && !delta.argumentsDelta().isEmpty()) {
+      call.arguments.append(delta.argumentsDelta());
+      generated = true;
+    }
+    if (generated) {
+      contentChunks++;
+    }
+  }
+
+  /** One call of the answer as its pieces arrive. */
+  private static final class ToolCallBuilder {
+    private String id;
+    private String name;
+    private final StringBuilder arguments = new StringBuilder();
   }
 
   /**
@@ -329,8 +371,22 @@ public final class ResponseAccumulator implements ChunkSink {
     return answerChunks;
   }
 
-  /** Tool-call pieces read (not content chunks). */
+  /** Tool-call pieces read (those with a name or argument text are also content chunks). */
   public int toolCallDeltas() {
     return toolCallDeltas;
+  }
+
+  /**
+   * The tool calls of the answer, assembled from their pieces (a call without a name is dropped: nothing says
+   * what it calls); arguments as the text received, {@code {}} when none came.
+   */
+  public List<Part.ToolCall> toolCalls() {
+    List<Part.ToolCall> calls = new ArrayList<>(toolCalls.size());
+    for (ToolCallBuilder call : toolCalls.values()) {
+      if (call.name != null) {
+        calls.add(new Part.ToolCall(call.id, call.name, call.arguments.toString()));
+      }
+    }
+    return calls;
   }
 }

@@ -12,6 +12,7 @@ import io.llmgatling.engine.LlmRequest;
 import io.llmgatling.engine.LlmResult;
 import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
+import io.llmgatling.engine.Part;
 import io.llmgatling.engine.check.ResultCheck;
 import io.llmgatling.engine.record.ErrorCause;
 import io.llmgatling.engine.record.RequestIds;
@@ -143,7 +144,7 @@ public final class LlmAction implements Action {
       }
       if (record.ok() && spec.conversation() != null && request.operation() == Operation.CHAT) {
         List<Message> history = new ArrayList<>(request.messages());
-        history.add(Message.assistant(result.text()));
+        history.add(answer(result));
         updated = updated.set(spec.conversation(), List.copyOf(history));
       }
       if (isWarmup(session)) {
@@ -193,6 +194,19 @@ public final class LlmAction implements Action {
     } catch (RuntimeException unresolvable) {
       return null;
     }
+  }
+
+  /** The answer as the next turn sends it back: its text, then the tool calls it made (if any). */
+  private static Message answer(LlmResult result) {
+    if (result.toolCalls().isEmpty()) {
+      return Message.assistant(result.text());
+    }
+    List<Part> parts = new ArrayList<>();
+    if (!result.text().isEmpty()) {
+      parts.add(new Part.Text(result.text()));
+    }
+    parts.addAll(result.toolCalls());
+    return new Message("assistant", parts);
   }
 
   private static RequestRecord failed(RequestRecord r, String message) {

@@ -58,13 +58,18 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                         else the reasoning chunks. Null when the request did not reason
  * @param answerTokens     outputTokens − reasoningTokens (the answer deltas when no output count); null when the
  *                         request did not reason
+ * @param toolCalls        tool calls in the answer, written when the request offered tools (0: it answered with text)
+ * @param toolResult       the request sent a tool's result back (the second turn of a tool call); written only when
+ *                         true
+ * @param jsonValid        whether the answer is JSON valid against the schema the request constrained it to; null
+ *                         when the request asked for no schema or failed before its end
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "task", "model", "api", "operation", "stream", "intendedAtMs", "clientDelayMs",
     "headersMs", "ttftMs", "ttfaMs", "e2eMs", "itlMs", "tpotMs", "promptTokens", "cachedTokens", "outputTokens",
     "reasoningTokens", "answerTokens", "outputTokensSource",
     "contentChunks", "queueMs", "loadMs", "promptEvalMs", "evalMs", "serverTotalMs", "status", "ok", "cause",
-    "message", "finishReason", "retried", "warmup", "chunkGapsMs"})
+    "message", "finishReason", "retried", "warmup", "toolCalls", "toolResult", "jsonValid", "chunkGapsMs"})
 public record RequestRecord(
     long id,
     String task,
@@ -99,12 +104,16 @@ public record RequestRecord(
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean warmup,
     Double ttfaMs,
     Integer reasoningTokens,
-    Integer answerTokens) {
+    Integer answerTokens,
+    Integer toolCalls,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean toolResult,
+    Boolean jsonValid) {
 
   /** Error cause on an OK request: the token limit was reached while reasoning, no answer (a warning, not a KO). */
   public static final String BUDGET_EXHAUSTED = "budget_exhausted";
 
-  /** A record without a cached-token count, outside the warm-up, of a request that did not reason. */
+  /** A record without a cached-token count, outside the warm-up, of a request that did not reason, without tool
+   * calls or a schema. */
   public RequestRecord(long id, String task, String model, String api, String operation, boolean stream,
       long intendedAtMs, Double clientDelayMs, Double headersMs, Double ttftMs, Double e2eMs, Double itlMs,
       Double tpotMs, double[] chunkGapsMs, Integer promptTokens, Integer outputTokens, String outputTokensSource,
@@ -114,7 +123,7 @@ public record RequestRecord(
     this(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs, ttftMs, e2eMs, itlMs,
         tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks, queueMs, loadMs,
         promptEvalMs, evalMs, serverTotalMs, status, ok, cause, message, finishReason, retried, null, false,
-        null, null, null);
+        null, null, null, null, false, null);
   }
 
   /** This record marked as a warm-up request. */
@@ -122,7 +131,7 @@ public record RequestRecord(
     return new RequestRecord(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs,
         ttftMs, e2eMs, itlMs, tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks,
         queueMs, loadMs, promptEvalMs, evalMs, serverTotalMs, status, ok, cause, message, finishReason, retried,
-        cachedTokens, true, ttfaMs, reasoningTokens, answerTokens);
+        cachedTokens, true, ttfaMs, reasoningTokens, answerTokens, toolCalls, toolResult, jsonValid);
   }
 
   /** This record failed with {@code cause} (a user check), every measurement kept. */
@@ -130,7 +139,7 @@ public record RequestRecord(
     return new RequestRecord(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs, ttftMs,
         e2eMs, itlMs, tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks, queueMs,
         loadMs, promptEvalMs, evalMs, serverTotalMs, status, false, failureCause, failureMessage, finishReason,
-        retried, cachedTokens, warmup, ttfaMs, reasoningTokens, answerTokens);
+        retried, cachedTokens, warmup, ttfaMs, reasoningTokens, answerTokens, toolCalls, toolResult, jsonValid);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.llmgatling.engine.dialect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmgatling.engine.Part;
 import org.junit.jupiter.api.Test;
 
 /** The one place where a typed chunk becomes a figure. */
@@ -48,14 +49,28 @@ class ResponseAccumulatorTest {
   }
 
   @Test
-  void should_keep_the_first_stream_error_and_count_tool_call_pieces_apart_from_tokens() {
+  void should_keep_the_first_stream_error() {
     ResponseAccumulator acc = new ResponseAccumulator();
-    acc.accept(new Chunk.ToolCallDelta(0, "call_1", "f", "{"));
     acc.accept(new Chunk.StreamError("first"));
     acc.accept(new Chunk.StreamError("second"));
-    assertThat(acc.toolCallDeltas()).isEqualTo(1);
-    assertThat(acc.contentChunks()).isZero();
     assertThat(acc.streamError()).isEqualTo("first");
+  }
+
+  @Test
+  void should_assemble_tool_calls_from_their_pieces_and_count_the_generated_ones_as_content_chunks() {
+    ResponseAccumulator acc = new ResponseAccumulator();
+    acc.accept(new Chunk.ToolCallDelta(0, "call_1", "get_weather", ""));
+    acc.accept(new Chunk.ToolCallDelta(0, null, null, "{\"city\":"));
+    acc.accept(new Chunk.ToolCallDelta(0, null, null, "\"Lyon\"}"));
+    acc.accept(new Chunk.ToolCallDelta(1, null, "lookup_order", "{}"));
+    acc.accept(new Chunk.ToolCallDelta(2, "call_3", null, null)); // nothing generated, and no name: dropped
+
+    assertThat(acc.toolCalls()).containsExactly(
+        new Part.ToolCall("call_1", "get_weather", "{\"city\":\"Lyon\"}"),
+        new Part.ToolCall(null, "lookup_order", "{}"));
+    assertThat(acc.toolCallDeltas()).isEqualTo(5);
+    assertThat(acc.contentChunks()).as("the pieces that carry a name or arguments are generated tokens").isEqualTo(4);
+    assertThat(acc.text()).isEmpty();
   }
 
   @Test

@@ -396,6 +396,12 @@ public final class OllamaDialect implements Dialect {
     return new ServerInfo(version, models, null);
   }
 
+  /** Ollama's structured outputs: the schema itself in {@code format}. */
+  @Override
+  public Map<String, Object> schemaOptions(String name, JsonNode schema) {
+    return Map.of("format", schema);
+  }
+
   @Override
   public String missingModelHint() {
     return "Pull it (ollama pull NAME) or set -Dllm.model=...";

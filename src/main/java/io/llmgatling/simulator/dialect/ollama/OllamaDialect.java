@@ -11,6 +11,7 @@ import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.GenerationRequest;
 import io.llmgatling.simulator.dialect.Kind;
 import io.llmgatling.simulator.dialect.Prompts;
+import io.llmgatling.simulator.dialect.ScriptedAnswers;
 import io.llmgatling.simulator.dialect.Routes;
 import io.llmgatling.simulator.dialect.ServerDialect;
 import io.llmgatling.simulator.dialect.ServerExchange;
@@ -216,7 +217,8 @@ public final class OllamaDialect implements ServerDialect {
     // Ollama shifts its context window when the answer fills it, so only num_predict ends an answer there
     x.generate(a, GenerationRequest.answer(kind, streamed, keepAlive, promptTokens, loadOnly, cap,
         Integer.MAX_VALUE, textSeed, config, new OllamaWire(kind, a.modelName(), config),
-        GenerationRequest.reasoningTokens(a.model(), think, textSeed)));
+        GenerationRequest.reasoningTokens(a.model(), think, textSeed))
+        .withToolCall(kind == Kind.CHAT && !loadOnly ? ScriptedAnswers.toolCall(body, textSeed) : null));
   }
 
   private static void embed(ServerExchange x, Admitted a, JsonNode body, Long keepAlive, int contextLimit,

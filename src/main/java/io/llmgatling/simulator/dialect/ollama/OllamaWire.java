@@ -11,6 +11,7 @@ import io.llmgatling.simulator.dialect.ChunkTemplate;
 import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.Kind;
 import io.llmgatling.simulator.dialect.Outcome;
+import io.llmgatling.simulator.dialect.ToolCallPlan;
 import io.llmgatling.simulator.dialect.WireFormat;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -76,6 +77,39 @@ class OllamaWire implements WireFormat {
     return List.of(line);
   }
 
+  /** Ollama sends a call whole: one line whose message carries {@code tool_calls}, arguments an object. */
+  @Override
+  public List<byte[]> toolCallEnd(ToolCallPlan call) {
+    ObjectNode line = Frames.obj();
+    line.put("model", modelName);
+    line.put("created_at", Timestamps.now());
+    ObjectNode message = line.putObject("message");
+    message.put("role", "assistant");
+    message.put("content", "");
+    message.set("tool_calls", toolCalls(call));
+    line.put("done", false);
+    return List.of(Frames.utf8(line + "\n"));
+  }
+
+  @Override
+  public byte[] toolCallBody(Outcome o, String reasoning, ToolCallPlan call) {
+    return finalObject(o, reasoning, "", call);
+  }
+
+  /** {@code [{function: {index, name, arguments: {...}}}]}; arguments cut short by the cap stay text. */
+  private static ArrayNode toolCalls(ToolCallPlan call) {
+    ArrayNode calls = Frames.JSON.createArrayNode();
+    ObjectNode function = calls.addObject().putObject("function");
+    function.put("index", 0);
+    function.put("name", call.name());
+    try {
+      function.set("arguments", Frames.JSON.readTree(call.argumentsJson()));
+    } catch (IOException e) {
+      function.put("arguments", call.argumentsJson());
+    }
+    return calls;
+  }
+
   @Override
   public byte[] malformedFrame() {
     return Frames.utf8("{\"model\":\"x\",\"created_at\":\n");
@@ -96,6 +130,10 @@ class OllamaWire implements WireFormat {
    * request-rate benchmarks, where building and walking a tree took 7 % of the simulator's CPU.
    */
   private byte[] finalObject(Outcome o, String thinking, String content) {
+    return finalObject(o, thinking, content, null);
+  }
+
+  private byte[] finalObject(Outcome o, String thinking, String content, ToolCallPlan call) {
     ByteArrayBuilder out = new ByteArrayBuilder(256 + thinking.length() + content.length());
     try (JsonGenerator g = Frames.JSON.getFactory().createGenerator(out)) {
       g.writeStartObject();
@@ -108,8 +146,13 @@ class OllamaWire implements WireFormat {
         if (!thinking.isEmpty()) {
           g.writeStringField("thinking", thinking);
         }
+        if (call != null) {
+          g.writeFieldName("tool_calls");
+          g.writeTree(toolCalls(call));
+        }
         g.writeEndObject();
-        g.writeStringField("done_reason", o.doneReason());
+        // a call ends as any answer does for Ollama: "stop"
+        g.writeStringField("done_reason", "tool_calls".equals(o.doneReason()) ? "stop" : o.doneReason());
         g.writeBooleanField("done", true);
       } else {
         g.writeStringField("response", content);

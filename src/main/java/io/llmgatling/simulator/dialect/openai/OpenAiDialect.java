@@ -10,6 +10,7 @@ import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.GenerationRequest;
 import io.llmgatling.simulator.dialect.Kind;
 import io.llmgatling.simulator.dialect.Prompts;
+import io.llmgatling.simulator.dialect.ScriptedAnswers;
 import io.llmgatling.simulator.dialect.Routes;
 import io.llmgatling.simulator.dialect.ServerDialect;
 import io.llmgatling.simulator.dialect.ServerExchange;
@@ -147,7 +148,8 @@ public class OpenAiDialect implements ServerDialect {
     // text completions take the prompt as it is, without the chat template that starts a thinking phase
     int reasoning = kind == Kind.CHAT ? GenerationRequest.reasoningTokens(a.model(), thinkEffort(body), textSeed) : 0;
     x.generate(a, GenerationRequest.answer(kind, stream, null, promptTokens, false, outputCap(body),
-        Math.max(0, contextLimit - promptTokens), textSeed, config, wire(kind, a, includeUsage, config), reasoning));
+        Math.max(0, contextLimit - promptTokens), textSeed, config, wire(kind, a, includeUsage, config), reasoning)
+        .withToolCall(kind == Kind.CHAT ? ScriptedAnswers.toolCall(body, textSeed) : null));
   }
 
   /**

@@ -9,6 +9,7 @@ import io.llmgatling.simulator.dialect.ChunkTemplate;
 import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.Kind;
 import io.llmgatling.simulator.dialect.Outcome;
+import io.llmgatling.simulator.dialect.ToolCallPlan;
 import io.llmgatling.simulator.dialect.WireFormat;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -103,6 +104,57 @@ public class OpenAiWire implements WireFormat {
     return Frames.bytes(finalObject(o, reasoning, content, false));
   }
 
+  /** The call's first chunk: its index, id, type and name, with empty arguments. */
+  @Override
+  public List<byte[]> toolCallStart(ToolCallPlan call) {
+    ObjectNode root = chunkHead();
+    ObjectNode choice = root.putArray("choices").addObject();
+    choice.put("index", 0);
+    ObjectNode delta = choice.putObject("delta");
+    delta.put("role", "assistant");
+    delta.putNull("content");
+    ObjectNode entry = delta.putArray("tool_calls").addObject();
+    entry.put("index", 0);
+    entry.put("id", call.id());
+    entry.put("type", "function");
+    entry.putObject("function").put("name", call.name()).put("arguments", "");
+    choice.putNull("logprobs");
+    choice.putNull("finish_reason");
+    return List.of(Frames.sse(root.toString()));
+  }
+
+  /** Each piece of the arguments: {@code delta.tool_calls[0].function.arguments}. */
+  @Override
+  public ChunkTemplate toolCallTemplate() {
+    String head = "data: {\"id\":\"" + id() + "\",\"object\":\"chat.completion.chunk\",\"created\":"
+        + System.currentTimeMillis() / 1000 + ",\"model\":" + Frames.quote(modelName) + ",\"system_fingerprint\":"
+        + Frames.quote(fingerprint()) + ",\"choices\":[{\"index\":0,";
+    return new ChunkTemplate(Frames.utf8(head + "\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\""),
+        null, Frames.utf8("\"}}]},\"logprobs\":null,\"finish_reason\":null}]}\n\n"));
+  }
+
+  @Override
+  public byte[] toolCallBody(Outcome o, String reasoning, ToolCallPlan call) {
+    ObjectNode root = finalObject(o, reasoning, "", false);
+    ObjectNode message = (ObjectNode) root.path("choices").path(0).path("message");
+    message.putNull("content");
+    ObjectNode entry = message.putArray("tool_calls").addObject();
+    entry.put("id", call.id());
+    entry.put("type", "function");
+    entry.putObject("function").put("name", call.name()).put("arguments", call.argumentsJson());
+    return Frames.bytes(root);
+  }
+
+  private ObjectNode chunkHead() {
+    ObjectNode root = Frames.obj();
+    root.put("id", id());
+    root.put("object", "chat.completion.chunk");
+    root.put("created", System.currentTimeMillis() / 1000);
+    root.put("model", modelName);
+    root.put("system_fingerprint", fingerprint());
+    return root;
+  }
+
   @Override
   public List<byte[]> streamEnd(Outcome o) {
     List<byte[]> frames = new ArrayList<>(3);
@@ -185,7 +237,10 @@ public class OpenAiWire implements WireFormat {
       choice.put("text", content);
     }
     choice.putNull("logprobs");
-    choice.put("finish_reason", "length".equals(o.doneReason()) ? "length" : "stop");
+    choice.put("finish_reason", switch (o.doneReason()) {
+      case "length", "tool_calls" -> o.doneReason();
+      default -> "stop";
+    });
     if (!streamEnd) {
       root.set("usage", usage(o));
     }
