@@ -52,8 +52,8 @@ public final class ResponsesWire implements WireFormat {
   private int reasoningStamps;
   private int answerStamps;
   private ToolCallPlan call;
-  /** The finished items, in output order, for the terminal response. */
-  private final List<ObjectNode> output = new ArrayList<>();
+  /** The finished items by output index, for the terminal response. */
+  private final java.util.TreeMap<Integer, ObjectNode> output = new java.util.TreeMap<>();
 
   /**
    * @param reasoningTokens  the thinking phase the engine will play (0: none): opens the message item later
@@ -204,7 +204,7 @@ public final class ResponsesWire implements WireFormat {
     boolean incomplete = "length".equals(o.doneReason());
     ObjectNode response = response(incomplete ? "incomplete" : "completed", incomplete, o);
     ArrayNode items = response.putArray("output");
-    output.forEach(items::add);
+    output.values().forEach(items::add);
     frames.add(event(incomplete ? "response.incomplete" : "response.completed", Frames.obj().set("response", response)));
     return frames;
   }
@@ -307,7 +307,7 @@ public final class ResponsesWire implements WireFormat {
     frames.add(event("response.content_part.done", Frames.obj().put("item_id", "msg_" + id)
         .put("output_index", messageIndex).put("content_index", 0).set("part", outputText(text))));
     ObjectNode item = messageItem("completed", text);
-    output.add(item);
+    output.put(messageIndex, item);
     frames.add(event("response.output_item.done", Frames.obj().put("output_index", messageIndex).set("item", item)));
   }
 
@@ -323,7 +323,7 @@ public final class ResponsesWire implements WireFormat {
     frames.add(event("response.content_part.done", Frames.obj().put("item_id", "rs_" + id)
         .put("output_index", reasoningIndex).put("content_index", 0).set("part", part)));
     ObjectNode item = reasoningItem("completed", text);
-    output.add(item);
+    output.put(reasoningIndex, item);
     frames.add(event("response.output_item.done", Frames.obj().put("output_index", reasoningIndex).set("item", item)));
   }
 
@@ -335,7 +335,7 @@ public final class ResponsesWire implements WireFormat {
     frames.add(event("response.function_call_arguments.done", Frames.obj().put("item_id", "fc_" + id)
         .put("output_index", toolIndex).put("name", plan.name()).put("arguments", plan.argumentsJson())));
     ObjectNode item = functionCall(plan, "completed", plan.argumentsJson());
-    output.add(item);
+    output.put(toolIndex, item);
     frames.add(event("response.output_item.done", Frames.obj().put("output_index", toolIndex).set("item", item)));
   }
 

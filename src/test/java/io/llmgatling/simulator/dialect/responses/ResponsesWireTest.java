@@ -101,6 +101,30 @@ class ResponsesWireTest {
   }
 
   @Test
+  void should_stay_valid_when_reasoning_comes_that_the_wire_was_not_told_of() throws Exception {
+    ResponsesWire wire = new ResponsesWire("qwen3:4b", 7, SEED, 64, 0, false); // the message item opens first
+    String sse = WirePlayback.stream(wire, SEED, 2, 3, null, WirePlayback.outcome(14, 5, 2, null, false));
+    List<JsonNode> events = events(sse);
+
+    assertNumberedFromZero(events);
+    for (JsonNode e : events) {
+      if (e.path("type").asText().equals("response.output_text.delta")) {
+        assertThat(e.path("output_index").asInt()).isZero();
+      }
+      if (e.path("type").asText().equals("response.reasoning_text.delta")) {
+        assertThat(e.path("output_index").asInt()).isEqualTo(1);
+      }
+    }
+    JsonNode completed = events.get(events.size() - 1).path("response");
+    assertThat(completed.at("/output/0/type").asText()).isEqualTo("message");
+    assertThat(completed.at("/output/0/content/0/text").asText()).isEqualTo(TextSource.text(SEED, 2, 3));
+    assertThat(completed.at("/output/1/type").asText()).isEqualTo("reasoning");
+    ResponseAccumulator acc = SseReplay.accumulate(ResponsesDialect.INSTANCE, sse);
+    assertThat(acc.reasoningChunks()).isEqualTo(2);
+    assertThat(acc.text()).isEqualTo(TextSource.text(SEED, 2, 3));
+  }
+
+  @Test
   void should_stream_a_tool_call_as_a_function_call_item_with_argument_deltas() throws Exception {
     ResponsesWire wire = new ResponsesWire("qwen3:4b", 7, SEED, 64, 0, true);
     String sse = WirePlayback.stream(wire, SEED, 0, 0, CALL, WirePlayback.outcome(82, 5, 0, null, false));
