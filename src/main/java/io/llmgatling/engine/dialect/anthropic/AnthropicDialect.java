@@ -159,7 +159,10 @@ public final class AnthropicDialect extends OpenAiDialect {
 
   // ------------------------------------------------------------------ reading
 
-  /** Content deltas are read from their tokens; the few other events of an answer as trees. */
+  /**
+   * Content deltas are read from their tokens (66.7 bytes allocated per text delta, {@code ChunkAllocationBench});
+   * the few other events of an answer as trees.
+   */
   @Override
   public boolean readsEventFast(String event) {
     return "content_block_delta".equals(event) || "message".equals(event);
