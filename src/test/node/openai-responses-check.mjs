@@ -43,6 +43,8 @@ for await (const ev of await client.responses.create({ model, input, max_output_
 }
 out.createStream = { events: types.length, first: types[0], last: types.at(-1),
   deltas: types.filter(t => t === 'response.output_text.delta').length, text, status: completed?.status,
+  completedText: (completed?.output ?? []).filter(o => o.type === 'message').flatMap(o => o.content)
+    .map(c => c.text).join(''),
   usage: usageOf(completed?.usage) };
 expect(types[0] === 'response.created', `createStream: first event ${types[0]}`);
 expect(text.length > 0, 'createStream: no text deltas');

@@ -4,11 +4,13 @@
 // Usage: node wire-fixtures-server.mjs [port]   (prints the base URL on stdout). The request's model picks the
 // transcript: "no-such-model" gets the 404 body; a model named like a fixture (reasoning, tool-call, error,
 // reasoning-max-tokens, ...) gets stream-<model>.sse or <model>.json; "reasoner" is an alias of reasoning; any other
-// model gets the plain answer.
+// model gets the plain answer. WIRE_DIR=/some/dir serves that folder instead.
 import { createServer } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 
-const WIRE = new URL('../resources/wire/', import.meta.url);
+// WIRE_DIR serves another folder of the same layout (the simulator's own frames, written by SimulatorFramesSdkIT)
+const WIRE = process.env.WIRE_DIR ? new URL(`file://${process.env.WIRE_DIR.replace(/\/?$/, '/')}`)
+  : new URL('../resources/wire/', import.meta.url);
 const fixture = name => readFileSync(new URL(name, WIRE));
 const routes = { '/v1/responses': 'responses', '/v1/messages': 'anthropic' };
 

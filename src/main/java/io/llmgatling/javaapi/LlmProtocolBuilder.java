@@ -89,6 +89,25 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
   }
 
   /**
+   * OpenAI's Responses API ({@code /v1/responses}, named SSE events), served by Ollama, LM Studio and llama-server.
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder responses() {
+    return api("responses");
+  }
+
+  /**
+   * Anthropic's Messages API ({@code /v1/messages}, the key in {@code x-api-key}), served by Ollama, LM Studio and
+   * llama-server.
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder anthropic() {
+    return api("anthropic");
+  }
+
+  /**
    * A bearer token sent as {@code Authorization: Bearer ...}; never written to any output.
    *
    * @param apiKey the key

@@ -410,7 +410,7 @@ final class Generation {
    * the terminating chunk, so its state stays right for the next request on the connection.
    */
   private void writeChunk(byte[] token) {
-    byte[] stamp = chunkMiddle == null ? null : Timestamps.nowBytes();
+    byte[] stamp = chunkMiddle == null ? null : job.wire.stamp();
     int size = chunkPrefix.length + token.length + chunkSuffix.length
         + (stamp == null ? 0 : stamp.length + chunkMiddle.length);
     if (wire == null) {

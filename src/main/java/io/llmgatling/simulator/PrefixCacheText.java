@@ -36,10 +36,27 @@ final class PrefixCacheText {
       return null;
     }
     com.fasterxml.jackson.databind.JsonNode messages = body.path("messages");
+    com.fasterxml.jackson.databind.JsonNode input = body.path("input");
+    // Anthropic's top-level system (with messages), Responses' instructions (with input): the system message in
+    // front of the conversation
+    String system = messages.isArray() && !body.has("prompt") ? "system" : input.isMissingNode() ? null
+        : "instructions";
+    if (system != null && body.hasNonNull(system)) {
+      message(key, "system", Prompts.contentText(body.path(system)));
+    }
     if (messages.isArray()) {
       for (com.fasterxml.jackson.databind.JsonNode m : messages) {
         message(key, m.path("role").asText(), Prompts.contentText(m.path("content")));
       }
+    } else if (!body.has("prompt") && input.isArray()) {
+      // Responses' input items: messages, and function calls and their outputs as text
+      for (com.fasterxml.jackson.databind.JsonNode item : input) {
+        message(key, item.path("role").asText(item.path("type").asText("")), item.has("content")
+            ? Prompts.contentText(item.path("content")) : Prompts.contentText(item.path("arguments"))
+            + Prompts.contentText(item.path("output")));
+      }
+    } else if (!body.has("prompt") && input.isTextual()) {
+      key.append(input.asText());
     } else {
       key.append(Prompts.contentText(body.path("prompt")));
     }

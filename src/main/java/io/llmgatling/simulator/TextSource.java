@@ -43,6 +43,25 @@ public final class TextSource {
     return index == 0 ? FIRST_TOKENS[w] : TOKENS[w];
   }
 
+  /**
+   * Tokens {@code [from, from + count)} of the answer drawn from {@code textSeed}, as the engine draws them one
+   * after the other: for wires whose last frame repeats the whole text (Responses' terminal event), which the
+   * engine streamed without keeping it.
+   */
+  public static String text(long textSeed, int from, int count) {
+    SplittableRandom random = new SplittableRandom(textSeed);
+    StringBuilder text = new StringBuilder(Math.max(0, count) * 6);
+    for (int i = 0; i < from + count; i++) {
+      byte[] token = token(random, i);
+      if (i >= from) {
+        for (byte b : token) {
+          text.append((char) b); // tokens are ASCII
+        }
+      }
+    }
+    return text.toString();
+  }
+
   /** A deterministic embedding of a text: unit length when {@code normalize}. */
   public static float[] embedding(String text, int dimensions, long seed, boolean normalize) {
     SplittableRandom random = new SplittableRandom(seed ^ (text == null ? 0 : text.hashCode() * 0x9E3779B97F4A7C15L));

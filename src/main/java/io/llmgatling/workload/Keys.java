@@ -32,7 +32,9 @@ public final class Keys {
           + " OpenAI-compatible server: vLLM, SGLang, LocalAI, ...)");
   public static final ConfigKey<Dialect> API = declare("llm.api", Section.TARGET, Keys::parseApi, null,
       "per target: sim `ollama`, ollama `ollama`, lmstudio `lmstudio`, llamacpp `llamacpp`, openai `openai`",
-      "`ollama`, `openai`, `lmstudio`, `llamacpp`. With `sim` it picks the API the simulator is spoken to with; with a"
+      "`ollama`, `openai`, `lmstudio`, `llamacpp`, `responses` (OpenAI Responses API, `/v1/responses`), `anthropic`"
+          + " (Anthropic Messages API, `/v1/messages`; Ollama, LM Studio and llama-server serve both; embeddings go to"
+          + " the same server's `/v1/embeddings`). With `sim` it picks the API the simulator is spoken to with; with a"
           + " real server, e.g. `-Dllm.target=lmstudio -Dllm.api=openai` uses LM Studio's /v1 endpoints");
   public static final ConfigKey<BaseUrl> BASE_URL = declare("llm.baseUrl", Section.TARGET, BaseUrl::parse, null,
       "ollama `http://localhost:11434`, lmstudio `http://localhost:1234`, llamacpp `http://localhost:8080`, openai"
@@ -43,7 +45,7 @@ public final class Keys {
           + " to the server (a bearer token goes in `llm.apiKey`). With `sim`, a base URL means a simulator already"
           + " running there (`simulator --port N`)");
   public static final ConfigKey<String> API_KEY = declare("llm.apiKey", Section.TARGET, Function.identity(), null, "none",
-      "a bearer token, never written to any output (prefer `-D` or an environment-fed pipeline variable to the"
+      "a bearer token (sent as `x-api-key` with `llm.api=anthropic`), never written to any output (prefer `-D` or an environment-fed pipeline variable to the"
           + " workload file)");
   public static final ConfigKey<List<String>> MODEL = declare("llm.model", Section.TARGET, Keys::parseNames, null,
       "sim `llama3.2:3b,qwen2.5:7b,nomic-embed-text`; ollama `llama3.2`; lmstudio"

@@ -96,7 +96,7 @@ class LlmDslTest {
     assertThatThrownBy(() -> llm.baseUrl("localhost:11434"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected http(s)://host");
     assertThatThrownBy(() -> llm.api("tgi"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ollama, openai, lmstudio, llamacpp");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ollama, openai, lmstudio, llamacpp, responses, anthropic");
     assertThatThrownBy(() -> llm("x").chat().maxTokens(0)).hasMessageContaining("maxTokens must be >= 1");
     assertThatThrownBy(() -> llm(" ")).hasMessageContaining("non-empty name");
   }

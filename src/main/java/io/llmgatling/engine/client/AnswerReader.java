@@ -37,6 +37,21 @@ final class AnswerReader {
     return dialect.readChunkFast(chunk, acc);
   }
 
+  /** Whether SSE events of this name may be read from their tokens ({@link #readChunkFast}). */
+  boolean readsEventFast(String event) {
+    return dialect.readsEventFast(event);
+  }
+
+  /** The end marker a complete answer in this framing carries, for the message of one that ended without it. */
+  String endMarker(WireFormat format) {
+    return dialect.endMarker(format);
+  }
+
+  /** The API's own headers (its key's header among them). */
+  void headers(String apiKey, java.util.function.BiConsumer<String, String> header) {
+    dialect.headers(apiKey, header);
+  }
+
   /** One streamed JSON object (an NDJSON line), as a tree. */
   void readStreamChunk(JsonNode chunk, ResponseAccumulator acc) {
     dialect.readChunk(chunk, acc);

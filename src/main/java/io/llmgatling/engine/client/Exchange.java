@@ -134,7 +134,7 @@ final class Exchange implements ResponseDecoder.Listener {
     phase = Phase.WRITING;
     int thisAttempt = ++attempt;
     FullHttpRequest httpRequest = RequestWriter.request(id, path, hostHeader, body, reader.expectedFormat(),
-        request.apiKey());
+        request.apiKey(), reader);
     // "sent" = when the write future completes, i.e. the last request byte was handed to the kernel. A
     // small request on a writable socket completes inside writeAndFlush, on this thread, before any
     // response byte can be read; a huge prompt completes when its last byte is written.

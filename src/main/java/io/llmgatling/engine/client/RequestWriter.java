@@ -32,7 +32,7 @@ final class RequestWriter {
 
   /** A new request (one per attempt: Netty releases its body buffer once written). */
   static FullHttpRequest request(long id, String path, String hostHeader, byte[] body, WireFormat expected,
-      String apiKey) {
+      String apiKey, AnswerReader reader) {
     FullHttpRequest httpRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
         Unpooled.wrappedBuffer(body), REQUEST_HEADERS, REQUEST_HEADERS);
     httpRequest.headers()
@@ -42,9 +42,7 @@ final class RequestWriter {
         .set(HttpHeaderNames.ACCEPT, accept(expected))
         .set(HttpHeaderNames.USER_AGENT, USER_AGENT)
         .set(X_REQUEST_ID, Long.toString(id));
-    if (apiKey != null && !apiKey.isEmpty()) {
-      httpRequest.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey);
-    }
+    reader.headers(apiKey, httpRequest.headers()::set);
     return httpRequest;
   }
 

@@ -44,7 +44,7 @@ final class SseDecoder implements ResponseDecoder, SseParser.Listener {
 
   @Override
   public String endMarker() {
-    return "[DONE] or a finish_reason";
+    return reader.endMarker(WireFormat.SSE);
   }
 
   @Override
@@ -63,7 +63,7 @@ final class SseDecoder implements ResponseDecoder, SseParser.Listener {
     if (listener.stopped()) {
       return true;
     }
-    if (!"message".equals(event) || length == 0 || data[offset] != '{') {
+    if (!reader.readsEventFast(event) || length == 0 || data[offset] != '{') {
       return false;
     }
     if (lineReader == null) {

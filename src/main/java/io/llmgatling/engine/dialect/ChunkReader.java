@@ -45,6 +45,14 @@ public interface ChunkReader {
     return false;
   }
 
+  /**
+   * Whether the data of SSE events of this name may go to {@link #readChunkFast} (the tree path reads any event):
+   * plain {@code message} events by default; APIs with named per-token events (Responses, Anthropic) name theirs.
+   */
+  default boolean readsEventFast(String event) {
+    return "message".equals(event);
+  }
+
   /** A whole non-streamed answer from its tokens; like {@link #readChunkFast}. */
   default boolean readBodyFast(JsonParser body, ChunkSink out) {
     return false;

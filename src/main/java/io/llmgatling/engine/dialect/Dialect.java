@@ -8,6 +8,7 @@ import io.llmgatling.json.Json;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * One server API, all in one place: its id ({@code llm.api}, records, summaries), its endpoints, the request body
@@ -29,6 +30,16 @@ public interface Dialect extends ChunkReader {
 
   /** How the answer to this request is framed when the server's Content-Type does not say otherwise. */
   WireFormat responseFormat(LlmRequest request);
+
+  /**
+   * The headers this API's requests carry besides the common ones (host, content type, accept): the API key as
+   * {@code Authorization: Bearer} by default, when there is one.
+   */
+  default void headers(String apiKey, BiConsumer<String, String> header) {
+    if (apiKey != null && !apiKey.isEmpty()) {
+      header.accept("Authorization", "Bearer " + apiKey);
+    }
+  }
 
   /**
    * The end marker a complete answer in this framing carries, named for the message of an answer that ended

@@ -1,9 +1,11 @@
 package io.llmgatling.engine.dialect;
 
+import io.llmgatling.engine.dialect.anthropic.AnthropicDialect;
 import io.llmgatling.engine.dialect.llamacpp.LlamaCppDialect;
 import io.llmgatling.engine.dialect.lmstudio.LmStudioDialect;
 import io.llmgatling.engine.dialect.ollama.OllamaDialect;
 import io.llmgatling.engine.dialect.openai.OpenAiDialect;
+import io.llmgatling.engine.dialect.responses.ResponsesDialect;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -16,7 +18,9 @@ public final class Dialects {
       OllamaDialect.INSTANCE,
       OpenAiDialect.INSTANCE,
       LmStudioDialect.INSTANCE,
-      LlamaCppDialect.INSTANCE);
+      LlamaCppDialect.INSTANCE,
+      ResponsesDialect.INSTANCE,
+      AnthropicDialect.INSTANCE);
 
   private Dialects() {
   }

@@ -1,9 +1,11 @@
 package io.llmgatling.simulator.dialect;
 
+import io.llmgatling.simulator.dialect.anthropic.AnthropicDialect;
 import io.llmgatling.simulator.dialect.llamacpp.LlamaCppDialect;
 import io.llmgatling.simulator.dialect.lmstudio.LmStudioDialect;
 import io.llmgatling.simulator.dialect.ollama.OllamaDialect;
 import io.llmgatling.simulator.dialect.openai.OpenAiDialect;
+import io.llmgatling.simulator.dialect.responses.ResponsesDialect;
 import java.util.List;
 
 /** The server APIs the simulator speaks: adding one is one line here. */
@@ -13,7 +15,9 @@ public final class ServerDialects {
       new OllamaDialect(),
       new OpenAiDialect(),
       new LmStudioDialect(),
-      new LlamaCppDialect());
+      new LlamaCppDialect(),
+      new ResponsesDialect(),
+      new AnthropicDialect());
 
   private ServerDialects() {
   }

@@ -19,6 +19,15 @@ public interface WireFormat {
   /** The frame of one streamed token (hot path: built once, copied per token). */
   ChunkTemplate chunkTemplate();
 
+  /**
+   * What the engine writes between a template's prefix and its middle (when the template has a middle), once per
+   * streamed token: the current {@code created_at} stamp by default (Ollama); a wire whose events are numbered
+   * (Responses' {@code sequence_number}) gives the next number. The array is copied at once, never kept.
+   */
+  default byte[] stamp() {
+    return io.llmgatling.simulator.Timestamps.nowBytes();
+  }
+
   /** The whole body of a non-streamed answer. */
   byte[] body(Outcome outcome, String content);
 

@@ -175,6 +175,16 @@ class LlmClientTest {
   }
 
   @Test
+  void should_send_the_key_in_x_api_key_with_the_version_header_to_an_anthropic_server() throws Exception {
+    RequestRecord r = call(request(Dialects.byId("anthropic"), "sse-ok", true, SECRET)).record();
+    StubLlmServer.Received received = receivedFor(r);
+    assertThat(received.path()).isEqualTo("/v1/messages");
+    assertThat(received.headers().get("x-api-key")).isEqualTo(SECRET);
+    assertThat(received.headers().get("anthropic-version")).isEqualTo("2023-06-01");
+    assertThat(received.headers().get("Authorization")).isNull();
+  }
+
+  @Test
   void should_time_a_correct_sse_stream_where_role_and_usage_chunks_are_not_tokens() throws Exception {
     LlmResult result = call(request(Dialects.byId("openai"), "sse-ok", true, null));
     RequestRecord r = result.record();

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
  * ({@link StreamLineReader} into a {@link ResponseAccumulator}), 1,000,000 chunks a round. Allocation is
  * deterministic whatever the machine's load; the time is not. Usage: run {@code main} on the test classpath.
  * 2026-11-30, JDK 17, load average 14 on 2 cores: Ollama line 122.7 bytes/chunk, OpenAI SSE data 66.7 bytes/chunk,
- * the same as the providers before typed chunks (a record per token would add 24).
+ * the same as the providers before typed chunks (a record per token would add 24). Same day, load average 23:
+ * Responses {@code response.output_text.delta} data 66.7 bytes/chunk, Anthropic {@code content_block_delta} 66.7.
  */
 public final class ChunkAllocationBench {
   private ChunkAllocationBench() {
@@ -20,8 +21,14 @@ public final class ChunkAllocationBench {
     byte[] openai = ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
         + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" word\"},\"finish_reason\":null}]}")
         .getBytes(StandardCharsets.UTF_8);
+    byte[] responses = ("{\"type\":\"response.output_text.delta\",\"sequence_number\":12,\"item_id\":\"msg_5e00000007\","
+        + "\"output_index\":0,\"content_index\":0,\"delta\":\" word\",\"logprobs\":[]}").getBytes(StandardCharsets.UTF_8);
+    byte[] anthropic = ("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\","
+        + "\"text\":\" word\"}}").getBytes(StandardCharsets.UTF_8);
     run("ollama", Dialects.byId("ollama"), ollama);
     run("openai", Dialects.byId("openai"), openai);
+    run("responses", Dialects.byId("responses"), responses);
+    run("anthropic", Dialects.byId("anthropic"), anthropic);
   }
 
   private static void run(String name, Dialect dialect, byte[] line) {

@@ -20,13 +20,14 @@ class DialectsTest {
   @Test
   void should_find_a_dialect_by_its_id_case_insensitively() {
     assertThat(Dialects.byId(" OpenAI ").id()).isEqualTo("openai");
-    assertThat(Dialects.all()).extracting(Dialect::id).containsExactly("ollama", "openai", "lmstudio", "llamacpp");
+    assertThat(Dialects.all()).extracting(Dialect::id).containsExactly("ollama", "openai", "lmstudio", "llamacpp", "responses",
+        "anthropic");
   }
 
   @Test
   void should_name_the_valid_ids_for_an_unknown_one() {
     assertThatThrownBy(() -> Dialects.byId("grpc")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown API 'grpc', expected one of: ollama, openai, lmstudio, llamacpp");
+        .hasMessage("unknown API 'grpc', expected one of: ollama, openai, lmstudio, llamacpp, responses, anthropic");
   }
 
   @Test

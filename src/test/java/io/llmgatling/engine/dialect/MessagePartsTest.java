@@ -35,6 +35,9 @@ class MessagePartsTest {
   @Test
   void should_write_text_as_a_plain_content_string_in_every_dialect() throws Exception {
     for (Dialect dialect : Dialects.all()) {
+      if (dialect.id().equals("responses")) {
+        continue; // input items instead of messages: ResponsesDialectTest
+      }
       assertThat(messages(dialect.id(), TEXT)).as(dialect.id()).isEqualTo(json("[{\"role\":\"user\",\"content\":\"hi\"}]"));
     }
   }
