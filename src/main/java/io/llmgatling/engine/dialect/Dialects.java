@@ -1,7 +1,9 @@
 package io.llmgatling.engine.dialect;
 
 import io.llmgatling.engine.dialect.llamacpp.LlamaCppDialect;
+import io.llmgatling.engine.dialect.llamacpp.LlamaCppNativeDialect;
 import io.llmgatling.engine.dialect.lmstudio.LmStudioDialect;
+import io.llmgatling.engine.dialect.lmstudio.LmStudioV1Dialect;
 import io.llmgatling.engine.dialect.ollama.OllamaDialect;
 import io.llmgatling.engine.dialect.openai.OpenAiDialect;
 import java.util.List;
@@ -15,8 +17,11 @@ public final class Dialects {
   private static final List<Dialect> ALL = List.of(
       OllamaDialect.INSTANCE,
       OpenAiDialect.INSTANCE,
+      LmStudioDialect.AUTO,
+      LlamaCppDialect.INSTANCE,
       LmStudioDialect.INSTANCE,
-      LlamaCppDialect.INSTANCE);
+      LmStudioV1Dialect.INSTANCE,
+      LlamaCppNativeDialect.INSTANCE);
 
   private Dialects() {
   }

@@ -20,13 +20,14 @@ class DialectsTest {
   @Test
   void should_find_a_dialect_by_its_id_case_insensitively() {
     assertThat(Dialects.byId(" OpenAI ").id()).isEqualTo("openai");
-    assertThat(Dialects.all()).extracting(Dialect::id).containsExactly("ollama", "openai", "lmstudio", "llamacpp");
+    assertThat(Dialects.all()).extracting(Dialect::id).containsExactly("ollama", "openai", "lmstudio", "llamacpp", "lmstudio-v0", "lmstudio-v1",
+        "llamacpp-native");
   }
 
   @Test
   void should_name_the_valid_ids_for_an_unknown_one() {
     assertThatThrownBy(() -> Dialects.byId("grpc")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown API 'grpc', expected one of: ollama, openai, lmstudio, llamacpp");
+        .hasMessage("unknown API 'grpc', expected one of: ollama, openai, lmstudio, llamacpp, lmstudio-v0, lmstudio-v1, llamacpp-native");
   }
 
   @Test
@@ -109,6 +110,6 @@ class DialectsTest {
   @Test
   void should_say_which_dialect_carries_llama_server_timings() {
     assertThat(Dialects.all()).filteredOn(Dialect::sendsServerTimings).extracting(Dialect::id)
-        .containsExactly("llamacpp");
+        .containsExactly("llamacpp", "llamacpp-native");
   }
 }
