@@ -17,7 +17,8 @@ class RouterTest {
 
   @Test
   void should_register_one_dialect_per_server_api() {
-    assertThat(ServerDialects.names()).containsExactly("ollama", "openai", "lmstudio", "llamacpp");
+    assertThat(ServerDialects.names()).containsExactly("ollama", "openai", "lmstudio", "llamacpp", "lmstudio-v1",
+        "llamacpp-native");
   }
 
   @Test

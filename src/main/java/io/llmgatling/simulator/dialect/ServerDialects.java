@@ -1,7 +1,9 @@
 package io.llmgatling.simulator.dialect;
 
 import io.llmgatling.simulator.dialect.llamacpp.LlamaCppDialect;
+import io.llmgatling.simulator.dialect.llamacpp.LlamaCppNativeDialect;
 import io.llmgatling.simulator.dialect.lmstudio.LmStudioDialect;
+import io.llmgatling.simulator.dialect.lmstudio.LmStudioV1Dialect;
 import io.llmgatling.simulator.dialect.ollama.OllamaDialect;
 import io.llmgatling.simulator.dialect.openai.OpenAiDialect;
 import java.util.List;
@@ -13,7 +15,9 @@ public final class ServerDialects {
       new OllamaDialect(),
       new OpenAiDialect(),
       new LmStudioDialect(),
-      new LlamaCppDialect());
+      new LlamaCppDialect(),
+      new LmStudioV1Dialect(),
+      new LlamaCppNativeDialect());
 
   private ServerDialects() {
   }
