@@ -1,5 +1,7 @@
 package io.llmgatling.engine.dialect.llamacpp;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +18,7 @@ import io.llmgatling.engine.dialect.ServerInfo;
 import io.llmgatling.engine.dialect.ServerQuery;
 import io.llmgatling.engine.dialect.WireFormat;
 import io.llmgatling.json.Json;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -179,6 +182,57 @@ public final class LlamaCppNativeDialect implements Dialect {
       }
       content(JsonRead.text(body.get("content")), out);
       end(body, out);
+    }
+
+    /**
+     * A per-token chunk from its tokens: {@code index}, {@code content}, {@code tokens}, {@code stop: false},
+     * {@code id_slot}, {@code tokens_predicted}, {@code tokens_evaluated}. Anything else (the last chunk, an error,
+     * {@code prompt_progress}, a field this reader does not know) goes to the tree path.
+     */
+    @Override
+    public boolean readChunkFast(JsonParser p, ChunkSink out) {
+      String content = null;
+      int seen = 0;
+      try {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          return false;
+        }
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+          JsonToken value = p.nextToken();
+          int bit;
+          switch (name) {
+            case "content" -> {
+              bit = 1;
+              content = JsonRead.stringOrNull(p, value);
+            }
+            case "stop" -> {
+              bit = 2;
+              if (value != JsonToken.VALUE_FALSE) {
+                return false;
+              }
+            }
+            case "index", "tokens", "id_slot", "tokens_predicted", "tokens_evaluated" -> {
+              bit = 0;
+              p.skipChildren();
+            }
+            default -> {
+              return false;
+            }
+          }
+          if ((seen & bit) != 0) {
+            return false;
+          }
+          seen |= bit;
+        }
+        if (!JsonRead.endsWholeObject(p)) {
+          return false;
+        }
+      } catch (IOException | JsonRead.NotFast e) {
+        return false;
+      }
+      content(content, out);
+      return true;
     }
 
     /** Splits a piece of content at the think tags: from {@code <think>} to {@code </think>} is reasoning. */

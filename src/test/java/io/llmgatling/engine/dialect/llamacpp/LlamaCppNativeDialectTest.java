@@ -158,4 +158,29 @@ class LlamaCppNativeDialectTest {
     assertThat(NATIVE.servesModel(info.models(), "anything")).isTrue();
     assertThat(WireFixtures.utf8(bytes(API, "props.json"))).contains("\"n_ctx\"");
   }
+
+  @Test
+  void should_read_per_token_chunks_from_their_tokens_as_the_tree_reads_them() throws Exception {
+    for (String file : List.of("completion-stream.sse", "completion-stream-think.sse",
+        "completion-stream-think-limit.sse", "completion-stream-error.sse")) {
+      ChunkReader tree = NATIVE.readerFor(chat(List.of(Message.user("x")), true));
+      ChunkReader fast = NATIVE.readerFor(chat(List.of(Message.user("x")), true));
+      io.llmgatling.engine.dialect.StreamLineReader lines = new io.llmgatling.engine.dialect.StreamLineReader(
+          fast::readChunkFast);
+      int fastRead = 0;
+      for (io.llmgatling.engine.wire.SseEvent event : WireFixtures.events(bytes(API, file))) {
+        List<io.llmgatling.engine.dialect.Chunk> byTree = new java.util.ArrayList<>();
+        List<io.llmgatling.engine.dialect.Chunk> byTokens = new java.util.ArrayList<>();
+        tree.readEvent(event, Json.MAPPER.readTree(event.data()), byTree::add);
+        byte[] data = event.data().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (lines.read(data, 0, data.length, byTokens::add)) {
+          fastRead++;
+        } else {
+          fast.readEvent(event, Json.MAPPER.readTree(event.data()), byTokens::add);
+        }
+        assertThat(byTokens).as("%s: %s", file, event.data()).isEqualTo(byTree);
+      }
+      assertThat(fastRead).as(file).isPositive();
+    }
+  }
 }
