@@ -9,6 +9,7 @@ import io.llmgatling.engine.Message;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.Part;
 import io.llmgatling.engine.dialect.Chunk;
+import io.llmgatling.engine.dialect.ChunkReader;
 import io.llmgatling.engine.dialect.ChunkSink;
 import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.dialect.JsonRead;
@@ -30,7 +31,8 @@ import java.util.Map;
  * {@code chat.end.result.stats} the counts ({@code input_tokens}, {@code total_output_tokens},
  * {@code reasoning_output_tokens}) and timings: prefill = {@code time_to_first_token_seconds}, decode =
  * {@code total_output_tokens / tokens_per_second}, load = {@code model_load_time_seconds}; their sum is the server's
- * busy time (queue = last token − sent − busy). No stop reason, no cached count (docs/apis.md).
+ * busy time (queue = last token − sent − busy). No stop reason (the reader of a request with a limit says
+ * {@code length} when the output reached it, else {@code stop}), no cached count (docs/apis.md).
  *
  * <p>v1 has no text completion, no embeddings and no client-side tools, and takes one user turn: text completions,
  * embeddings and requests with tools (or tool turns in their history) go through LM Studio's {@code /api/v0}
@@ -158,6 +160,10 @@ public final class LmStudioV1Dialect implements Dialect {
   /** A named v1 event, by its name; an unnamed one is a v0 answer. */
   @Override
   public void readEvent(SseEvent event, JsonNode data, ChunkSink out) {
+    readEvent(event, data, out, null);
+  }
+
+  private void readEvent(SseEvent event, JsonNode data, ChunkSink out, Integer limit) {
     String type = event.event();
     if ("message".equals(type) && (data == null || !data.has("type"))) {
       V0.readEvent(event, data, out);
@@ -168,12 +174,16 @@ public final class LmStudioV1Dialect implements Dialect {
       out.accept(new Chunk.StreamError(data == null ? event.data() : errorMessage(data, event.data())));
       return;
     }
-    readTyped(type, data, out);
+    readTyped(type, data, out, limit);
   }
 
   /** An event's JSON (its {@code type} repeats the event name), or a v0 chunk. */
   @Override
   public void readChunk(JsonNode chunk, ChunkSink out) {
+    readChunk(chunk, out, null);
+  }
+
+  private void readChunk(JsonNode chunk, ChunkSink out, Integer limit) {
     JsonNode type = chunk.get("type");
     if (type == null || !type.isTextual()) {
       V0.readChunk(chunk, out);
@@ -183,10 +193,10 @@ public final class LmStudioV1Dialect implements Dialect {
       out.accept(new Chunk.StreamError(errorMessage(chunk, chunk.toString())));
       return;
     }
-    readTyped(type.asText(), chunk, out);
+    readTyped(type.asText(), chunk, out, limit);
   }
 
-  private void readTyped(String type, JsonNode data, ChunkSink out) {
+  private void readTyped(String type, JsonNode data, ChunkSink out, Integer limit) {
     if (data == null) {
       return;
     }
@@ -206,7 +216,7 @@ public final class LmStudioV1Dialect implements Dialect {
             arguments == null || arguments.isNull() ? null : arguments.toString()));
       }
       case "chat.end" -> {
-        readStats(data.path("result").path("stats"), out);
+        readStats(data.path("result").path("stats"), out, limit);
         out.accept(new Chunk.Done(null));
       }
       default -> {
@@ -214,6 +224,44 @@ public final class LmStudioV1Dialect implements Dialect {
         // tool_call.success/failure: lifecycle, not tokens
       }
     }
+  }
+
+  /**
+   * The reader of one answer: as the dialect, plus the request's {@code max_output_tokens}, which v1's stats are
+   * compared with for the finish reason ({@code length} at the limit, else {@code stop}). v0 requests are v0's.
+   */
+  @Override
+  public ChunkReader readerFor(LlmRequest request) {
+    if (viaV0(request) || request.maxTokens() == null) {
+      return this;
+    }
+    Integer limit = request.maxTokens();
+    return new ChunkReader() {
+      @Override
+      public void readEvent(SseEvent event, JsonNode data, ChunkSink out) {
+        LmStudioV1Dialect.this.readEvent(event, data, out, limit);
+      }
+
+      @Override
+      public void readChunk(JsonNode chunk, ChunkSink out) {
+        LmStudioV1Dialect.this.readChunk(chunk, out, limit);
+      }
+
+      @Override
+      public boolean readChunkFast(JsonParser chunk, ChunkSink out) {
+        return LmStudioV1Dialect.this.readChunkFast(chunk, out);
+      }
+
+      @Override
+      public void readBody(JsonNode body, ChunkSink out) {
+        LmStudioV1Dialect.this.readBody(body, out, limit);
+      }
+
+      @Override
+      public String errorMessage(JsonNode body, String fallback) {
+        return LmStudioV1Dialect.this.errorMessage(body, fallback);
+      }
+    };
   }
 
   /** v0 chunks that reach the token path are v0's (v1's events are named, never {@code message}). */
@@ -228,6 +276,10 @@ public final class LmStudioV1Dialect implements Dialect {
    */
   @Override
   public void readBody(JsonNode body, ChunkSink out) {
+    readBody(body, out, null);
+  }
+
+  private void readBody(JsonNode body, ChunkSink out, Integer limit) {
     if (JsonRead.readError(body, out, this)) {
       return;
     }
@@ -251,7 +303,7 @@ public final class LmStudioV1Dialect implements Dialect {
       }
     }
     out.accept(new Chunk.Done(null));
-    readStats(body.path("stats"), out);
+    readStats(body.path("stats"), out, limit);
   }
 
   /**
@@ -259,11 +311,15 @@ public final class LmStudioV1Dialect implements Dialect {
    * request loaded the model), prefill ({@code time_to_first_token_seconds}), decode (output tokens at
    * {@code tokens_per_second}).
    */
-  private static void readStats(JsonNode stats, ChunkSink out) {
+  private static void readStats(JsonNode stats, ChunkSink out, Integer limit) {
     if (!stats.isObject()) {
       return;
     }
     Integer output = JsonRead.integer(stats.get("total_output_tokens"));
+    if (limit != null && output != null) {
+      // v1 gives no stop reason: an answer as long as its limit was cut by it (docs/apis.md)
+      out.accept(new Chunk.StopReason(output >= limit ? "length" : "stop"));
+    }
     out.accept(new Chunk.Usage(JsonRead.integer(stats.get("input_tokens")), output, null,
         JsonRead.integer(stats.get("reasoning_output_tokens")), false));
     Double load = secondsToMs(stats.get("model_load_time_seconds"));

@@ -133,6 +133,18 @@ class LmStudioV1DialectTest {
   }
 
   @Test
+  void should_say_length_when_the_output_reached_the_request_limit_as_v1_gives_no_stop_reason() {
+    LlmRequest capped = new LlmRequest("chat", V1, Operation.CHAT, URI.create("http://localhost:1234"), null, "m",
+        List.of(Message.user("Why?")), null, List.of(), true, 10, Map.of(), null);
+    assertThat(readSse(V1.readerFor(capped), bytes(API, "stream-reasoning.sse")).finishReason()).isEqualTo("length");
+    assertThat(readSse(V1.readerFor(capped), bytes(API, "stream-plain.sse")).finishReason()).isEqualTo("stop");
+    ResponseAccumulator body = new ResponseAccumulator();
+    V1.readerFor(capped).readBody(json(API, "reasoning.json"), body);
+    assertThat(body.finishReason()).isEqualTo("length");
+    assertThat(readSse(V1, bytes(API, "stream-plain.sse")).finishReason()).as("no limit known").isNull();
+  }
+
+  @Test
   void should_keep_the_error_event_even_though_chat_end_follows() {
     ResponseAccumulator acc = readSse(V1, bytes(API, "stream-error.sse"));
     assertThat(acc.streamError()).isEqualTo("The model has crashed without additional information. (Exit code: null)");
