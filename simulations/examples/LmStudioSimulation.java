@@ -10,8 +10,9 @@ import io.llmgatling.workload.Tasks;
 import java.util.Map;
 
 /**
- * LM Studio's own REST API ({@code /api/v0/chat/completions}), whose answers carry LM Studio's stats
- * (time to first token, generation time, tokens/s) next to the OpenAI-style body.
+ * LM Studio's own REST API: v1 ({@code /api/v1/chat}, named events, stats with load and prefill times) when the
+ * server has it, else v0 ({@code /api/v0/chat/completions}, LM Studio's stats next to the OpenAI-style body); the
+ * pre-flight chooses ({@code -Dllm.api=lmstudio-v0} or {@code lmstudio-v1} forces one).
  *
  * <pre>
  * mvn gatling:test -Dgatling.simulationClass=examples.LmStudioSimulation                    # embedded simulator

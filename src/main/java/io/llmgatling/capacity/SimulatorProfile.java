@@ -62,7 +62,9 @@ public final class SimulatorProfile {
   public static ObjectNode of(ServerFit.Fit fit, List<String> apis, Double charsPerToken, double promptTokenOffset) {
     ServerParams p = fit.params();
     ObjectNode root = JSON.createObjectNode();
-    String profile = apis.contains("llamacpp") ? "llamacpp" : apis.contains("lmstudio") ? "lmstudio" : "ollama";
+    // llamacpp-native, lmstudio-v0 and lmstudio-v1 are the same servers' other APIs
+    String profile = apis.stream().anyMatch(api -> api.startsWith("llamacpp")) ? "llamacpp"
+        : apis.stream().anyMatch(api -> api.startsWith("lmstudio")) ? "lmstudio" : "ollama";
     root.put("profile", profile);
     root.put("slots", p.slots());
     root.put("jitter", 0.0);

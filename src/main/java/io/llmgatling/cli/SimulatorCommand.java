@@ -64,6 +64,10 @@ public final class SimulatorCommand implements Callable<Integer> {
       + "Keep-Alive header (default); --no-keep-alive-header closes idle connections silently (nginx, Go).")
   Boolean keepAliveHeader;
 
+  @Option(names = "--lmstudio-api", description = "v1 (default): serve LM Studio's REST v1 (/api/v1/chat, "
+      + "/api/v1/models); v0: play an LM Studio before 0.4.0, which answers /api/v1 paths with HTTP 200 and an error.")
+  String lmstudioApi;
+
   @Option(names = "--prefill-rate", description = "Prompt tokens/s of every chat model.")
   Double prefillRate;
 
@@ -203,6 +207,9 @@ public final class SimulatorCommand implements Callable<Integer> {
     }
     if (keepAliveHeader != null) {
       b.keepAliveHeader(keepAliveHeader);
+    }
+    if (lmstudioApi != null) {
+      b.lmstudioApi(lmstudioApi);
     }
     if (prefillRate != null || decodeRate != null || batchSlowdown != null) {
       if ((prefillRate != null && prefillRate <= 0) || (decodeRate != null && decodeRate <= 0)

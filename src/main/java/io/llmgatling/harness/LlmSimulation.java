@@ -63,6 +63,8 @@ public abstract class LlmSimulation extends Simulation {
   private final BaseUrl baseUrl;
   private final CapacitySearch capacitySearch;
   private final ServerPreflight.Result serverSays;
+  /** The API spoken: {@code llm.api}, or the one it chose at the pre-flight ({@code lmstudio}: v1 or v0). */
+  private final Dialect api;
   private final ResourceSampling.Plan resources;
   private LlmRun run;
   /** Whether {@link #withWarmup} put a warm-up in front of the measured load. */
@@ -117,7 +119,12 @@ public abstract class LlmSimulation extends Simulation {
         ? orExit(() -> newCapacitySearch(capacity)) : null;
     // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
     // the Ollama way whatever API the run speaks, so that -Dllm.api=openai|lmstudio runs against it unchanged
-    Dialect preflightApi = simulator != null ? Target.SIM.defaultApi() : workload.api();
+    this.api = orExit(() -> ServerPreflight.choose(workload.api(), baseUrl, workload.apiKey(),
+        workload.insecureTls()));
+    if (api != workload.api()) {
+      System.out.println("llm-gatling: llm.api=" + workload.api().id() + " speaks " + api.id() + " to " + baseUrl);
+    }
+    Dialect preflightApi = simulator != null ? Target.SIM.defaultApi() : api;
     this.serverSays = orExit(() -> ServerPreflight.check(preflightApi, baseUrl, workload.apiKey(), workload.models(),
         workload.insecureTls()));
   }
@@ -138,7 +145,7 @@ public abstract class LlmSimulation extends Simulation {
    * @return a protocol builder to refine or pass to {@code protocols(...)}
    */
   protected LlmProtocolBuilder llmProtocol() {
-    LlmProtocolBuilder protocol = LlmDsl.llm.baseUrl(baseUrl.uri().toString()).api(workload.api().id())
+    LlmProtocolBuilder protocol = LlmDsl.llm.baseUrl(baseUrl.uri().toString()).api(api.id())
         .apiKey(workload.apiKey()).models(workload.models())
         .connectTimeout(workload.timeouts().connect()).firstTokenTimeout(workload.timeouts().firstToken())
         .idleTimeout(workload.timeouts().idle()).totalTimeout(workload.timeouts().total());
@@ -350,7 +357,7 @@ public abstract class LlmSimulation extends Simulation {
   private void startRun(String simulationName) {
     Map<String, Object> settings = new LinkedHashMap<>(workload.describe());
     List<Slo> slos = workload.slos();
-    run = LlmRun.start(new LlmRun.Settings(simulationName, workload.api().id(), baseUrl.toString(),
+    run = LlmRun.start(new LlmRun.Settings(simulationName, api.id(), baseUrl.toString(),
         workload.models(), slos, workload.injectedProfile().name(),
         workload.injectedProfile().loadSteps(),
         workload.shard().index() + "/" + workload.shard().count(), settings,

@@ -71,12 +71,34 @@ public final class LlmProtocolBuilder implements ProtocolBuilder {
   }
 
   /**
-   * LM Studio's REST API ({@code /api/v0/...} with its stats).
+   * LM Studio's REST API: {@code llm.api=lmstudio}. The harness's pre-flight picks v1 ({@code /api/v1/chat}) when the
+   * server has it, else v0; a protocol nobody pre-flighted speaks v0 ({@code /api/v0/...} with its stats), which
+   * every LM Studio serves. {@link #lmstudioV1()} forces v1.
    *
    * @return a new builder
    */
   public LlmProtocolBuilder lmstudio() {
     return api("lmstudio");
+  }
+
+  /**
+   * LM Studio's native REST v1 ({@code /api/v1/chat}: named events, stats with load and prefill times; LM Studio
+   * 0.4.0 or later).
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder lmstudioV1() {
+    return api("lmstudio-v1");
+  }
+
+  /**
+   * llama-server's native {@code /completion} (prompt rendered in ChatML, timings and cached tokens in the last
+   * chunk).
+   *
+   * @return a new builder
+   */
+  public LlmProtocolBuilder llamacppNative() {
+    return api("llamacpp-native");
   }
 
   /**

@@ -66,6 +66,38 @@ public final class ServerPreflight {
     }
   }
 
+  /**
+   * The dialect the run speaks to this server ({@link Dialect#choose}): {@code lmstudio} asks the server whether it
+   * has REST v1; every other API is itself, and no request is made.
+   */
+  public static Dialect choose(Dialect api, BaseUrl baseUrl, String apiKey, boolean insecureTls) {
+    LlmClient[] client = new LlmClient[1];
+    try {
+      return api.choose(new ServerQuery() {
+        @Override
+        public JsonNode get(String path) {
+          if (client[0] == null) {
+            client[0] = new LlmClient(ClientOptions.defaults().withInsecureTls(insecureTls));
+          }
+          return ServerPreflight.get(client[0], baseUrl, path, apiKey);
+        }
+
+        @Override
+        public Optional<JsonNode> tryGet(String path) {
+          try {
+            return Optional.of(get(path));
+          } catch (PreflightException e) {
+            return Optional.empty();
+          }
+        }
+      });
+    } finally {
+      if (client[0] != null) {
+        client[0].close();
+      }
+    }
+  }
+
   private static Result check(LlmClient client, Dialect api, BaseUrl baseUrl, String apiKey, List<String> wanted) {
     ServerInfo info = api.describeServer(new ServerQuery() {
       @Override

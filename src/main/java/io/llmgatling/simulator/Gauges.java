@@ -9,13 +9,10 @@ import java.util.concurrent.atomic.LongAdder;
  * What the simulator can truthfully say about its own load, in llama-server's formats (so that the load tool's
  * server gauges read it as they read a real llama-server): {@code GET /metrics} (Prometheus text, llama.cpp's
  * names) and {@code GET /slots}. Ollama's {@code /api/ps} (with each model spec's size as {@code size_vram}) is
- * served by the catalog. No KV-cache figure: the simulator does not model one.
+ * served by the catalog. No KV-cache figure: the simulator does not model one. Served as llama-server's routes by
+ * {@code dialect.llamacpp.LlamaCppNativeDialect} (through {@code ServerExchange.metrics()} and {@code slots()}).
  */
 final class Gauges {
-  /** A body to send: content type and text. */
-  record Answer(String contentType, String body) {
-  }
-
   private final LlmSimulator sim;
   private final LongAdder promptTokens = new LongAdder();
   private final LongAdder predictedTokens = new LongAdder();
@@ -30,15 +27,6 @@ final class Gauges {
     promptTokens.add(prompt);
     predictedTokens.add(predicted);
     requests.increment();
-  }
-
-  /** The answer to a GET of {@code path}, or null when it is not a gauge endpoint. */
-  Answer answer(String path) {
-    return switch (path) {
-      case "/metrics" -> new Answer("text/plain; version=0.0.4", metrics());
-      case "/slots" -> new Answer("application/json; charset=utf-8", slots().toString());
-      default -> null;
-    };
   }
 
   String metrics() {

@@ -62,6 +62,9 @@ import java.util.Map;
  *                            server with an IdleTimeout or nginx (its default) do
  * @param models              the models served, listed in this order
  * @param faults              fault injection (off by default)
+ * @param lmstudioApi         {@code v1} (default): LM Studio's REST v1 ({@code /api/v1/chat}, {@code /api/v1/models})
+ *                            is served; {@code v0}: the simulator plays an LM Studio before 0.4.0, which answers
+ *                            every {@code /api/v1} path with HTTP 200 and its unknown-endpoint error
  */
 public record SimulatorConfig(
     String host,
@@ -91,7 +94,8 @@ public record SimulatorConfig(
     int keepAliveMax,
     boolean keepAliveHeader,
     List<ModelSpec> models,
-    Faults faults) {
+    Faults faults,
+    String lmstudioApi) {
 
   /** The profiles, in the order the help lists them. */
   public static final List<String> PROFILES = List.of("ollama", "lmstudio", "llamacpp");
@@ -133,6 +137,28 @@ public record SimulatorConfig(
     faults = faults == null ? Faults.NONE : faults;
     serverVersion = serverVersion == null ? "0.11.10" : serverVersion;
     maxBodyBytes = maxBodyBytes <= 0 ? 64 * 1024 * 1024 : maxBodyBytes;
+    lmstudioApi = lmstudioApi == null ? "v1" : lmstudioApi.toLowerCase(Locale.ROOT);
+    if (!lmstudioApi.equals("v1") && !lmstudioApi.equals("v0")) {
+      throw new IllegalArgumentException("lmstudioApi must be v1 or v0, not '" + lmstudioApi + "'");
+    }
+  }
+
+  /** A config serving LM Studio's REST v1 (every knob but {@code lmstudioApi}). */
+  public SimulatorConfig(String host, int port, String profile, long seed, int slots, int maxQueue,
+      int maxLoadedModels, long loadTimeMs, long keepAliveMs, boolean preloadModels, double jitter,
+      int minOutputTokens, int maxOutputTokens, double charsPerToken, boolean zeroLatency, long flushIntervalMs,
+      boolean headersOnFirstToken, boolean llamacppTimings, boolean acceptAnyModel, String serverVersion,
+      int ioThreads, int maxBodyBytes, int truthLimit, long keepAliveTimeoutMs, int keepAliveMax,
+      boolean keepAliveHeader, List<ModelSpec> models, Faults faults) {
+    this(host, port, profile, seed, slots, maxQueue, maxLoadedModels, loadTimeMs, keepAliveMs, preloadModels, jitter,
+        minOutputTokens, maxOutputTokens, charsPerToken, zeroLatency, flushIntervalMs, headersOnFirstToken,
+        llamacppTimings, acceptAnyModel, serverVersion, ioThreads, maxBodyBytes, truthLimit, keepAliveTimeoutMs,
+        keepAliveMax, keepAliveHeader, models, faults, "v1");
+  }
+
+  /** Whether LM Studio's REST v1 is served ({@code lmstudioApi} v1), else the simulator plays an older LM Studio. */
+  public boolean servesLmStudioV1() {
+    return "v1".equals(lmstudioApi);
   }
 
   /** The Ollama profile: what {@code ollama serve} looks like with default settings. */
@@ -307,6 +333,7 @@ public record SimulatorConfig(
     private boolean keepAliveHeader;
     private List<ModelSpec> models;
     private Faults faults;
+    private String lmstudioApi;
 
     private Builder(SimulatorConfig c) {
       host = c.host;
@@ -337,6 +364,7 @@ public record SimulatorConfig(
       keepAliveHeader = c.keepAliveHeader;
       models = new ArrayList<>(c.models);
       faults = c.faults;
+      lmstudioApi = c.lmstudioApi;
     }
 
     public Builder host(String v) { host = v; return this; }
@@ -368,6 +396,7 @@ public record SimulatorConfig(
     public Builder keepAliveHeader(boolean v) { keepAliveHeader = v; return this; }
     public Builder models(List<ModelSpec> v) { models = new ArrayList<>(v); return this; }
     public Builder faults(Faults v) { faults = v; return this; }
+    public Builder lmstudioApi(String v) { lmstudioApi = v; return this; }
 
     /** Sets the rates of every chat model (decode ≤ 0 leaves decode as is). */
     public Builder rates(double prefillTokensPerSec, double decodeTokensPerSec, double batchSlowdown) {
@@ -382,7 +411,7 @@ public record SimulatorConfig(
       return new SimulatorConfig(host, port, profile, seed, slots, maxQueue, maxLoadedModels, loadTimeMs,
           keepAliveMs, preloadModels, jitter, minOutputTokens, maxOutputTokens, charsPerToken, zeroLatency,
           flushIntervalMs, headersOnFirstToken, llamacppTimings, acceptAnyModel, serverVersion, ioThreads, maxBodyBytes, truthLimit,
-          keepAliveTimeoutMs, keepAliveMax, keepAliveHeader, models, faults);
+          keepAliveTimeoutMs, keepAliveMax, keepAliveHeader, models, faults, lmstudioApi);
     }
   }
 }

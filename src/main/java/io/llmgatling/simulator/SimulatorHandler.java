@@ -61,10 +61,6 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
         route == null ? null : route.dialect());
     if (!req.decoderResult().isSuccess()) {
       r.respond(400, "text/plain; charset=utf-8", "bad request");
-    } else if ((method.equals("GET") || method.equals("HEAD")) && sim.gauges().answer(path) != null) {
-      // llama-server's /metrics and /slots, from the scheduler's state (Gauges)
-      Gauges.Answer gauge = sim.gauges().answer(path);
-      r.respond(200, gauge.contentType(), gauge.body());
     } else if (route == null) {
       r.respond(404, "text/plain", "404 page not found");
     } else {
@@ -138,6 +134,16 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     public SlotScheduler scheduler() {
       return sim.scheduler();
+    }
+
+    @Override
+    public String metrics() {
+      return sim.gauges().metrics();
+    }
+
+    @Override
+    public JsonNode slots() {
+      return sim.gauges().slots();
     }
 
     @Override

@@ -37,8 +37,11 @@ public final class TextSource {
   private TextSource() {
   }
 
-  /** The bytes of token {@code index} of an answer drawn from {@code random}. */
-  static byte[] token(SplittableRandom random, int index) {
+  /**
+   * The bytes of token {@code index} of an answer drawn from {@code random} (public for wires that repeat a streamed
+   * answer's text in their last event, as LM Studio v1's {@code chat.end}).
+   */
+  public static byte[] token(SplittableRandom random, int index) {
     int w = random.nextInt(WORDS.length);
     return index == 0 ? FIRST_TOKENS[w] : TOKENS[w];
   }

@@ -34,8 +34,11 @@ public final class Keys {
       "per target: sim `ollama`, ollama `ollama`, lmstudio `lmstudio`, llamacpp `llamacpp`, openai `openai`",
       "`ollama`, `openai`, `lmstudio`, `llamacpp`, `responses` (OpenAI Responses API, `/v1/responses`), `anthropic`"
           + " (Anthropic Messages API, `/v1/messages`; Ollama, LM Studio and llama-server serve both; embeddings go to"
-          + " the same server's `/v1/embeddings`). With `sim` it picks the API the simulator is spoken to with; with a"
-          + " real server, e.g. `-Dllm.target=lmstudio -Dllm.api=openai` uses LM Studio's /v1 endpoints");
+          + " the same server's `/v1/embeddings`), `lmstudio-v0`, `lmstudio-v1`, `llamacpp-native`. `lmstudio` is"
+          + " LM Studio's REST v1 (`/api/v1/chat`) when the server has it, else v0 (`/api/v0`), chosen at the"
+          + " pre-flight; `lmstudio-v1` / `lmstudio-v0` force one; `llamacpp-native` is llama-server's `/completion`."
+          + " With `sim` it picks the API the simulator is spoken to with; with a real server, e.g."
+          + " `-Dllm.target=lmstudio -Dllm.api=openai` uses LM Studio's /v1 endpoints");
   public static final ConfigKey<BaseUrl> BASE_URL = declare("llm.baseUrl", Section.TARGET, BaseUrl::parse, null,
       "ollama `http://localhost:11434`, lmstudio `http://localhost:1234`, llamacpp `http://localhost:8080`, openai"
           + " `http://localhost:8000`; sim: none (embedded)",

@@ -16,7 +16,7 @@ class ExamplesIT {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
       "examples.OllamaChatSimulation, ollama, chat",
-      "examples.LmStudioSimulation, lmstudio, chat",
+      "examples.LmStudioSimulation, lmstudio-v1, chat", // lmstudio: v1, which the simulator serves
       "examples.OpenAiCompatibleSimulation, openai, completion",
       "examples.MultiTurnChatSimulation, ollama, turn-n",
       "examples.RagEmbeddingsSimulation, ollama, embed-passages",

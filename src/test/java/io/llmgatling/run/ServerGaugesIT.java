@@ -56,12 +56,14 @@ class ServerGaugesIT {
       assertThat(busy.path("slots").asInt()).isEqualTo(1);
       assertThat(busy.path("requestsProcessing").asInt()).isEqualTo(1);
       assertThat(busy.path("loadedModels").asInt()).isEqualTo(1);
+      assertThat(busy.path("loadedInstances").asInt()).isEqualTo(1);
       assertThat(busy.path("vramMb").asDouble()).isGreaterThan(1000.0); // the model spec's size
       CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
       JsonNode done = awaitLine(s -> s.path("tokensPredictedTotal").asInt() == 90);
       assertThat(done.path("promptTokensTotal").asInt()).isGreaterThan(0);
       assertThat(done.path("busySlots").asInt()).isZero();
-      assertThat(gauges.answering()).containsExactly("/metrics", "/slots", "/api/ps");
+      // the simulator serves every API: LM Studio's REST v1 model list too (its loaded instances)
+      assertThat(gauges.answering()).containsExactly("/metrics", "/slots", "/api/ps", "/api/v1/models");
     }
   }
 

@@ -18,7 +18,7 @@ class RouterTest {
   @Test
   void should_register_one_dialect_per_server_api() {
     assertThat(ServerDialects.names()).containsExactly("ollama", "openai", "lmstudio", "llamacpp", "responses",
-        "anthropic");
+        "anthropic", "lmstudio-v1", "llamacpp-native");
   }
 
   @Test

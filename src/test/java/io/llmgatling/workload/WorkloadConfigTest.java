@@ -133,7 +133,8 @@ class WorkloadConfigTest {
         "llm.baseUrl: 'localhost:11434' is not an http(s) URL with a host, e.g. http://localhost:11434");
     assertRejected("llm.baseUrl", "ftp://host", "llm.baseUrl: 'ftp://host' is not an http(s) URL with a host, "
         + "e.g. http://localhost:11434");
-    assertRejected("llm.api", "grpc", "llm.api: 'grpc' is not one of ollama, openai, lmstudio, llamacpp, responses, anthropic");
+    assertRejected("llm.api", "grpc", "llm.api: 'grpc' is not one of ollama, openai, lmstudio, llamacpp, responses,"
+        + " anthropic, lmstudio-v0, lmstudio-v1, llamacpp-native");
     assertRejected("llm.monitor.pid", "-1", "llm.monitor.pid: '-1' is not a process id >= 1");
     assertThatThrownBy(() -> load("llm.slo", "ttft.p95<<2s")).isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("llm.slo: bad SLO 'ttft.p95<<2s'");

@@ -3,6 +3,7 @@ package io.llmgatling.engine.client;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmgatling.engine.LlmRequest;
+import io.llmgatling.engine.dialect.ChunkReader;
 import io.llmgatling.engine.dialect.Dialect;
 import io.llmgatling.engine.dialect.ChunkSink;
 import io.llmgatling.engine.dialect.ResponseAccumulator;
@@ -18,10 +19,13 @@ import io.llmgatling.engine.wire.SseEvent;
 final class AnswerReader {
   private final Dialect dialect;
   private final LlmRequest request;
+  /** The dialect itself, or its reader with state for this one answer ({@link Dialect#readerFor}). */
+  private final ChunkReader reader;
 
   AnswerReader(Dialect dialect, LlmRequest request) {
     this.dialect = dialect;
     this.request = request;
+    this.reader = dialect.readerFor(request);
   }
 
   /** How the API frames the answer to this request when the server's Content-Type does not say otherwise. */
@@ -34,7 +38,7 @@ final class AnswerReader {
    * {@code acc} untouched) leaves it to the tree path.
    */
   boolean readChunkFast(WireFormat format, JsonParser chunk, ChunkSink acc) {
-    return dialect.readChunkFast(chunk, acc);
+    return reader.readChunkFast(chunk, acc);
   }
 
   /** Whether SSE events of this name may be read from their tokens ({@link #readChunkFast}). */
@@ -54,26 +58,26 @@ final class AnswerReader {
 
   /** One streamed JSON object (an NDJSON line), as a tree. */
   void readStreamChunk(JsonNode chunk, ResponseAccumulator acc) {
-    dialect.readChunk(chunk, acc);
+    reader.readChunk(chunk, acc);
   }
 
   /** One server-sent event ({@code [DONE]}, an {@code error} event or a JSON chunk) with its parsed data. */
   void readSseEvent(SseEvent event, JsonNode data, ResponseAccumulator acc) {
-    dialect.readEvent(event, data, acc);
+    reader.readEvent(event, data, acc);
   }
 
   /** A whole non-streamed answer from its tokens; false (and {@code acc} untouched) leaves it to the tree. */
   boolean readBodyFast(JsonParser body, ResponseAccumulator acc) {
-    return dialect.readBodyFast(body, acc);
+    return reader.readBodyFast(body, acc);
   }
 
   /** A whole non-streamed answer, as a tree. */
   void readBody(JsonNode body, ResponseAccumulator acc) {
-    dialect.readBody(body, acc);
+    reader.readBody(body, acc);
   }
 
   /** The server's message in an error body, else {@code fallback}. */
   String errorMessage(JsonNode body, String fallback) {
-    return dialect.errorMessage(body, fallback);
+    return reader.errorMessage(body, fallback);
   }
 }

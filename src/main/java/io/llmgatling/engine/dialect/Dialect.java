@@ -64,6 +64,15 @@ public interface Dialect extends ChunkReader {
   ServerInfo describeServer(ServerQuery server);
 
   /**
+   * The dialect a run speaks to this server, chosen once at the pre-flight, before {@link #describeServer}: itself,
+   * unless the id names a family whose version the server decides ({@code lmstudio}: REST v1 when the server has
+   * it, else v0). Must not fail: a server that cannot be asked gets this dialect, and the pre-flight then says why.
+   */
+  default Dialect choose(ServerQuery server) {
+    return this;
+  }
+
+  /**
    * Whether a server listing {@code models} serves {@code wanted}: the same name (case-insensitive), or
    * {@code name:latest} for a name without a tag (Ollama's rule, also behind its OpenAI API).
    */
@@ -112,6 +121,15 @@ public interface Dialect extends ChunkReader {
     ObjectNode format = Json.MAPPER.createObjectNode().put("type", "json_schema");
     format.putObject("json_schema").put("name", name).put("strict", true).set("schema", schema);
     return Map.of("response_format", format);
+  }
+
+  /**
+   * The reader of one answer to {@code request}: this stateless dialect, unless the API's answers need state
+   * across their chunks (llama-server's {@code /completion} streams a thinking model's {@code <think>} tags as plain
+   * content: what follows one is reasoning until its {@code </think>}). Called once per request.
+   */
+  default ChunkReader readerFor(LlmRequest request) {
+    return this;
   }
 
   /**

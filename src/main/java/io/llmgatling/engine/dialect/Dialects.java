@@ -2,7 +2,9 @@ package io.llmgatling.engine.dialect;
 
 import io.llmgatling.engine.dialect.anthropic.AnthropicDialect;
 import io.llmgatling.engine.dialect.llamacpp.LlamaCppDialect;
+import io.llmgatling.engine.dialect.llamacpp.LlamaCppNativeDialect;
 import io.llmgatling.engine.dialect.lmstudio.LmStudioDialect;
+import io.llmgatling.engine.dialect.lmstudio.LmStudioV1Dialect;
 import io.llmgatling.engine.dialect.ollama.OllamaDialect;
 import io.llmgatling.engine.dialect.openai.OpenAiDialect;
 import io.llmgatling.engine.dialect.responses.ResponsesDialect;
@@ -17,10 +19,13 @@ public final class Dialects {
   private static final List<Dialect> ALL = List.of(
       OllamaDialect.INSTANCE,
       OpenAiDialect.INSTANCE,
-      LmStudioDialect.INSTANCE,
+      LmStudioDialect.AUTO,
       LlamaCppDialect.INSTANCE,
       ResponsesDialect.INSTANCE,
-      AnthropicDialect.INSTANCE);
+      AnthropicDialect.INSTANCE,
+      LmStudioDialect.INSTANCE,
+      LmStudioV1Dialect.INSTANCE,
+      LlamaCppNativeDialect.INSTANCE);
 
   private Dialects() {
   }

@@ -2,7 +2,9 @@ package io.llmgatling.simulator.dialect;
 
 import io.llmgatling.simulator.dialect.anthropic.AnthropicDialect;
 import io.llmgatling.simulator.dialect.llamacpp.LlamaCppDialect;
+import io.llmgatling.simulator.dialect.llamacpp.LlamaCppNativeDialect;
 import io.llmgatling.simulator.dialect.lmstudio.LmStudioDialect;
+import io.llmgatling.simulator.dialect.lmstudio.LmStudioV1Dialect;
 import io.llmgatling.simulator.dialect.ollama.OllamaDialect;
 import io.llmgatling.simulator.dialect.openai.OpenAiDialect;
 import io.llmgatling.simulator.dialect.responses.ResponsesDialect;
@@ -17,7 +19,9 @@ public final class ServerDialects {
       new LmStudioDialect(),
       new LlamaCppDialect(),
       new ResponsesDialect(),
-      new AnthropicDialect());
+      new AnthropicDialect(),
+      new LmStudioV1Dialect(),
+      new LlamaCppNativeDialect());
 
   private ServerDialects() {
   }

@@ -42,6 +42,19 @@ public interface ServerExchange {
    */
   Admitted admit(JsonNode body, Kind kind);
 
+  /**
+   * llama-server's {@code GET /metrics} of this simulator: Prometheus text with llama.cpp's names, from the
+   * scheduler's state and the tokens served so far ({@code simulator.Gauges}).
+   */
+  default String metrics() {
+    return "";
+  }
+
+  /** llama-server's {@code GET /slots} of this simulator: one object per slot of each loaded model. */
+  default JsonNode slots() {
+    return Frames.JSON.createArrayNode();
+  }
+
   /** Hands the parsed request to the shared engine: slot, prefill, timed tokens, the dialect's frames. */
   void generate(Admitted admitted, GenerationRequest request);
 }

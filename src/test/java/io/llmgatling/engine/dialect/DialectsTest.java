@@ -20,14 +20,15 @@ class DialectsTest {
   @Test
   void should_find_a_dialect_by_its_id_case_insensitively() {
     assertThat(Dialects.byId(" OpenAI ").id()).isEqualTo("openai");
-    assertThat(Dialects.all()).extracting(Dialect::id).containsExactly("ollama", "openai", "lmstudio", "llamacpp", "responses",
-        "anthropic");
+    assertThat(Dialects.all()).extracting(Dialect::id).containsExactly("ollama", "openai", "lmstudio", "llamacpp", "responses", "anthropic", "lmstudio-v0",
+        "lmstudio-v1", "llamacpp-native");
   }
 
   @Test
   void should_name_the_valid_ids_for_an_unknown_one() {
     assertThatThrownBy(() -> Dialects.byId("grpc")).isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown API 'grpc', expected one of: ollama, openai, lmstudio, llamacpp, responses, anthropic");
+        .hasMessage("unknown API 'grpc', expected one of: ollama, openai, lmstudio, llamacpp, responses, anthropic,"
+            + " lmstudio-v0, lmstudio-v1, llamacpp-native");
   }
 
   @Test
@@ -110,6 +111,6 @@ class DialectsTest {
   @Test
   void should_say_which_dialect_carries_llama_server_timings() {
     assertThat(Dialects.all()).filteredOn(Dialect::sendsServerTimings).extracting(Dialect::id)
-        .containsExactly("llamacpp");
+        .containsExactly("llamacpp", "llamacpp-native");
   }
 }

@@ -47,6 +47,11 @@ final class LlamaCppWire extends OpenAiWire {
 
   @Override
   protected void extras(ObjectNode root, Outcome o) {
+    timings(root, o);
+  }
+
+  /** llama-server's {@code timings} object (also in {@code /completion}'s last chunk). */
+  static void timings(ObjectNode root, Outcome o) {
     ObjectNode timings = root.putObject("timings");
     double promptMs = o.promptEvalNanos() / 1e6;
     double predictedMs = o.evalNanos() / 1e6;
