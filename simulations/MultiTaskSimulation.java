@@ -10,6 +10,7 @@ import io.llmgatling.engine.Operation;
 import io.llmgatling.javaapi.LlmActionBuilder;
 import io.llmgatling.harness.LlmInjection;
 import io.llmgatling.harness.LlmSimulation;
+import io.llmgatling.harness.TraceReplay;
 import io.llmgatling.run.ArrivalClock;
 import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.PromptSet;
@@ -27,7 +28,12 @@ public class MultiTaskSimulation extends LlmSimulation {
 
   {
     List<PopulationBuilder> populations = new ArrayList<>();
-    List<TaskSpec> tasks = workload().tasks();
+    boolean trace = workload().injectedProfile() instanceof LoadProfile.Replay;
+    if (trace) {
+      // llm.profile=trace: the recorded requests at their recorded offsets, as the mix's one task
+      populations.add(TraceReplay.population(workload(), (LoadProfile.Replay) workload().injectedProfile()));
+    }
+    List<TaskSpec> tasks = trace ? List.of() : workload().tasks();
     for (int i = 0; i < tasks.size(); i++) {
       TaskSpec task = tasks.get(i);
       double share = workload().mix().fraction(task.name());

@@ -25,10 +25,35 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"schema", "partial", "run", "target", "all", "tasks", "models", "slo", "passed", "capacity",
-    "resources", "errorSamples"})
+    "resources", "errorSamples", "trace"})
 public record Summary(int schema, Boolean partial, Run run, Target target, Stats all, Map<String, Stats> tasks,
                       Map<String, Stats> models, List<SloResult> slo, boolean passed, Capacity capacity,
-                      Resources resources, Map<String, List<ErrorSample>> errorSamples) {
+                      Resources resources, Map<String, List<ErrorSample>> errorSamples, Trace trace) {
+
+  /** A summary of a run that replayed no trace. */
+  public Summary(int schema, Boolean partial, Run run, Target target, Stats all, Map<String, Stats> tasks,
+      Map<String, Stats> models, List<SloResult> slo, boolean passed, Capacity capacity, Resources resources,
+      Map<String, List<ErrorSample>> errorSamples) {
+    this(schema, partial, run, target, all, tasks, models, slo, passed, capacity, resources, errorSamples, null);
+  }
+
+  /**
+   * A trace replay ({@code llm.profile=trace}): the trace played and the replay lag.
+   *
+   * @param file         the trace file
+   * @param requests     requests in the trace (this injector's share)
+   * @param sessions     sessions among them
+   * @param skippedLines malformed lines skipped
+   * @param lagMs        actual − recorded send time over every request sent (= {@code all.clientDelayMs}); a session
+   *                     turn whose previous answer came back after its recorded time is late by the wait
+   * @param late         requests sent more than 10 ms after their recorded time
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"file", "requests", "sessions", "skippedLines", "lagMs", "late"})
+  public record Trace(String file, long requests, long sessions, long skippedLines, Pct lagMs, long late) {
+    /** Lag beyond which a request counts as {@code late}. */
+    public static final double LATE_MS = 10;
+  }
 
   /** The schema version written by this code. */
   public static final int SCHEMA = 1;

@@ -1,0 +1,119 @@
+package io.llmgatling.harness;
+
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.foreach;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.core.CoreDsl.scenario;
+
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.PopulationBuilder;
+import io.gatling.javaapi.core.Session;
+import io.llmgatling.engine.Operation;
+import io.llmgatling.javaapi.LlmActionBuilder;
+import io.llmgatling.javaapi.LlmDsl;
+import io.llmgatling.run.ArrivalClock;
+import io.llmgatling.workload.LoadProfile;
+import io.llmgatling.workload.Trace;
+import io.llmgatling.workload.TracePrompts;
+import io.llmgatling.workload.TaskSpec;
+import io.llmgatling.workload.WorkloadConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The scenario replaying a trace ({@code llm.profile=trace}): one virtual user per visit (a session, or a request
+ * without one), arriving at its first request's recorded offset; each request is sent at its recorded offset with
+ * that offset as its intended start, so its client delay ({@code clientDelayMs}) is the replay lag, actual − recorded
+ * send time. A session's next turn waits for the previous answer and carries the conversation (chat), so a turn whose
+ * previous answer came back after its recorded time is sent late, and its lag says by how much.
+ *
+ * <p>Prompts are synthesized to the recorded {@code input_length} ({@link TracePrompts}), the output capped at the
+ * recorded {@code output_length} (the API's {@code num_predict} / {@code max_tokens}); against llama-server
+ * ({@code llm.api=llamacpp}) {@code ignore_eos} is sent too, so the answer runs to that length.
+ */
+public final class TraceReplay {
+  static final String TURNS = "llm.traceTurns";
+  static final String TURN = "llm.traceTurn";
+  static final String PROMPT = "llm.tracePrompt";
+  static final String MODEL = "model";
+  static final String HISTORY = "llm.traceHistory";
+
+  private TraceReplay() {
+  }
+
+  /**
+   * The population replaying the trace of {@code replay} as the run's one task.
+   *
+   * @param workload the run's configuration (task, models, options, seed)
+   * @param replay   the trace profile (this injector's share)
+   * @return the population to pass to {@code setUp}
+   */
+  public static PopulationBuilder population(WorkloadConfig workload, LoadProfile.Replay replay) {
+    Trace trace = replay.trace();
+    TaskSpec task = workload.tasks().get(0);
+    List<Trace.Visit> visits = trace.visits();
+    double[] offsets = replay.arrivalOffsetsSeconds();
+    ArrivalClock clock = new ArrivalClock(offsets);
+    List<String> models = workload.modelsFor(task);
+    int blockSize = trace.blockSize();
+    long seed = workload.seed();
+
+    ChainBuilder arrive = exec(session -> {
+      ArrivalClock.Arrival arrival = clock.arrive(System.nanoTime());
+      Trace.Visit visit = visits.get(Math.min(arrival.index(), visits.size() - 1));
+      return session.set(TURNS, visit.requests()).set(MODEL, models.get(arrival.index() % models.size()));
+    });
+    ChainBuilder turn = exec(session -> {
+      Trace.Request request = session.get(TURN);
+      return session.set(PROMPT, TracePrompts.prompt(request, blockSize, seed));
+    }).pause(session -> untilDue(clock, session.get(TURN)))
+        .exec(session -> LlmDsl.withIntendedStart(session,
+            Math.min(System.nanoTime(), clock.dueAt(offsetSec(session.get(TURN)), System.nanoTime()))))
+        .exec(request(workload, task));
+    return scenario(task.name()).exec(arrive).exec(foreach(session -> session.getList(TURNS), TURN).on(turn))
+        .injectOpen(LlmInjection.open(offsets));
+  }
+
+  private static Duration untilDue(ArrivalClock clock, Trace.Request request) {
+    long now = System.nanoTime();
+    long waitNanos = clock.dueAt(offsetSec(request), now) - now;
+    return waitNanos <= 0 ? Duration.ZERO : Duration.ofNanos(waitNanos);
+  }
+
+  private static double offsetSec(Trace.Request request) {
+    return request.timestampMs() / 1000;
+  }
+
+  /** One request of the trace as the task's operation, its output capped at the recorded length. */
+  private static LlmActionBuilder request(WorkloadConfig workload, TaskSpec task) {
+    Operation operation = workload.operationFor(task);
+    LlmActionBuilder action = switch (operation) {
+      case GENERATE -> LlmDsl.llm(task.name()).generate().prompt(TraceReplay::prompt);
+      case COMPLETION -> LlmDsl.llm(task.name()).completion().prompt(TraceReplay::prompt);
+      default -> LlmDsl.llm(task.name()).chat().user(TraceReplay::prompt).conversation(HISTORY);
+    };
+    return action.task(task.name()).model("#{" + MODEL + "}").stream(workload.streamFor(task))
+        .options(holdOptions(workload, task))
+        .maxTokens(session -> ((Trace.Request) session.get(TURN)).outputLength())
+        .check(LlmDsl.outputTokens().gte(1));
+  }
+
+  private static String prompt(Session session) {
+    return session.getString(PROMPT);
+  }
+
+  /**
+   * The task's options, plus what holds the answer to its cap where the API allows: llama-server's
+   * {@code ignore_eos} (its every endpoint reads it); other APIs only cap ({@code llm.option.ignore_eos=true} adds it
+   * for vLLM or SGLang behind {@code openai}).
+   */
+  static Map<String, Object> holdOptions(WorkloadConfig workload, TaskSpec task) {
+    Map<String, Object> options = new LinkedHashMap<>(workload.optionsFor(task));
+    if (workload.api().id().startsWith("llamacpp")) {
+      options.putIfAbsent("ignore_eos", Boolean.TRUE);
+    }
+    return options;
+  }
+}
