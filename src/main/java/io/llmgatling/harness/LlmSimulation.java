@@ -268,8 +268,9 @@ public abstract class LlmSimulation extends Simulation {
 
   private void startRun(String simulationName) {
     Map<String, Object> settings = new LinkedHashMap<>(workload.describe());
-    if (workload.injectedProfile() instanceof LoadProfile.Replay replay) {
-      settings.put("trace", traceFacts(replay.trace())); // summary.json → trace
+    if (workload.profile() instanceof LoadProfile.Replay replay) {
+      // summary.json → trace; the whole trace, so that merged shards say the same
+      settings.put("trace", traceFacts(replay.trace()));
     }
     List<Slo> slos = workload.slos();
     run = LlmRun.start(new LlmRun.Settings(simulationName, workload.api().id(), baseUrl.toString(),

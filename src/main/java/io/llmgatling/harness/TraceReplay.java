@@ -39,6 +39,13 @@ public final class TraceReplay {
   static final String PROMPT = "llm.tracePrompt";
   static final String MODEL = "model";
   static final String HISTORY = "llm.traceHistory";
+  /**
+   * Seconds between the injection's start and the trace's 0. A first user, sending nothing, arrives at the injection's
+   * start and sets the origin the recorded offsets are placed on: Gatling starts its very first users late while it
+   * warms up (40-160 ms measured on a loaded 2-core machine), and an origin taken from a late first request would
+   * place the next ones early and hide their lag.
+   */
+  static final double LEAD_IN_SEC = 1.0;
 
   private TraceReplay() {
   }
@@ -54,7 +61,7 @@ public final class TraceReplay {
     Trace trace = replay.trace();
     TaskSpec task = workload.tasks().get(0);
     List<Trace.Visit> visits = trace.visits();
-    double[] offsets = replay.arrivalOffsetsSeconds();
+    double[] offsets = injectionOffsets(replay);
     ArrivalClock clock = new ArrivalClock(offsets);
     List<String> models = workload.modelsFor(task);
     int blockSize = trace.blockSize();
@@ -62,8 +69,11 @@ public final class TraceReplay {
 
     ChainBuilder arrive = exec(session -> {
       ArrivalClock.Arrival arrival = clock.arrive(System.nanoTime());
-      Trace.Visit visit = visits.get(Math.min(arrival.index(), visits.size() - 1));
-      return session.set(TURNS, visit.requests()).set(MODEL, models.get(arrival.index() % models.size()));
+      if (arrival.index() == 0) {
+        return session.set(TURNS, List.of()); // the origin's user: no request
+      }
+      int index = Math.min(arrival.index(), visits.size()) - 1;
+      return session.set(TURNS, visits.get(index).requests()).set(MODEL, models.get(index % models.size()));
     });
     ChainBuilder turn = exec(session -> {
       Trace.Request request = session.get(TURN);
@@ -83,7 +93,17 @@ public final class TraceReplay {
   }
 
   private static double offsetSec(Trace.Request request) {
-    return request.timestampMs() / 1000;
+    return LEAD_IN_SEC + request.timestampMs() / 1000;
+  }
+
+  /** The injection's arrivals: the origin's user at 0, then each visit at its first request's offset (lead-in on). */
+  static double[] injectionOffsets(LoadProfile.Replay replay) {
+    double[] starts = replay.arrivalOffsetsSeconds();
+    double[] offsets = new double[starts.length + 1];
+    for (int i = 0; i < starts.length; i++) {
+      offsets[i + 1] = LEAD_IN_SEC + starts[i];
+    }
+    return offsets;
   }
 
   /** One request of the trace as the task's operation, its output capped at the recorded length. */

@@ -42,6 +42,8 @@ class TraceReplayTest {
     // the session's later turn (4 s) is no arrival: its user waits for it
     assertThat(LlmInjection.arrivalOffsets(replay, 1.0, 0)).containsExactly(0.25, 0.2505, 1.5);
     assertThat(replay.arrivalOffsetsSeconds()).containsExactly(0.25, 0.2505, 1.5);
+    // the injection: a user at 0 that sets the origin, then the visits a lead-in later
+    assertThat(TraceReplay.injectionOffsets(replay)).containsExactly(0, 1.25, 1.2505, 2.5);
   }
 
   @Test
