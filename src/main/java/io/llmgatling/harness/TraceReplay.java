@@ -37,6 +37,7 @@ public final class TraceReplay {
   static final String TURNS = "llm.traceTurns";
   static final String TURN = "llm.traceTurn";
   static final String PROMPT = "llm.tracePrompt";
+  static final String DUE = "llm.traceDue";
   static final String MODEL = "model";
   static final String HISTORY = "llm.traceHistory";
   /**
@@ -78,18 +79,21 @@ public final class TraceReplay {
     ChainBuilder turn = exec(session -> {
       Trace.Request request = session.get(TURN);
       return session.set(PROMPT, TracePrompts.prompt(request, blockSize, seed));
-    }).pause(session -> untilDue(clock, session.get(TURN)))
-        .exec(session -> LlmDsl.withIntendedStart(session,
-            Math.min(System.nanoTime(), clock.dueAt(offsetSec(session.get(TURN)), System.nanoTime()))))
+    }).exec(session -> session.set(DUE, due(clock, session.get(TURN), System.nanoTime())))
+        .pause(session -> Duration.ofNanos(Math.max(0, session.getLong(DUE) - System.nanoTime())))
+        .exec(session -> LlmDsl.withIntendedStart(session, Math.min(System.nanoTime(), session.getLong(DUE))))
         .exec(request(workload, task));
     return scenario(task.name()).exec(arrive).exec(foreach(session -> session.getList(TURNS), TURN).on(turn))
         .injectOpen(LlmInjection.open(offsets));
   }
 
-  private static Duration untilDue(ArrivalClock clock, Trace.Request request) {
-    long now = System.nanoTime();
-    long waitNanos = clock.dueAt(offsetSec(request), now) - now;
-    return waitNanos <= 0 ? Duration.ZERO : Duration.ofNanos(waitNanos);
+  /**
+   * When a request falls due: its recorded offset on the arrivals' origin, or for a turn given a {@code delay}, that
+   * long after now (the previous answer has just ended).
+   */
+  private static long due(ArrivalClock clock, Trace.Request request, long nowNanos) {
+    return request.afterDelay() ? nowNanos + Math.round(request.delayMs() * 1e6)
+        : clock.dueAt(offsetSec(request), nowNanos);
   }
 
   private static double offsetSec(Trace.Request request) {

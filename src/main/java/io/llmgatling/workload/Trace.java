@@ -28,7 +28,8 @@ import java.util.Map;
  *   <li>{@code hash_ids} (optional): the prompt's blocks of {@code blockSize} tokens, each named by an id (number or
  *       string); the same id is the same text in every request, so prompts sharing leading ids share a prefix;</li>
  *   <li>{@code session_id} (optional): the lines of one session are the turns of one conversation, sent in
- *       timestamp order, each after the previous answer.</li>
+ *       timestamp order, each after the previous answer. A later turn may give AIPerf's {@code delay} instead of a
+ *       {@code timestamp}: it is sent that many milliseconds after the previous answer.</li>
  * </ul>
  * Other fields are ignored. A line that is not such an object is skipped and named in {@link #skipped()}.
  *
@@ -57,11 +58,24 @@ public record Trace(Path file, List<Visit> visits, int lines, List<String> skipp
    * @param outputLength answer tokens
    * @param hashIds      prompt blocks (maybe empty)
    * @param sessionId    session, or null
+   * @param delayMs      a later session turn without {@code timestamp} (AIPerf's {@code delay}): sent this long after
+   *                     the previous answer; null otherwise ({@code timestampMs} is then NaN)
    */
   public record Request(int line, double timestampMs, int inputLength, int outputLength, List<String> hashIds,
-                        String sessionId) {
+                        String sessionId, Double delayMs) {
     public Request {
       hashIds = List.copyOf(hashIds);
+    }
+
+    /** A request sent at its recorded time. */
+    public Request(int line, double timestampMs, int inputLength, int outputLength, List<String> hashIds,
+        String sessionId) {
+      this(line, timestampMs, inputLength, outputLength, hashIds, sessionId, null);
+    }
+
+    /** Whether it is sent {@link #delayMs} after the previous answer rather than at a recorded time. */
+    public boolean afterDelay() {
+      return delayMs != null;
     }
   }
 
@@ -94,7 +108,8 @@ public record Trace(Path file, List<Visit> visits, int lines, List<String> skipp
 
   /** The last request's recorded time, ms (0 for an empty trace). */
   public double spanMs() {
-    return visits.stream().flatMap(v -> v.requests().stream()).mapToDouble(Request::timestampMs).max().orElse(0);
+    return visits.stream().flatMap(v -> v.requests().stream()).filter(r -> !r.afterDelay())
+        .mapToDouble(Request::timestampMs).max().orElse(0);
   }
 
   /** This injector's share: every {@code count}-th visit from the {@code index}-th (1-based); sessions stay whole. */
@@ -157,15 +172,20 @@ public record Trace(Path file, List<Visit> visits, int lines, List<String> skipp
         skipped.add("line " + number + ": " + e.getMessage());
       }
     }
-    if (requests.isEmpty()) {
+    List<Visit> visits = visits(requests, skipped);
+    if (visits.isEmpty()) {
       throw new ConfigException("trace " + file + ": no request in it"
           + (skipped.isEmpty() ? " (empty file)" : " (" + skipped.get(0) + ")"));
     }
-    return new Trace(file, visits(requests), lines, skipped, blockSize);
+    return new Trace(file, visits, lines, skipped, blockSize);
   }
 
-  /** Requests without a session are visits of their own; a session's requests are one visit, in time order. */
-  private static List<Visit> visits(List<Request> requests) {
+  /**
+   * Requests without a session are visits of their own; a session's requests are one visit, in time order (in file
+   * order when some of its turns are sent after a {@code delay}). A session that does not begin with a timestamp
+   * cannot be placed: its lines are skipped.
+   */
+  private static List<Visit> visits(List<Request> requests, List<String> skipped) {
     Map<String, List<Request>> sessions = new LinkedHashMap<>();
     List<Visit> visits = new ArrayList<>();
     for (Request r : requests) {
@@ -177,9 +197,17 @@ public record Trace(Path file, List<Visit> visits, int lines, List<String> skipp
     }
     Comparator<Request> byTime = Comparator.comparingDouble(Request::timestampMs).thenComparingInt(Request::line);
     sessions.forEach((id, turns) -> {
-      turns.sort(byTime);
+      if (turns.stream().noneMatch(Request::afterDelay)) {
+        turns.sort(byTime);
+      }
+      if (turns.get(0).afterDelay()) {
+        turns.forEach(t -> skipped.add("line " + t.line() + ": session " + id + " has no timestamp before its first"
+            + " delay, so it cannot be placed in time"));
+        return;
+      }
       visits.add(new Visit(id, turns));
     });
+    skipped.sort(Comparator.comparingInt(Trace::lineNumber));
     visits.sort(Comparator.comparingDouble(Visit::startMs).thenComparingInt(v -> v.requests().get(0).line()));
     return visits;
   }
@@ -195,7 +223,13 @@ public record Trace(Path file, List<Visit> visits, int lines, List<String> skipp
       throw new IllegalArgumentException("not a JSON object");
     }
     JsonNode timestamp = node.path("timestamp");
-    if (!timestamp.isNumber() || !(timestamp.asDouble() >= 0) || Double.isInfinite(timestamp.asDouble())) {
+    JsonNode delay = node.path("delay");
+    boolean afterDelay = timestamp.isMissingNode() && !delay.isMissingNode() && node.has("session_id");
+    if (afterDelay && !(delay.isNumber() && delay.asDouble() >= 0 && !Double.isInfinite(delay.asDouble()))) {
+      throw new IllegalArgumentException("delay must be a number of milliseconds >= 0, was " + shown(delay));
+    }
+    if (!afterDelay && (!timestamp.isNumber() || !(timestamp.asDouble() >= 0)
+        || Double.isInfinite(timestamp.asDouble()))) {
       throw new IllegalArgumentException("timestamp must be a number of milliseconds >= 0, was " + shown(timestamp));
     }
     int input = wholeNumber(node, "input_length");
@@ -221,7 +255,12 @@ public record Trace(Path file, List<Visit> visits, int lines, List<String> skipp
       }
       sessionId = session.asText();
     }
-    return new Request(number, timestamp.asDouble(), input, output, hashIds, sessionId);
+    return afterDelay ? new Request(number, Double.NaN, input, output, hashIds, sessionId, delay.asDouble())
+        : new Request(number, timestamp.asDouble(), input, output, hashIds, sessionId);
+  }
+
+  private static int lineNumber(String skippedMessage) {
+    return Integer.parseInt(skippedMessage.substring("line ".length(), skippedMessage.indexOf(':')));
   }
 
   private static int wholeNumber(JsonNode node, String field) {

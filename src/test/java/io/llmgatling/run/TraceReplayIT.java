@@ -22,6 +22,8 @@ class TraceReplayIT {
 
   /** Bound of the timing checks, generous for a CPU shared with other builds (idle: a few ms). */
   private static final double MAX_LAG_MS = 100;
+  /** The recorded time of a line sent after a delay instead (it has none). */
+  private static final double AFTER_DELAY = -1;
 
   /** One trace line as the test wrote it. */
   private record Line(double ts, int input, int output, String session, int turn) {
@@ -43,11 +45,15 @@ class TraceReplayIT {
     trace.append("{\"timestamp\": 400, \"input_length\": \"many\", \"output_length\": 5}\n");
     for (int s = 0; s < 3; s++) {
       for (int t = 0; t < 3; t++) {
-        Line line = new Line(250 + s * 400 + t * 3500, 50 + s * 10 + t, 100 + s * 10 + t, "s" + s, t);
+        // the last turn of the last session comes 1 s after its previous answer (AIPerf's delay): no timestamp
+        boolean delay = s == 2 && t == 2;
+        Line line = new Line(delay ? AFTER_DELAY : 250 + s * 400 + t * 3500, 50 + s * 10 + t, 100 + s * 10 + t,
+            "s" + s, t);
         lines.add(line);
         trace.append(String.format(Locale.ROOT,
-            "{\"timestamp\": %.0f, \"input_length\": %d, \"output_length\": %d, \"session_id\": \"%s\"}%n",
-            line.ts(), line.input(), line.output(), line.session()));
+            "{%s, \"input_length\": %d, \"output_length\": %d, \"session_id\": \"%s\"}%n",
+            delay ? "\"delay\": 1000" : "\"timestamp\": " + (long) line.ts(), line.input(), line.output(),
+            line.session()));
       }
     }
     Path traceFile = dir.resolve("short.jsonl");
@@ -76,8 +82,9 @@ class TraceReplayIT {
     // the output held to the recorded length (the simulator's own count, eval_count): it names each record's line
     assertThat(records).extracting(r -> r.path("outputTokens").asInt()).allMatch(byOutput::containsKey);
     // the origin the recorded offsets were placed on, as the injector estimated it in the end
-    long origin = records.stream().mapToLong(r -> r.path("intendedAtMs").asLong()
-        - (long) byOutput.get(r.path("outputTokens").asInt()).ts()).min().orElseThrow();
+    long origin = records.stream().filter(r -> byOutput.get(r.path("outputTokens").asInt()).ts() != AFTER_DELAY)
+        .mapToLong(r -> r.path("intendedAtMs").asLong() - (long) byOutput.get(r.path("outputTokens").asInt()).ts())
+        .min().orElseThrow();
     Map<String, double[]> sessionEnds = new HashMap<>();
     List<Double> lags = new ArrayList<>();
     records.sort((a, b) -> Long.compare(a.path("intendedAtMs").asLong(), b.path("intendedAtMs").asLong()));
@@ -89,8 +96,10 @@ class TraceReplayIT {
       assertThat(line).as("a line with output_length %s", r.path("outputTokens")).isNotNull();
       // intended start = the recorded offset, on the injection origin as estimated when the request went out (the
       // earliest arrivals may see it later by how late the injector started them: tens of ms on a loaded machine)
-      assertThat((double) (r.path("intendedAtMs").asLong() - origin)).as(r.toString())
-          .isBetween(line.ts(), line.ts() + MAX_LAG_MS);
+      if (line.ts() != AFTER_DELAY) {
+        assertThat((double) (r.path("intendedAtMs").asLong() - origin)).as(r.toString())
+            .isBetween(line.ts(), line.ts() + MAX_LAG_MS);
+      }
       double sent = r.path("intendedAtMs").asLong() + r.path("clientDelayMs").asDouble();
       if (line.session() == null) {
         // the prompt as long as recorded, as the server counts it (characters / 4)
@@ -106,6 +115,10 @@ class TraceReplayIT {
         if (previous != null) {
           assertThat(sent).as("turn %d of %s sent after the previous answer", line.turn(), line.session())
               .isGreaterThanOrEqualTo(previous[1] - 1);
+          if (line.ts() == AFTER_DELAY) {
+            assertThat((double) r.path("intendedAtMs").asLong()).as("due 1 s after the previous answer")
+                .isBetween(previous[1] + 1000 - 2, previous[1] + 1000 + MAX_LAG_MS);
+          }
           if (line.turn() == 2) {
             // the third turn carries two earlier user messages and two answers
             assertThat(r.path("promptTokens").asInt()).isGreaterThan(line.input() + 2 * 50);

@@ -61,6 +61,31 @@ class TraceTest {
   }
 
   @Test
+  void should_read_aiperfs_delay_of_a_later_session_turn_and_keep_the_file_order() {
+    Trace trace = Trace.parse("""
+        {"timestamp": 100, "input_length": 20, "output_length": 5, "session_id": "s1"}
+        {"delay": 2000, "input_length": 30, "output_length": 5, "session_id": "s1"}
+        {"timestamp": 200, "input_length": 10, "output_length": 5}
+        {"timestamp": 50, "input_length": 40, "output_length": 5, "session_id": "s1"}
+        {"delay": 500, "input_length": 10, "output_length": 5, "session_id": "s2"}
+        {"delay": -1, "input_length": 10, "output_length": 5, "session_id": "s3"}
+        {"delay": 500, "input_length": 10, "output_length": 5}
+        """, 512);
+
+    Trace.Visit session = trace.visits().get(0);
+    assertThat(session.requests()).extracting(Trace.Request::inputLength).containsExactly(20, 30, 40);
+    assertThat(session.requests().get(1).afterDelay()).isTrue();
+    assertThat(session.requests().get(1).delayMs()).isEqualTo(2000.0);
+    assertThat(session.requests().get(0).afterDelay()).isFalse();
+    assertThat(trace.requests()).isEqualTo(4);
+    assertThat(trace.spanMs()).isEqualTo(200);
+    assertThat(trace.skipped()).containsExactly(
+        "line 5: session s2 has no timestamp before its first delay, so it cannot be placed in time",
+        "line 6: delay must be a number of milliseconds >= 0, was -1",
+        "line 7: timestamp must be a number of milliseconds >= 0, was missing");
+  }
+
+  @Test
   void should_skip_malformed_lines_naming_each_and_keep_the_rest() {
     Trace trace = Trace.parse("""
         {"timestamp": 0, "input_length": 10, "output_length": 5}
