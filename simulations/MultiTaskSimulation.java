@@ -13,6 +13,7 @@ import io.llmgatling.javaapi.LlmMessage;
 import io.llmgatling.json.Json;
 import io.llmgatling.harness.LlmInjection;
 import io.llmgatling.harness.LlmSimulation;
+import io.llmgatling.harness.TraceReplay;
 import io.llmgatling.run.ArrivalClock;
 import io.llmgatling.workload.Keys;
 import io.llmgatling.workload.LoadProfile;
@@ -44,6 +45,11 @@ public class MultiTaskSimulation extends LlmSimulation {
   {
     List<PopulationBuilder> populations = new ArrayList<>();
     List<ChainBuilder> warmupVisits = new ArrayList<>();
+    boolean trace = workload().injectedProfile() instanceof LoadProfile.Replay;
+    if (trace) {
+      // llm.profile=trace: the recorded requests at their recorded offsets, as the mix's one task
+      populations.add(TraceReplay.population(workload(), (LoadProfile.Replay) workload().injectedProfile()));
+    }
     List<TaskSpec> tasks = workload().tasks();
     for (int i = 0; i < tasks.size(); i++) {
       TaskSpec task = tasks.get(i);
@@ -56,6 +62,9 @@ public class MultiTaskSimulation extends LlmSimulation {
       warmupVisits.add(exec(feed(workload().promptSet(task).feeder(~(workload().seed() + i))))
           .exec(pickModel(workload().modelsFor(task)))
           .exec(requests(task, i, false)));
+      if (trace) {
+        continue; // the trace is the measured load: the mix's task only warms up
+      }
       ScenarioBuilder scenario = scenario(task.name());
       LoadProfile profile = workload().injectedProfile();
       if (profile instanceof LoadProfile.Closed closed) {

@@ -40,6 +40,13 @@ public final class LlmInjection {
       long seed = p.seed() ^ (0x2545F4914F6CDD1DL * (shareIndex + 1));
       return new LoadProfile.Poisson(p.rate() * fraction, p.duration(), seed).arrivalOffsetsSeconds();
     }
+    if (profile instanceof LoadProfile.Replay replay) {
+      // a trace's visits (sessions, sessionless requests) at their recorded offsets, dealt round to the shares
+      double[] all = replay.arrivalOffsetsSeconds();
+      int shares = (int) Math.max(1, Math.round(1 / fraction));
+      return java.util.stream.IntStream.range(0, all.length).filter(i -> i % shares == shareIndex % shares)
+          .mapToDouble(i -> all[i]).toArray();
+    }
     if (profile instanceof LoadProfile.Closed) {
       throw new IllegalArgumentException("a closed profile has no arrival schedule");
     }

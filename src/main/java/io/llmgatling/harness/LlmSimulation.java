@@ -27,6 +27,7 @@ import io.llmgatling.workload.SharedPrefix;
 import io.llmgatling.workload.Slo;
 import io.llmgatling.workload.Target;
 import io.llmgatling.workload.TaskSpec;
+import io.llmgatling.workload.Trace;
 import io.llmgatling.workload.WorkloadConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +106,9 @@ public abstract class LlmSimulation extends Simulation {
       workload.checkPromptSets();
       return workload;
     });
+    if (workload.profile() instanceof LoadProfile.Replay replay) {
+      traceWarnings(replay.trace()).forEach(System.err::println);
+    }
     if (workload.embeddedSimulator()) {
       this.simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles)));
       this.baseUrl = BaseUrl.of(simulator.baseUrl());
@@ -356,6 +360,10 @@ public abstract class LlmSimulation extends Simulation {
 
   private void startRun(String simulationName) {
     Map<String, Object> settings = new LinkedHashMap<>(workload.describe());
+    if (workload.profile() instanceof LoadProfile.Replay replay) {
+      // summary.json → trace; the whole trace, so that merged shards say the same
+      settings.put("trace", traceFacts(replay.trace()));
+    }
     List<Slo> slos = workload.slos();
     run = LlmRun.start(new LlmRun.Settings(simulationName, api.id(), baseUrl.toString(),
         workload.models(), slos, workload.injectedProfile().name(),
@@ -372,6 +380,32 @@ public abstract class LlmSimulation extends Simulation {
       }
       run.searchCapacity(capacitySearch);
     }
+  }
+
+  /** One line per malformed line of a trace (at most 10, then how many more), each naming its line. */
+  static List<String> traceWarnings(Trace trace) {
+    List<String> lines = new ArrayList<>();
+    List<String> skipped = trace.skipped();
+    for (int i = 0; i < Math.min(10, skipped.size()); i++) {
+      lines.add("llm-gatling: trace " + trace.file() + " " + skipped.get(i) + " (line skipped)");
+    }
+    if (skipped.size() > 10) {
+      lines.add("llm-gatling: trace " + trace.file() + ": " + (skipped.size() - 10) + " more malformed lines skipped");
+    }
+    return lines;
+  }
+
+  /** What the summary says of the trace besides the lag: file, requests, sessions, skipped lines. */
+  static Map<String, Object> traceFacts(Trace trace) {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("file", trace.file().toString());
+    facts.put("requests", trace.requests());
+    facts.put("sessions", trace.sessions());
+    facts.put("spanMs", Math.round(trace.spanMs()));
+    facts.put("blockSize", trace.blockSize());
+    facts.put("skippedLines", trace.skipped().size());
+    facts.put("skipped", trace.skipped().subList(0, Math.min(10, trace.skipped().size())));
+    return facts;
   }
 
   private SimulatorConfig simulatorConfig(Path userFiles) {

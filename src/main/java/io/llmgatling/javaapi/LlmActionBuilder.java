@@ -198,6 +198,18 @@ public final class LlmActionBuilder implements ActionBuilder {
   }
 
   /**
+   * Caps the output with a value computed from the session at send time (e.g. a replayed trace's recorded output
+   * length); wins over {@link #maxTokens(int)}. A null or a value below 1 leaves the fixed cap.
+   *
+   * @param maxTokens function of the virtual user's session
+   * @return a new builder
+   */
+  public LlmActionBuilder maxTokens(Function<Session, Integer> maxTokens) {
+    RequestResolver.SessionValue dynamic = maxTokens::apply;
+    return new LlmActionBuilder(spec.withOption(RequestResolver.MAX_TOKENS_FROM_SESSION, dynamic));
+  }
+
+  /**
    * Adds one request option ({@code temperature}, {@code seed}, {@code num_ctx}, {@code top_p}, ...).
    *
    * @param key   option name as the server's API spells it

@@ -47,6 +47,8 @@ final class RunAggregator {
   private final List<RequestRecord> capacityRecords = new ArrayList<>();
   /** The warm-up's requests ({@code llm.warmup}), kept apart. */
   private final List<RequestRecord> warmupRecords = new ArrayList<>();
+  /** Trace replays: requests sent more than {@link Summary.Trace#LATE_MS} after their recorded time. */
+  private long late;
   private long firstMs = Long.MAX_VALUE;
   private long lastMs = Long.MIN_VALUE;
 
@@ -116,6 +118,9 @@ final class RunAggregator {
     }
     series.add(r);
     errorSamples.add(r);
+    if (r.clientDelayMs() != null && r.clientDelayMs() > Summary.Trace.LATE_MS) {
+      late++;
+    }
     firstMs = Math.min(firstMs, r.intendedAtMs());
     lastMs = Math.max(lastMs, (long) Math.ceil(end));
     if (r.ok()) {
@@ -171,7 +176,7 @@ final class RunAggregator {
             Instant.ofEpochMilli(endMs).toString(), durationSec, meta.shard()),
         new Summary.Target(meta.api(), meta.baseUrl(), meta.models()),
         allStats, taskStats, modelStats, verdicts, passed, capacity, resources.summary(),
-        errorSamples.toSamples(), warmup());
+        errorSamples.toSamples(), warmup(), trace(allStats));
 
     Map<String, MetricRecorder.Distribution> distributions = new LinkedHashMap<>();
     distributions.put("ttftMs", all.ttft.distribution(20, 0.01));
@@ -224,6 +229,22 @@ final class RunAggregator {
       }
     }
     return excess;
+  }
+
+  /** A trace replay's figures: what run.json says of the trace, the lag from the requests' client delay. */
+  private Summary.Trace trace(Stats allStats) {
+    if (!"trace".equals(meta.profile())) {
+      return null;
+    }
+    Object facts = meta.workload().get("trace");
+    Map<?, ?> trace = facts instanceof Map<?, ?> map ? map : Map.of();
+    return new Summary.Trace(trace.get("file") == null ? null : trace.get("file").toString(),
+        number(trace.get("requests")), number(trace.get("sessions")), number(trace.get("skippedLines")),
+        allStats.clientDelayMs(), late);
+  }
+
+  private static long number(Object value) {
+    return value instanceof Number n ? n.longValue() : 0;
   }
 
   private static Map<String, Stats> toStats(Map<String, GroupAggregator> groups, double durationSec) {

@@ -25,16 +25,16 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"schema", "partial", "run", "target", "warmup", "all", "tasks", "models", "slo", "passed",
-    "capacity", "resources", "errorSamples"})
+    "capacity", "resources", "errorSamples", "trace"})
 public record Summary(int schema, Boolean partial, Run run, Target target, Stats all, Map<String, Stats> tasks,
                       Map<String, Stats> models, List<SloResult> slo, boolean passed, Capacity capacity,
-                      Resources resources, Map<String, List<ErrorSample>> errorSamples, Warmup warmup) {
+                      Resources resources, Map<String, List<ErrorSample>> errorSamples, Warmup warmup, Trace trace) {
 
-  /** A summary of a run without warm-up. */
+  /** A summary of a run without warm-up that replayed no trace. */
   public Summary(int schema, Boolean partial, Run run, Target target, Stats all, Map<String, Stats> tasks,
       Map<String, Stats> models, List<SloResult> slo, boolean passed, Capacity capacity, Resources resources,
       Map<String, List<ErrorSample>> errorSamples) {
-    this(schema, partial, run, target, all, tasks, models, slo, passed, capacity, resources, errorSamples, null);
+    this(schema, partial, run, target, all, tasks, models, slo, passed, capacity, resources, errorSamples, null, null);
   }
 
   /**
@@ -51,6 +51,24 @@ public record Summary(int schema, Boolean partial, Run run, Target target, Stats
   @JsonInclude(JsonInclude.Include.ALWAYS)
   @JsonPropertyOrder({"requests", "ko", "coldLoadMs"})
   public record Warmup(long requests, long ko, Double coldLoadMs) {
+  }
+
+  /**
+   * A trace replay ({@code llm.profile=trace}): the trace played and the replay lag.
+   *
+   * @param file         the trace file
+   * @param requests     requests in the trace (this injector's share)
+   * @param sessions     sessions among them
+   * @param skippedLines malformed lines skipped
+   * @param lagMs        actual − recorded send time over every request sent (= {@code all.clientDelayMs}); a session
+   *                     turn whose previous answer came back after its recorded time is late by the wait
+   * @param late         requests sent more than 10 ms after their recorded time
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"file", "requests", "sessions", "skippedLines", "lagMs", "late"})
+  public record Trace(String file, long requests, long sessions, long skippedLines, Pct lagMs, long late) {
+    /** Lag beyond which a request counts as {@code late}. */
+    public static final double LATE_MS = 10;
   }
 
   /** The schema version written by this code. */

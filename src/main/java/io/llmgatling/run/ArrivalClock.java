@@ -30,13 +30,45 @@ public final class ArrivalClock {
    * @return planned start in System.nanoTime terms (never later than {@code nowNanos})
    */
   public long plannedStart(long nowNanos) {
+    return arrive(nowNanos).plannedNanos();
+  }
+
+  /**
+   * The next arriving user: which planned arrival it is, and its planned start.
+   *
+   * @param nowNanos System.nanoTime of the arrival
+   * @return its index in the offsets (or {@link #size()} and more past the plan, planned now) and planned start
+   */
+  public Arrival arrive(long nowNanos) {
     int k = next.getAndIncrement();
     if (k >= offsetsSec.length) {
-      return nowNanos;
+      return new Arrival(k, nowNanos);
     }
     long offsetNanos = Math.round(offsetsSec[k] * 1e9);
     long origin = originNanos.accumulateAndGet(nowNanos - offsetNanos, Math::min);
-    return Math.min(nowNanos, origin + offsetNanos);
+    return new Arrival(k, Math.min(nowNanos, origin + offsetNanos));
+  }
+
+  /**
+   * When something planned at {@code offsetSec} from the injection start falls due, on the estimated origin (a
+   * trace's later turns of a session); never later than {@code nowNanos} once it is due.
+   *
+   * @param offsetSec planned offset, seconds
+   * @param nowNanos  System.nanoTime now
+   * @return the due time on System.nanoTime's clock (may lie in the future); {@code nowNanos} before any arrival
+   */
+  public long dueAt(double offsetSec, long nowNanos) {
+    long origin = originNanos.get();
+    return origin == Long.MAX_VALUE ? nowNanos : origin + Math.round(offsetSec * 1e9);
+  }
+
+  /**
+   * One arrival.
+   *
+   * @param index        which planned arrival (0-based, in plan order)
+   * @param plannedNanos its planned start on System.nanoTime's clock
+   */
+  public record Arrival(int index, long plannedNanos) {
   }
 
   /** Number of planned arrivals. */

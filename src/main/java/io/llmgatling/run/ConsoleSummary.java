@@ -89,6 +89,10 @@ final class ConsoleSummary {
     if (cache != null) {
       out.println(cache);
     }
+    String trace = traceLine(summary.path("trace"));
+    if (trace != null) {
+      out.println(trace);
+    }
     String resources = resourcesLine(summary.path("resources"));
     if (resources != null) {
       out.println(resources);
@@ -154,6 +158,19 @@ final class ConsoleSummary {
 
   private static String abbreviate(String text, int max) {
     return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+
+  /** The replay lag of a trace run ({@code summary.json → trace}); null for other runs. */
+  static String traceLine(JsonNode trace) {
+    if (!trace.isObject()) {
+      return null;
+    }
+    JsonNode lag = trace.path("lagMs");
+    return "trace replay: " + trace.path("requests").asLong() + " requests (" + trace.path("sessions").asLong()
+        + " sessions); lag (sent − recorded) p50/p99/max " + number(lag.path("p50")) + "/" + number(lag.path("p99"))
+        + "/" + number(lag.path("max")) + " ms, " + trace.path("late").asLong() + " sent over 10 ms late"
+        + (trace.path("skippedLines").asLong() > 0 ? "; " + trace.path("skippedLines").asLong()
+        + " malformed lines skipped" : "");
   }
 
   /** One line of {@code summary.json → resources}: process, GPU, server gauges; null when nothing was sampled. */

@@ -100,8 +100,8 @@ public final class Keys {
 
   // ---- load ----
   public static final ConfigKey<String> PROFILE = declare("llm.profile", Section.LOAD, Keys::parseProfile, "constant",
-      "`constant`", "`constant`, `ramp`, `poisson`, `stairs` (open model), `closed` (concurrency), `capacity`"
-          + " (search)");
+      "`constant` (`trace` when `llm.trace` is set)", "`constant`, `ramp`, `poisson`, `stairs` (open model), `closed`"
+          + " (concurrency), `capacity` (search), `trace` (replay of `llm.trace`)");
   public static final ConfigKey<Double> RATE = declare("llm.rate", Section.LOAD, text -> parseRate(text, false), 2.0,
       "`2` (capacity: `1`)", "number > 0, users/s: the rate of constant and poisson, the end of a ramp, the first"
           + " step of stairs; capacity: the first rate offered, in requests/s");
@@ -137,6 +137,13 @@ public final class Keys {
   public static final ConfigKey<Duration> CAPACITY_MAX_WINDOW = declare("llm.capacity.maxWindow", Section.LOAD,
       Keys::parsePositiveDuration, Duration.ofSeconds(60), "`60s` (or `llm.capacity.window` when longer)",
       "duration >= `llm.capacity.window`: longest judged window");
+  public static final ConfigKey<String> TRACE = declare("llm.trace", Section.LOAD, Function.identity(), null, "none",
+      "a JSONL trace (relative to `user-files/`, else the working directory) replayed by `llm.profile=trace`: one"
+          + " request a line, `timestamp` (ms from start), `input_length`, `output_length`, optional `hash_ids` and"
+          + " `session_id` (Mooncake / AIPerf format, see below); e.g. `traces/sample.jsonl`");
+  public static final ConfigKey<Integer> TRACE_BLOCK_SIZE = declare("llm.trace.blockSize", Section.LOAD,
+      text -> parseInt(text, 1, "a whole number of tokens >= 1"), Trace.DEFAULT_BLOCK_SIZE, "`512`",
+      "whole number >= 1: tokens of each `hash_ids` block of a trace (Mooncake's traces use 512)");
   public static final ConfigKey<Long> SEED = declare("llm.seed", Section.LOAD, Keys::parseLong, 42L, "`42`",
       "whole number: seed of every random choice (prompts, models, Poisson arrivals), so a run can be repeated");
   public static final ConfigKey<Shard> SHARD = declare("llm.shard", Section.LOAD, Shard::parse, Shard.SINGLE, "`1/1`",

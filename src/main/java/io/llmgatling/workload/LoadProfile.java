@@ -9,13 +9,13 @@ import java.util.SplittableRandom;
 
 /**
  * How load arrives over time. Open profiles ({@link Constant}, {@link Ramp}, {@link Poisson},
- * {@link Stairs}, {@link Capacity}) start new users at a rate whatever the server's state; {@link Closed}
- * keeps a fixed number of users busy. Rates are in users (requests) per second.
+ * {@link Stairs}, {@link Capacity}, {@link Replay}) start new users at a rate whatever the server's state;
+ * {@link Closed} keeps a fixed number of users busy. Rates are in users (requests) per second.
  */
 public sealed interface LoadProfile {
 
   /** Names accepted by {@code llm.profile}. */
-  List<String> NAMES = List.of("constant", "ramp", "poisson", "stairs", "closed", "capacity");
+  List<String> NAMES = List.of("constant", "ramp", "poisson", "stairs", "closed", "capacity", "trace");
 
   /** The profile's name as {@code llm.profile} spells it. */
   String name();
@@ -375,6 +375,48 @@ public sealed interface LoadProfile {
           + " %, at most " + perSecond(maxRate) + ") within " + Durations.format(budget) + "; steps of >= "
           + minRequests + " requests and " + Durations.format(minWindow) + " (<= " + Durations.format(maxWindow)
           + ") after a warm-up";
+    }
+  }
+
+  /**
+   * A recorded trace replayed ({@code llm.profile=trace}): each request at its recorded offset, a session's turns in
+   * order (open model: a user per session or sessionless request, starting at its first request's offset).
+   *
+   * @param trace the trace (this injector's share of it)
+   */
+  record Replay(Trace trace) implements LoadProfile {
+    @Override
+    public String name() {
+      return "trace";
+    }
+
+    /** Every {@code count}-th visit (a session or a request without one) from the {@code index}-th. */
+    @Override
+    public Replay shard(int index, int count) {
+      return new Replay(trace.shard(index, count));
+    }
+
+    /** The trace's rate varies request by request: no planned step. */
+    @Override
+    public List<LoadStep> loadSteps() {
+      return List.of();
+    }
+
+    @Override
+    public Duration totalDuration() {
+      return Duration.ofMillis((long) Math.ceil(trace.spanMs()));
+    }
+
+    /** The start of each visit, seconds from the injection's start, ascending. */
+    public double[] arrivalOffsetsSeconds() {
+      return trace.visits().stream().mapToDouble(v -> v.startMs() / 1000).toArray();
+    }
+
+    @Override
+    public String describe() {
+      return "trace " + trace.file().getFileName() + ": " + trace.requests() + " requests (" + trace.sessions()
+          + " sessions) over " + String.format(Locale.ROOT, "%.1f", trace.spanMs() / 1000) + " s" + (trace.skipped().isEmpty() ? ""
+          : ", " + trace.skipped().size() + " malformed lines skipped");
     }
   }
 

@@ -278,6 +278,10 @@ public record WorkloadConfig(
     }
     lines.put(Keys.MIX.name(), mix.toString());
     lines.put(Keys.PROFILE.name(), profile.describe());
+    if (profile instanceof LoadProfile.Replay replay) {
+      lines.put(Keys.TRACE.name(), replay.trace().file().toString());
+      lines.put(Keys.TRACE_BLOCK_SIZE.name(), Integer.toString(replay.trace().blockSize()));
+    }
     if (shard.isSplit()) {
       lines.put(Keys.SHARD.name(), shard + " -> " + injectedProfile().describe());
     }
@@ -478,7 +482,13 @@ public record WorkloadConfig(
       BaseUrl baseUrl = get(Keys.BASE_URL, target.defaultBaseUrl().orElse(null));
       String apiKey = get(Keys.API_KEY);
 
-      TaskMix mix = get(Keys.MIX, TaskMix.defaults());
+      String profileName = values.containsKey(Keys.PROFILE.name()) || !values.containsKey(Keys.TRACE.name())
+          ? get(Keys.PROFILE) : "trace"; // a trace given alone is replayed
+      if (!"trace".equals(profileName) && values.containsKey(Keys.TRACE.name())) {
+        throw ConfigException.forKey(Keys.TRACE.name(), "a trace is replayed by llm.profile=trace, not "
+            + profileName + " (drop llm.trace or set llm.profile=trace)");
+      }
+      TaskMix mix = "trace".equals(profileName) ? traceMix() : get(Keys.MIX, TaskMix.defaults());
       List<String> models = get(Keys.MODEL, target.defaultModels());
       List<String> declaredEmbedding = get(Keys.EMBEDDING_MODELS);
       List<String> chatModels;
@@ -509,12 +519,13 @@ public record WorkloadConfig(
       Shard shard = get(Keys.SHARD);
 
       List<Slo> slos = slos(mix);
-      LoadProfile profile = switch (get(Keys.PROFILE)) {
+      LoadProfile profile = switch (profileName) {
         case "ramp" -> new LoadProfile.Ramp(rampFrom, rate, duration);
         case "poisson" -> new LoadProfile.Poisson(rate, duration, seed);
         case "stairs" -> new LoadProfile.Stairs(rate, stairsStep, stairsSteps, stepDuration);
         case "closed" -> new LoadProfile.Closed(users, rampUp, duration);
         case "capacity" -> capacity(slos);
+        case "trace" -> trace(seed);
         default -> new LoadProfile.Constant(rate, duration);
       };
 
@@ -601,6 +612,43 @@ public record WorkloadConfig(
             maxWindow, slos, users);
       }
       return new LoadProfile.Capacity(start, max, precision, budget, minRequests, window, maxWindow, slos);
+    }
+
+    /**
+     * {@code llm.profile=trace}: the trace of {@code llm.trace}, read now so that a missing or empty file stops the
+     * run with one line before any load; malformed lines are skipped (the harness names them).
+     */
+    private LoadProfile.Replay trace(long seed) {
+      String name = values.get(Keys.TRACE.name());
+      if (name == null) {
+        throw ConfigException.forKey(Keys.TRACE.name(), "llm.profile=trace needs the trace file to replay, e.g."
+            + " -Dllm.trace=traces/sample.jsonl");
+      }
+      Path asGiven = Path.of(name);
+      Path file = !asGiven.isAbsolute() && Files.isRegularFile(userFiles.resolve(name)) ? userFiles.resolve(name)
+          : asGiven;
+      int blockSize = get(Keys.TRACE_BLOCK_SIZE);
+      try {
+        return new LoadProfile.Replay(Trace.load(file, blockSize));
+      } catch (ConfigException e) {
+        throw ConfigException.forKey(Keys.TRACE.name(), e.getMessage());
+      }
+    }
+
+    /**
+     * The task a trace is replayed as: {@code llm.mix} naming one task that generates (chat by default: its endpoint,
+     * options, stream setting and SLOs apply).
+     */
+    private TaskMix traceMix() {
+      if (!values.containsKey(Keys.MIX.name())) {
+        return TaskMix.parse(Tasks.CHAT.name());
+      }
+      TaskMix mix = get(Keys.MIX);
+      if (mix.tasks().size() != 1 || mix.tasks().get(0).embeds()) {
+        throw ConfigException.forKey(Keys.MIX.name(), "'" + values.get(Keys.MIX.name()) + "': a trace replay plays"
+            + " one task that generates (chat, completion, long-context or code), e.g. llm.mix=chat");
+      }
+      return mix;
     }
 
     /** {@code llm.slo}, or the mix's defaults; "none" for no objective. SLOs for tasks not in the mix drop. */

@@ -526,6 +526,13 @@
     }
     var client = section('Client side', 'client');
     table(client, PCT_HEADERS, [pctRow('client delay (sent − intended)', summary.all.requests, summary.all.clientDelayMs)]);
+    if (summary.trace) {
+      var trace = summary.trace;
+      table(client, PCT_HEADERS, [pctRow('trace replay lag (sent − recorded)', summary.all.requests, trace.lagMs)]);
+      add(client, 'p', 'muted', 'Trace ' + (trace.file || '') + ': ' + num(trace.requests, 0) + ' requests, '
+        + num(trace.sessions, 0) + ' sessions; ' + num(trace.late, 0) + ' sent over 10 ms after their recorded time'
+        + (trace.skippedLines > 0 ? '; ' + num(trace.skippedLines, 0) + ' malformed line(s) skipped' : '') + '.');
+    }
     serverSide(data.server);
     latencyVsLoad(data.steps, summary.capacity);
     if (summary.resources) {

@@ -41,6 +41,9 @@ public final class RequestResolver {
     spec.options().forEach((key, value) -> options.put(key, value instanceof SessionValue dynamic
         ? dynamic.resolve(session) : value));
     Object think = options.remove(LlmRequest.THINK_OPTION);
+    if (options.remove(MAX_TOKENS_FROM_SESSION) instanceof Number perRequest && perRequest.intValue() >= 1) {
+      maxTokens = perRequest.intValue();
+    }
     return new LlmRequest(spec.task(), protocol.api(), spec.operation(), protocol.baseUrl().uri(), protocol.apiKey(),
         model, messages, prompt, inputs, stream, maxTokens, options, protocol.timeouts(),
         think == null || spec.operation() == Operation.EMBED ? null
@@ -63,6 +66,12 @@ public final class RequestResolver {
     return spec.operation() != Operation.EMBED
         && (spec.stream() != null ? spec.stream() : protocol.stream() == null || protocol.stream());
   }
+
+  /**
+   * The option key under which {@code maxTokens(Function)} carries a per-request output cap: taken out of the options
+   * and sent as the API's cap ({@code num_predict}, {@code max_tokens}, ...).
+   */
+  public static final String MAX_TOKENS_FROM_SESSION = "llm.maxTokens";
 
   /** An option value computed from the session at send time (an EL string or a function). */
   @FunctionalInterface
