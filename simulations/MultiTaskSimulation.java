@@ -26,6 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public class MultiTaskSimulation extends LlmSimulation {
 
   {
+    // one set of populations per target; with llm.compare the targets run one after another
+    setUp(eachTarget(this::populations));
+  }
+
+  private List<PopulationBuilder> populations() {
     List<PopulationBuilder> populations = new ArrayList<>();
     List<TaskSpec> tasks = workload().tasks();
     for (int i = 0; i < tasks.size(); i++) {
@@ -35,7 +40,7 @@ public class MultiTaskSimulation extends LlmSimulation {
           .exec(planRequests(i)) // a capacity search spaces arrivals by the requests each user will send
           .exec(pickModel(workload().modelsFor(task)))
           .exec(requests(task, i));
-      ScenarioBuilder scenario = scenario(task.name());
+      ScenarioBuilder scenario = scenario(scenarioName(task.name()));
       LoadProfile profile = workload().injectedProfile();
       if (profile instanceof LoadProfile.Closed closed) {
         populations.add(scenario.exec(visit).injectClosed(LlmInjection.closed(closed, share)));
@@ -57,7 +62,7 @@ public class MultiTaskSimulation extends LlmSimulation {
             .injectOpen(LlmInjection.open(arrivals)));
       }
     }
-    setUp(populations).protocols(llmProtocol());
+    return populations;
   }
 
   /** The requests of one visit: one request, or a multi-turn conversation for chat. */
