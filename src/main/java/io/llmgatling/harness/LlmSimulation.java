@@ -165,7 +165,9 @@ public abstract class LlmSimulation extends Simulation {
     ServerPreflight.Result serverSays = orExit(() -> ServerPreflight.check(preflightApi, baseUrl, workload.apiKey(),
         workload.models(), workload.insecureTls()));
     Stage stage = new Stage(name, workload, simulator, baseUrl, capacitySearch, serverSays, resources);
-    if (smokeOn()) {
+    // not against the embedded simulator: its refusals are configured on purpose, and the smoke requests would
+    // load its models before the load and hide the cold loads a run measures
+    if (simulator == null && smokeOn()) {
       SmokeRequests.Refusal refusal = SmokeRequests.run(workload, baseUrl);
       if (refusal != null) {
         refuseAfterSmoke(stage, refusal);

@@ -75,6 +75,12 @@ public final class SmokeRequests {
         for (String model : workload.modelsFor(task)) {
           LlmRequest request = request(workload, baseUrl, task, model);
           RequestRecord record = send(client, request, workload);
+          if (!record.ok() && !refusal(record.status())) {
+            // busy, rate-limited, a gateway, a timeout or a dropped connection: the load will show how often
+            System.out.println("llm-gatling: smoke request of " + task.name() + " (" + model + ") got "
+                + record.cause() + ", not a refusal: going on");
+            continue;
+          }
           if (!record.ok()) {
             return new Refusal(task.name(), model, record.cause(), record.message(),
                 fix(workload.target(), task, workload.operationFor(task), record.message()));
@@ -83,6 +89,14 @@ public final class SmokeRequests {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether an HTTP status says the server will not serve such a request at all (a 4xx: context too small, no
+   * such model, cannot embed; a 500/501), rather than not now (408, 429, 502, 503, 504) or no status at all.
+   */
+  static boolean refusal(Integer status) {
+    return status != null && status >= 400 && !java.util.Set.of(408, 429, 502, 503, 504).contains(status);
   }
 
   /**

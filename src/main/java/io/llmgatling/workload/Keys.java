@@ -169,7 +169,8 @@ public final class Keys {
       "process id >= 1 of a local process whose CPU and memory are sampled during the run");
   public static final ConfigKey<Boolean> SMOKE = declare("llm.smoke", Section.VERDICT, Keys::parseBoolean, true,
       "`true`", "`true`, `false`: one request per task and model after the pre-flight, before the load (not"
-          + " measured); a refusal stops the run with one line naming the task, model, the server's words and the fix");
+          + " measured; not against the embedded simulator); a refusal (HTTP 4xx, 500, 501) stops the run with one"
+          + " line naming the task, model, the server's words and the fix");
   public static final ConfigKey<Duration> TIMEOUT_CONNECT = declare("llm.timeout.connect", Section.VERDICT,
       Keys::parsePositiveDuration, Timeouts.DEFAULT.connect(), "`10s`", "duration > 0: TCP/TLS connect");
   public static final ConfigKey<Duration> TIMEOUT_FIRST_TOKEN = declare("llm.timeout.firstToken", Section.VERDICT,
