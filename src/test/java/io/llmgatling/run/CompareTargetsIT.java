@@ -64,6 +64,41 @@ class CompareTargetsIT {
     }
   }
 
+  @Test
+  void should_compare_the_capacity_of_each_target_when_the_profile_is_capacity() throws Exception {
+    try (LlmSimulator one = simulator(1); LlmSimulator four = simulator(4)) {
+      Map<String, String> props = new LinkedHashMap<>();
+      props.put("llm.compare", "one,four");
+      props.put("llm.target.one", "ollama");
+      props.put("llm.baseUrl.one", one.baseUrl().toString());
+      props.put("llm.target.four", "ollama");
+      props.put("llm.baseUrl.four", four.baseUrl().toString());
+      props.put("llm.model", "llama3.2:3b");
+      props.put("llm.mix", "chat");
+      props.put("llm.profile", "capacity");
+      props.put("llm.rate", "2");
+      props.put("llm.capacity.maxRate", "16");
+      props.put("llm.capacity.window", "2s");
+      props.put("llm.capacity.maxWindow", "3s");
+      props.put("llm.capacity.minRequests", "4");
+      props.put("llm.duration", "12s");
+      props.put("llm.slo", "ttft.p95<1s");
+
+      GatlingRun.Outcome outcome = GatlingRun.run("MultiTaskSimulation", props);
+
+      Path compare = outcome.resultsDir().getParent();
+      JsonNode oneCapacity = JSON.readTree(compare.resolve("one/summary.json").toFile()).path("capacity");
+      JsonNode fourCapacity = JSON.readTree(compare.resolve("four/summary.json").toFile()).path("capacity");
+      assertThat(oneCapacity.path("verdict").asText()).isNotBlank();
+      // the first target's run ends with its search, not with its population's idle tail (budget + 1 min)
+      assertThat(JSON.readTree(compare.resolve("one/summary.json").toFile()).path("run").path("durationSec")
+          .asDouble()).isLessThan(40);
+      assertThat(fourCapacity.path("verdict").asText()).isNotBlank();
+      String page = Files.readString(compare.resolve("index.html"));
+      assertThat(page).contains("\"id\":\"capacity\"", "\"label\":\"capacity: max requests/s\"");
+    }
+  }
+
   /** The index of the run marked better in a row of the comparison page. */
   private static int bestOf(String page, String label) {
     Matcher row = Pattern.compile("\\{\"label\":\"" + Pattern.quote(label)
