@@ -43,12 +43,18 @@ public class MultiTaskSimulation extends LlmSimulation {
   }
 
   {
+    // one set of populations per target; with llm.compare the targets run one after another
+    setUp(eachTarget(this::populations));
+  }
+
+  private List<PopulationBuilder> populations() {
     List<PopulationBuilder> populations = new ArrayList<>();
     List<ChainBuilder> warmupVisits = new ArrayList<>();
     boolean trace = workload().injectedProfile() instanceof LoadProfile.Replay;
     if (trace) {
       // llm.profile=trace: the recorded requests at their recorded offsets, as the mix's one task
-      populations.add(TraceReplay.population(workload(), (LoadProfile.Replay) workload().injectedProfile()));
+      populations.add(TraceReplay.population(workload(), (LoadProfile.Replay) workload().injectedProfile(),
+          scenarioName("trace")));
     }
     List<TaskSpec> tasks = workload().tasks();
     for (int i = 0; i < tasks.size(); i++) {
@@ -65,7 +71,7 @@ public class MultiTaskSimulation extends LlmSimulation {
       if (trace) {
         continue; // the trace is the measured load: the mix's task only warms up
       }
-      ScenarioBuilder scenario = scenario(task.name());
+      ScenarioBuilder scenario = scenario(scenarioName(task.name()));
       LoadProfile profile = workload().injectedProfile();
       if (profile instanceof LoadProfile.Closed closed) {
         populations.add(scenario.exec(measuredStart()).exec(visit).injectClosed(LlmInjection.closed(closed, share)));
@@ -89,7 +95,7 @@ public class MultiTaskSimulation extends LlmSimulation {
             .injectOpen(LlmInjection.open(arrivals)));
       }
     }
-    setUp(withWarmup(populations, warmupVisits)).protocols(llmProtocol());
+    return withWarmup(populations, warmupVisits);
   }
 
   /** The requests of one visit: one request, or a multi-turn conversation for chat. */

@@ -9,15 +9,21 @@ import io.gatling.javaapi.core.Simulation;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
 import io.llmgatling.engine.dialect.Dialect;
+import io.llmgatling.engine.gatling.RecordSinks;
 import io.llmgatling.engine.record.RunClock;
 import io.llmgatling.javaapi.LlmDsl;
 import io.llmgatling.javaapi.LlmProtocolBuilder;
+import io.llmgatling.report.CompareReport;
+import io.llmgatling.report.LlmReport;
+import io.llmgatling.run.AutoTarget;
 import io.llmgatling.run.CapacitySearch;
 import io.llmgatling.run.LlmRun;
 import io.llmgatling.run.ResourceSampling;
 import io.llmgatling.run.ServerPreflight;
+import io.llmgatling.run.SmokeRequests;
 import io.llmgatling.simulator.LlmSimulator;
 import io.llmgatling.simulator.SimulatorConfig;
+import io.llmgatling.workload.CompareTargets;
 import io.llmgatling.workload.ConfigException;
 import io.llmgatling.workload.ConfigKey;
 import io.llmgatling.workload.Keys;
@@ -29,14 +35,17 @@ import io.llmgatling.workload.Target;
 import io.llmgatling.workload.TaskSpec;
 import io.llmgatling.workload.Trace;
 import io.llmgatling.workload.WorkloadConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Base class of simulations driven by the {@code llm.*} run properties (SPEC "Run properties"): it reads the
@@ -57,19 +66,51 @@ import java.util.concurrent.atomic.AtomicInteger;
 public abstract class LlmSimulation extends Simulation {
 
   private final Map<String, String> properties;
+  private final Path userFiles;
   private final Path resultsRoot;
   private final int progressSeconds;
-  private final WorkloadConfig workload;
-  private final LlmSimulator simulator;
-  private final BaseUrl baseUrl;
-  private final CapacitySearch capacitySearch;
-  private final ServerPreflight.Result serverSays;
-  /** The API spoken: {@code llm.api}, or the one it chose at the pre-flight ({@code lmstudio}: v1 or v0). */
-  private final Dialect api;
-  private final ResourceSampling.Plan resources;
-  private LlmRun run;
-  /** Whether {@link #withWarmup} put a warm-up in front of the measured load. */
-  private boolean warmupBuilt;
+  private final Map<String, String> fallbacks;
+  /** One per target: the run's only one, or one per name of {@code llm.compare}, in order. */
+  private final List<Stage> stages;
+  /** The stage whose populations are being built ({@link #eachTarget}); the first one otherwise. */
+  private Stage building;
+  /** The stage whose load is running (compare: switched between targets by the join populations). */
+  private volatile Stage running;
+  /** {@code results/<run>/} holding one folder per compared target; null without {@code llm.compare}. */
+  private Path compareDir;
+  /** Whether {@link #eachTarget} chained the compared targets (the first run then opens with its load). */
+  private boolean chainedTargets;
+  /** False while another compared target follows: its capacity search must not stop the whole injection. */
+  private static volatile boolean lastTargetRunning = true;
+
+  /** One target of the simulation with what was checked and set up for it before the load. */
+  private static final class Stage {
+    final String name;
+    final WorkloadConfig workload;
+    final LlmSimulator simulator;
+    final BaseUrl baseUrl;
+    final CapacitySearch capacitySearch;
+    final ServerPreflight.Result serverSays;
+    final ResourceSampling.Plan resources;
+    /** The API spoken: {@code llm.api}, or the one it chose at the pre-flight ({@code lmstudio}: v1 or v0). */
+    final Dialect api;
+    /** Whether {@link #withWarmup} put a warm-up in front of this target's measured load. */
+    boolean warmupBuilt;
+    LlmRun run;
+
+    Stage(String name, WorkloadConfig workload, LlmSimulator simulator, BaseUrl baseUrl,
+          CapacitySearch capacitySearch, ServerPreflight.Result serverSays, ResourceSampling.Plan resources,
+          Dialect api) {
+      this.name = name;
+      this.api = api;
+      this.workload = workload;
+      this.simulator = simulator;
+      this.baseUrl = baseUrl;
+      this.capacitySearch = capacitySearch;
+      this.serverSays = serverSays;
+      this.resources = resources;
+    }
+  }
 
   /** A simulation configured by the workload file and {@code -Dllm.*} alone. */
   protected LlmSimulation() {
@@ -98,10 +139,31 @@ public abstract class LlmSimulation extends Simulation {
   protected LlmSimulation(Map<String, String> defaults, Map<String, String> fallbacks) {
     this.properties = new LinkedHashMap<>(defaults);
     this.properties.putAll(llmProperties());
-    Path userFiles = orExit(() -> runKey(Keys.USER_FILES));
-    this.workload = orExit(() -> WorkloadConfig.load(properties, userFiles, fallbacks));
+    this.fallbacks = Map.copyOf(fallbacks);
+    this.userFiles = orExit(() -> runKey(Keys.USER_FILES));
     this.resultsRoot = orExit(() -> runKey(Keys.RESULTS));
     this.progressSeconds = orExit(() -> runKey(Keys.PROGRESS));
+    if (Keys.AUTO.equalsIgnoreCase(String.valueOf(properties.get(Keys.TARGET.name())).trim())) {
+      // quick mode: the first server found on the usual ports becomes the target, with a short capacity search
+      properties.putAll(orExit(() -> AutoTarget.resolve(properties, System.out)));
+    }
+    List<String> compared = orExit(() -> CompareTargets.names(properties, userFiles));
+    List<Stage> all = new ArrayList<>();
+    if (compared.isEmpty()) {
+      all.add(newStage(null, orExit(() -> WorkloadConfig.load(properties, userFiles, fallbacks))));
+    } else {
+      for (CompareTargets.Named named : orExit(() -> CompareTargets.load(properties, userFiles))) {
+        all.add(newStage(named.name(), named.workload()));
+      }
+      lastTargetRunning = false;
+    }
+    this.stages = List.copyOf(all);
+    this.building = stages.get(0);
+    this.running = stages.get(0);
+  }
+
+  private Stage newStage(String name, WorkloadConfig workload) {
+    String who = name == null ? "" : " [" + name + "]";
     orExit(() -> {
       workload.checkPromptSets();
       return workload;
@@ -109,28 +171,76 @@ public abstract class LlmSimulation extends Simulation {
     if (workload.profile() instanceof LoadProfile.Replay replay) {
       traceWarnings(replay.trace()).forEach(System.err::println);
     }
+    LlmSimulator simulator;
+    BaseUrl baseUrl;
     if (workload.embeddedSimulator()) {
-      this.simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles)));
-      this.baseUrl = BaseUrl.of(simulator.baseUrl());
-      System.out.println("llm-gatling: embedded simulator (" + workload.api().id() + " API) on " + baseUrl);
+      simulator = orExit(() -> LlmSimulator.start(simulatorConfig(userFiles, workload)));
+      baseUrl = BaseUrl.of(simulator.baseUrl());
+      System.out.println("llm-gatling" + who + ": embedded simulator (" + workload.api().id() + " API) on " + baseUrl);
     } else {
-      this.simulator = null;
-      this.baseUrl = workload.baseUrl();
+      simulator = null;
+      baseUrl = workload.baseUrl();
     }
-    this.resources = orExit(() -> ResourceSampling.plan(workload.monitor(), workload.monitorPid(), baseUrl,
-        workload.apiKey(), workload.insecureTls(), System.getenv("PATH")));
-    this.capacitySearch = workload.injectedProfile() instanceof LoadProfile.Capacity capacity
-        ? orExit(() -> newCapacitySearch(capacity)) : null;
+    ResourceSampling.Plan resources = orExit(() -> ResourceSampling.plan(workload.monitor(), workload.monitorPid(),
+        baseUrl, workload.apiKey(), workload.insecureTls(), System.getenv("PATH")));
+    CapacitySearch capacitySearch = workload.injectedProfile() instanceof LoadProfile.Capacity capacity
+        ? orExit(() -> newCapacitySearch(workload, capacity)) : null;
     // the simulator serves every API family with Ollama's model names, where "name" means "name:latest": check it
     // the Ollama way whatever API the run speaks, so that -Dllm.api=openai|lmstudio runs against it unchanged
-    this.api = orExit(() -> ServerPreflight.choose(workload.api(), baseUrl, workload.apiKey(),
+    Dialect api = orExit(() -> ServerPreflight.choose(workload.api(), baseUrl, workload.apiKey(),
         workload.insecureTls()));
     if (api != workload.api()) {
-      System.out.println("llm-gatling: llm.api=" + workload.api().id() + " speaks " + api.id() + " to " + baseUrl);
+      System.out.println("llm-gatling" + who + ": llm.api=" + workload.api().id() + " speaks " + api.id() + " to "
+          + baseUrl);
     }
     Dialect preflightApi = simulator != null ? Target.SIM.defaultApi() : api;
-    this.serverSays = orExit(() -> ServerPreflight.check(preflightApi, baseUrl, workload.apiKey(), workload.models(),
-        workload.insecureTls()));
+    ServerPreflight.Result serverSays = orExit(() -> ServerPreflight.check(preflightApi, baseUrl, workload.apiKey(),
+        workload.models(), workload.insecureTls()));
+    Stage stage = new Stage(name, workload, simulator, baseUrl, capacitySearch, serverSays, resources,
+        api);
+    // not against the embedded simulator: its refusals are configured on purpose, and the smoke requests would
+    // load its models before the load and hide the cold loads a run measures
+    if (simulator == null && smokeOn()) {
+      SmokeRequests.Refusal refusal = SmokeRequests.run(workload, baseUrl);
+      if (refusal != null) {
+        refuseAfterSmoke(stage, refusal);
+      }
+    }
+    return stage;
+  }
+
+  /**
+   * A smoke request was refused: the run stops before any load with one line, and still writes its results
+   * folder, with the refusal in summary.json ({@code smoke}).
+   */
+  private void refuseAfterSmoke(Stage stage, SmokeRequests.Refusal refusal) {
+    String who = stage.name == null ? "" : stage.name + ": ";
+    WorkloadConfig workload = stage.workload;
+    try {
+      SmokeRequests.writeRun(LlmRun.newFolder(resultsRoot, getClass().getSimpleName(), "1/1"),
+          getClass().getSimpleName(), workload.api().id(), stage.baseUrl.toString(), workload.models(),
+          workload.injectedProfile().name(), new LinkedHashMap<>(workload.describe()), refusal);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("llm-gatling: could not write the results of the refused run: " + e.getMessage());
+    }
+    if (stage.simulator != null) {
+      stage.simulator.close();
+    }
+    orExit(() -> {
+      throw new ConfigException(who + refusal.line());
+    });
+  }
+
+  /** {@code llm.smoke} from the properties or the workload file (default true). */
+  private boolean smokeOn() {
+    String text = WorkloadConfig.mergedKeys(properties, userFiles).get(Keys.SMOKE.name());
+    return text == null ? Keys.SMOKE.defaultValue() : orExit(() -> {
+      try {
+        return Keys.SMOKE.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.forKey(Keys.SMOKE.name(), e.getMessage());
+      }
+    });
   }
 
   /**
@@ -139,7 +249,7 @@ public abstract class LlmSimulation extends Simulation {
    * @return the resolved workload
    */
   protected WorkloadConfig workload() {
-    return workload;
+    return building.workload;
   }
 
   /**
@@ -149,7 +259,9 @@ public abstract class LlmSimulation extends Simulation {
    * @return a protocol builder to refine or pass to {@code protocols(...)}
    */
   protected LlmProtocolBuilder llmProtocol() {
-    LlmProtocolBuilder protocol = LlmDsl.llm.baseUrl(baseUrl.uri().toString()).api(api.id())
+    WorkloadConfig workload = building.workload;
+    BaseUrl baseUrl = building.baseUrl;
+    LlmProtocolBuilder protocol = LlmDsl.llm.baseUrl(baseUrl.uri().toString()).api(building.api.id())
         .apiKey(workload.apiKey()).models(workload.models())
         .connectTimeout(workload.timeouts().connect()).firstTokenTimeout(workload.timeouts().firstToken())
         .idleTimeout(workload.timeouts().idle()).totalTimeout(workload.timeouts().total());
@@ -170,8 +282,9 @@ public abstract class LlmSimulation extends Simulation {
    * @return a chain with Gatling's {@code stopLoadGeneratorIf}
    */
   protected static ChainBuilder stopWhenCapacityFound() {
+    // llm.compare: a search done against one target must let the next target's load start
     return CoreDsl.stopLoadGeneratorIf(session -> LlmRun.capacityStopReason(),
-        session -> LlmRun.capacityStopRequested());
+        session -> lastTargetRunning && LlmRun.capacityStopRequested());
   }
 
   /**
@@ -181,7 +294,7 @@ public abstract class LlmSimulation extends Simulation {
    * @return the search the admission gates ask
    */
   protected CapacitySearch capacitySearch() {
-    return capacitySearch;
+    return building.capacitySearch;
   }
 
   /**
@@ -192,8 +305,8 @@ public abstract class LlmSimulation extends Simulation {
    * @return open injection steps
    */
   protected List<OpenInjectionStep> capacityTicks(int taskIndex) {
-    LoadProfile.Capacity capacity = (LoadProfile.Capacity) workload.injectedProfile();
-    CapacitySearch.Task task = capacitySearch.tasks().get(taskIndex);
+    LoadProfile.Capacity capacity = (LoadProfile.Capacity) building.workload.injectedProfile();
+    CapacitySearch.Task task = building.capacitySearch.tasks().get(taskIndex);
     // closed model: a tick replaces a user that ended; 50 ticks/s make that wait 20 ms at most
     double usersAtMax = capacity.closed() ? 25 : capacity.maxRate() * task.share() / task.requestsPerUser();
     return List.of(CoreDsl.constantUsersPerSec(LoadProfile.Capacity.tickRate(usersAtMax))
@@ -209,7 +322,7 @@ public abstract class LlmSimulation extends Simulation {
    * @return the chain to put after {@link #stopWhenCapacityFound()}
    */
   protected ChainBuilder capacityGate(int taskIndex, ChainBuilder visit) {
-    CapacitySearch search = capacitySearch;
+    CapacitySearch search = building.capacitySearch;
     return CoreDsl.exec(session -> {
       long due = search.admit(taskIndex, System.nanoTime());
       return due == CapacitySearch.REFUSED ? session.set(ADMITTED, false)
@@ -230,7 +343,7 @@ public abstract class LlmSimulation extends Simulation {
    * @return a chain to put right before each LLM request
    */
   protected ChainBuilder countRequest(int taskIndex) {
-    CapacitySearch search = capacitySearch;
+    CapacitySearch search = building.capacitySearch;
     return CoreDsl.exec(session -> {
       if (search != null) {
         search.requestStarted(taskIndex, System.nanoTime());
@@ -248,7 +361,8 @@ public abstract class LlmSimulation extends Simulation {
    * @return the chain
    */
   protected ChainBuilder planRequests(int taskIndex) {
-    CapacitySearch search = capacitySearch;
+    CapacitySearch search = building.capacitySearch;
+    WorkloadConfig workload = building.workload;
     boolean chat = search != null && workload.operationFor(workload.tasks().get(taskIndex)) == Operation.CHAT;
     return CoreDsl.exec(session -> {
       if (search != null) {
@@ -279,6 +393,7 @@ public abstract class LlmSimulation extends Simulation {
    * @return the populations to pass to {@code setUp}
    */
   protected List<PopulationBuilder> withWarmup(List<PopulationBuilder> measured, List<ChainBuilder> visits) {
+    WorkloadConfig workload = building.workload;
     if (!workload.warmup().enabled() || measured.isEmpty()) {
       return measured;
     }
@@ -298,14 +413,14 @@ public abstract class LlmSimulation extends Simulation {
     for (int i = 0; i < visits.size(); i++) {
       cases.add(CoreDsl.onCase(i).then(visits.get(i)));
     }
-    io.gatling.javaapi.core.ScenarioBuilder marked = CoreDsl.scenario("warm-up")
+    io.gatling.javaapi.core.ScenarioBuilder marked = CoreDsl.scenario(scenarioName("warm-up"))
         .exec(session -> LlmDsl.asWarmup(session)
             .set(WARMUP_TASK, order[Math.min(next.getAndIncrement(), order.length - 1)]));
     // Gatling's doSwitch wants two cases at least: a one-task mix runs its visit as it is
     PopulationBuilder warmup = (visits.size() == 1 ? marked.exec(visits.get(0))
         : marked.doSwitch(session -> session.getInt(WARMUP_TASK)).on(cases))
         .injectOpen(LlmInjection.open(offsets));
-    warmupBuilt = true;
+    building.warmupBuilt = true;
     return List.of(warmup.andThen(measured));
   }
 
@@ -325,7 +440,7 @@ public abstract class LlmSimulation extends Simulation {
     });
   }
 
-  private CapacitySearch newCapacitySearch(LoadProfile.Capacity capacity) {
+  private static CapacitySearch newCapacitySearch(WorkloadConfig workload, LoadProfile.Capacity capacity) {
     List<CapacitySearch.Task> tasks = new ArrayList<>();
     for (TaskSpec task : workload.tasks()) {
       double requestsPerUser = 1;
@@ -340,45 +455,192 @@ public abstract class LlmSimulation extends Simulation {
   }
 
   /**
+   * Gatling populations for every target of the run: built once per target by {@code populations} (which reads
+   * {@link #workload()}, {@link #llmProtocol()}, {@link #capacityGate} ... of that target), each with that
+   * target's protocol. With {@code llm.compare} the targets run one after another in this one simulation: the
+   * next target's populations start once every user of the previous one has ended (a join population, one user
+   * waiting for them all), and there the previous run is finished into its folder and the next one opened.
+   * Scenario names must be unique across targets: name them with {@link #scenarioName}.
+   *
+   * @param populations builds the populations of the target in hand
+   * @return the populations to pass to {@code setUp(...)}
+   */
+  protected List<PopulationBuilder> eachTarget(Supplier<List<PopulationBuilder>> populations) {
+    List<List<PopulationBuilder>> built = new ArrayList<>();
+    for (Stage stage : stages) {
+      building = stage;
+      LlmProtocolBuilder protocol = llmProtocol();
+      List<PopulationBuilder> ofStage = populations.get().stream().map(p -> p.protocols(protocol)).toList();
+      if (ofStage.isEmpty() && stages.size() > 1) {
+        orExit(() -> {
+          throw new ConfigException(Keys.COMPARE + " " + stage.name + ": the workload sends no request");
+        });
+      }
+      built.add(ofStage);
+    }
+    building = stages.get(0);
+    List<PopulationBuilder> next = built.get(stages.size() - 1);
+    for (int k = stages.size() - 2; k >= 0; k--) {
+      List<PopulationBuilder> ofStage = built.get(k);
+      AtomicInteger ended = new AtomicInteger();
+      int count = ofStage.size();
+      Stage from = stages.get(k);
+      Stage to = stages.get(k + 1);
+      List<PopulationBuilder> chained = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        ChainBuilder end = CoreDsl.exec(session -> {
+          ended.incrementAndGet();
+          return session;
+        });
+        if (i == 0) {
+          ChainBuilder join = end.asLongAs(session -> ended.get() < count).on(CoreDsl.pause(Duration.ofMillis(20)))
+              .exec(session -> {
+                switchTarget(from, to);
+                return session;
+              });
+          chained.add(ofStage.get(i).andThen(CoreDsl.scenario("compare: " + from.name + " then " + to.name)
+              .exec(join).injectOpen(CoreDsl.atOnceUsers(1)).andThen(next)));
+        } else {
+          chained.add(ofStage.get(i).andThen(CoreDsl.scenario("compare: " + from.name + " ended " + i)
+              .exec(end).injectOpen(CoreDsl.atOnceUsers(1))));
+        }
+      }
+      next = chained;
+    }
+    if (stages.size() == 1) {
+      return next;
+    }
+    // the first target's run opens the way the next ones do, right before its load: each run's duration (and so
+    // its rates) then leaves out Gatling's start-up (about 1 s measured, against 0.5 s between two targets)
+    chainedTargets = true;
+    Stage first = stages.get(0);
+    return List.of(CoreDsl.scenario("compare: " + first.name).exec(session -> {
+      startRun(first, getClass().getSimpleName());
+      return session;
+    }).injectOpen(CoreDsl.atOnceUsers(1)).andThen(next));
+  }
+
+  /**
+   * A scenario name unique across the compared targets: {@code name} itself in a run with one target, else
+   * prefixed with the target's name ({@code lmstudio · chat}).
+   *
+   * @param name the scenario's name within its target
+   * @return the name to give Gatling
+   */
+  protected String scenarioName(String name) {
+    return building.name == null ? name : building.name + " · " + name;
+  }
+
+  /**
    * Opens the run (results folder, journal, progress). Called by Gatling before the injection.
    */
   @Override
   public void before() {
-    startRun(getClass().getSimpleName());
+    if (stages.size() > 1) {
+      compareDir = LlmRun.newFolder(resultsRoot, getClass().getSimpleName(), building.workload.shard().index() + "/"
+          + building.workload.shard().count());
+      System.out.println("llm-gatling: comparing " + stages.stream().map(s -> s.name).toList() + " one after another"
+          + " -> " + compareDir.toAbsolutePath());
+    }
+    if (compareDir == null || !chainedTargets) {
+      startRun(stages.get(0), getClass().getSimpleName());
+    } else {
+      // the actions' components take their record sink when Gatling builds them, before the first run opens
+      RecordSinks.install(() -> record -> {
+        LlmRun run = running.run;
+        if (run != null) {
+          run.accept(record);
+        }
+      });
+    }
   }
 
   /** Writes summary.json and the LLM report, prints the LLM summary and applies the SLOs. */
   @Override
   public void after() {
-    if (run != null) {
-      run.finish();
+    Stage last = running;
+    if (last.run != null) {
+      last.run.finish();
     }
-    if (simulator != null) {
-      simulator.close();
+    if (compareDir != null) {
+      writeComparison();
+    }
+    for (Stage stage : stages) {
+      if (stage.simulator != null) {
+        stage.simulator.close();
+      }
+    }
+    lastTargetRunning = true;
+  }
+
+  /** Ends the run of one compared target and opens the next one's (called by the join population). */
+  private void switchTarget(Stage from, Stage to) {
+    if (from.run != null) {
+      from.run.finishBeforeNext();
+    }
+    if (to == stages.get(stages.size() - 1)) {
+      lastTargetRunning = true;
+    }
+    System.out.println("llm-gatling: next target: " + to.name + " (" + to.workload.api().id() + " @ " + to.baseUrl
+        + ")");
+    startRun(to, getClass().getSimpleName());
+  }
+
+  private void writeComparison() {
+    List<Path> dirs = stages.stream().filter(s -> s.run != null).map(s -> s.run.dir()).toList();
+    if (dirs.size() < 2) {
+      return; // interrupted before the second target: its own folder says what there is
+    }
+    try {
+      List<String> warnings = CompareReport.generate(dirs, compareDir);
+      warnings.forEach(w -> System.out.println("llm-gatling: compare warning: " + w));
+      System.out.println("llm-gatling: comparison -> " + compareDir.resolve(LlmReport.INDEX_FILE).toAbsolutePath());
+    } catch (IOException | RuntimeException e) {
+      System.out.println("llm-gatling: could not write the comparison in " + compareDir + ": " + e.getMessage());
     }
   }
 
-  private void startRun(String simulationName) {
+  private void startRun(Stage stage, String simulationName) {
+    startRun(stage, simulationName, stage.workload.slos());
+  }
+
+  private void startRun(Stage stage, String simulationName, List<Slo> slos) {
+    WorkloadConfig workload = stage.workload;
     Map<String, Object> settings = new LinkedHashMap<>(workload.describe());
     if (workload.profile() instanceof LoadProfile.Replay replay) {
       // summary.json → trace; the whole trace, so that merged shards say the same
       settings.put("trace", traceFacts(replay.trace()));
     }
-    List<Slo> slos = workload.slos();
-    run = LlmRun.start(new LlmRun.Settings(simulationName, api.id(), baseUrl.toString(),
-        workload.models(), slos, workload.injectedProfile().name(),
+    LlmRun.Settings runSettings = new LlmRun.Settings(simulationName, stage.api.id(),
+        stage.baseUrl.toString(), workload.models(), slos, workload.injectedProfile().name(),
         workload.injectedProfile().loadSteps(),
         workload.shard().index() + "/" + workload.shard().count(), settings,
-        resultsRoot), progressSeconds);
-    run.monitorResources(resources);
-    if (warmupBuilt) {
+        resultsRoot);
+    LlmRun run = compareDir == null || stage.name == null ? LlmRun.start(runSettings, progressSeconds)
+        : LlmRun.start(runSettings, progressSeconds, compareDir.resolve(stage.name));
+    stage.run = run;
+    running = stage;
+    if (compareDir != null) {
+      // one sink for the whole simulation, whatever target's components captured it: the running target's run
+      RecordSinks.install(() -> record -> {
+        LlmRun current = running.run;
+        if (current != null) {
+          current.accept(record);
+        }
+      });
+    }
+    run.monitorResources(stage.resources);
+    if (stage.warmupBuilt) {
       run.expectWarmup();
     }
-    if (capacitySearch != null) {
-      if (serverSays.slots() != null) {
-        capacitySearch.serverSlots(serverSays.slots()); // llama-server's /props, read by the pre-flight
+    if (stage.capacitySearch != null) {
+      if (stage.serverSays.slots() != null) {
+        stage.capacitySearch.serverSlots(stage.serverSays.slots()); // llama-server's /props, read by the pre-flight
       }
-      run.searchCapacity(capacitySearch);
+      run.searchCapacity(stage.capacitySearch);
+      if (compareDir != null && stage != stages.get(stages.size() - 1)) {
+        endWhenSearchDone(stage);
+      }
     }
   }
 
@@ -408,7 +670,30 @@ public abstract class LlmSimulation extends Simulation {
     return facts;
   }
 
-  private SimulatorConfig simulatorConfig(Path userFiles) {
+
+  /**
+   * A compared target's capacity search is done before its population ends (Gatling cannot end one population
+   * early: its refused ticks go on until the search's time budget and a minute more): its run ends there, so that
+   * its duration and rates are the search's, not the idle tail's (73.5 s against 13.3 s measured with a 12 s
+   * budget before this).
+   */
+  private static void endWhenSearchDone(Stage stage) {
+    LlmRun run = stage.run;
+    Thread watcher = new Thread(() -> {
+      try {
+        while (!stage.capacitySearch.done()) {
+          Thread.sleep(250);
+        }
+        run.finishBeforeNext();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "llm-compare-end-" + stage.name);
+    watcher.setDaemon(true);
+    watcher.start();
+  }
+
+  private SimulatorConfig simulatorConfig(Path userFiles, WorkloadConfig workload) {
     String configured = properties.get(Keys.SIM_CONFIG.name());
     Path file = configured != null ? userFiles.resolve(configured) : userFiles.resolve("simulator.json");
     if (configured != null && !Files.isRegularFile(file)) {

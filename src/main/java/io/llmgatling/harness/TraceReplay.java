@@ -59,6 +59,11 @@ public final class TraceReplay {
    * @return the population to pass to {@code setUp}
    */
   public static PopulationBuilder population(WorkloadConfig workload, LoadProfile.Replay replay) {
+    return population(workload, replay, workload.tasks().get(0).name());
+  }
+
+  /** The replay as a population of the scenario {@code scenarioName} (one per target when comparing). */
+  public static PopulationBuilder population(WorkloadConfig workload, LoadProfile.Replay replay, String scenarioName) {
     Trace trace = replay.trace();
     TaskSpec task = workload.tasks().get(0);
     List<Trace.Visit> visits = trace.visits();
@@ -83,7 +88,7 @@ public final class TraceReplay {
         .pause(session -> Duration.ofNanos(Math.max(0, session.getLong(DUE) - System.nanoTime())))
         .exec(session -> LlmDsl.withIntendedStart(session, Math.min(System.nanoTime(), session.getLong(DUE))))
         .exec(request(workload, task));
-    return scenario(task.name()).exec(LlmSimulation.measuredStart()).exec(arrive).exec(foreach(session -> session.getList(TURNS), TURN).on(turn))
+    return scenario(scenarioName).exec(LlmSimulation.measuredStart()).exec(arrive).exec(foreach(session -> session.getList(TURNS), TURN).on(turn))
         .injectOpen(LlmInjection.open(offsets));
   }
 

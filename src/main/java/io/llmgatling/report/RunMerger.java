@@ -44,6 +44,7 @@ public final class RunMerger {
     concatenate(runDirs, outDir.resolve(RunAggregator.REQUESTS_FILE));
 
     List<String> warnings = new ArrayList<>();
+    copyResources(runDirs, outDir, warnings);
     RunMeta merged = mergedMeta(outDir.toAbsolutePath().getFileName().toString(), metas, warnings);
     merged.write(outDir);
     List<Slo> slos = List.of();
@@ -55,6 +56,27 @@ public final class RunMerger {
       }
     }
     return new Result(LlmReport.generate(outDir, merged, slos), warnings);
+  }
+
+  /** The resource samples file of a run folder. */
+  static final String RESOURCES_FILE = "resources.jsonl";
+
+  /**
+   * Resource samples into the merged folder: every shard that sampled watched the same server (its process, GPUs
+   * and gauges), so adding their samples up would count the server once per shard; the first shard's samples
+   * stand for the merged run, and the others are named in a warning.
+   */
+  private static void copyResources(List<Path> runDirs, Path outDir, List<String> warnings) throws IOException {
+    List<Path> sampled = runDirs.stream().filter(dir -> Files.isRegularFile(dir.resolve(RESOURCES_FILE))).toList();
+    if (sampled.isEmpty()) {
+      return;
+    }
+    Files.copy(sampled.get(0).resolve(RESOURCES_FILE), outDir.resolve(RESOURCES_FILE),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    if (sampled.size() > 1) {
+      warnings.add("resources: the samples of " + sampled.get(0).getFileName() + " stand for the merged run ("
+          + (sampled.size() - 1) + " other shard(s) sampled the same server too)");
+    }
   }
 
   private static void concatenate(List<Path> runDirs, Path target) throws IOException {

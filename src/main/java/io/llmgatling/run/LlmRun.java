@@ -85,20 +85,14 @@ public final class LlmRun implements RecordSink {
   private CapacitySearch pendingSearch;
   private final Object searchLock = new Object();
 
-  private LlmRun(Settings settings, PrintStream console) {
+  private LlmRun(Settings settings, PrintStream console, Path fixedDir) {
     this.settings = settings;
     this.console = console;
     this.startEpochMs = System.currentTimeMillis();
     this.startNanos = System.nanoTime();
     this.measuredStartEpochMs = startEpochMs;
-    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    String shardSuffix = "1/1".equals(settings.shard()) ? "" : "-shard" + settings.shard().replace("/", "of");
-    String base = settings.simulation().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-" + stamp
-        + shardSuffix;
-    Path candidate = settings.resultsRoot().resolve(base);
-    for (int i = 2; Files.exists(candidate); i++) {
-      candidate = settings.resultsRoot().resolve(base + "-" + i);
-    }
+    Path candidate = fixedDir != null ? fixedDir : newFolder(settings.resultsRoot(), settings.simulation(),
+        settings.shard());
     this.id = candidate.getFileName().toString();
     this.dir = candidate;
     try {
@@ -123,7 +117,39 @@ public final class LlmRun implements RecordSink {
    * @return the run, also reachable through {@link #current()}
    */
   public static synchronized LlmRun start(Settings settings, int progressSeconds) {
-    LlmRun run = new LlmRun(settings, System.out);
+    return start(settings, progressSeconds, null);
+  }
+
+  /**
+   * A free folder name for a run under {@code resultsRoot}: simulation name, start time, shard.
+   *
+   * @param resultsRoot usually {@code results}
+   * @param simulation  simulation name
+   * @param shard       "i/n"
+   * @return a path that does not exist yet
+   */
+  public static Path newFolder(Path resultsRoot, String simulation, String shard) {
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String shardSuffix = "1/1".equals(shard) ? "" : "-shard" + shard.replace("/", "of");
+    String base = simulation.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-" + stamp + shardSuffix;
+    Path candidate = resultsRoot.resolve(base);
+    for (int i = 2; Files.exists(candidate); i++) {
+      candidate = resultsRoot.resolve(base + "-" + i);
+    }
+    return candidate;
+  }
+
+  /**
+   * Starts a run in a folder chosen by the caller ({@code llm.compare}: {@code results/<run>/NAME/}), as
+   * {@link #start(Settings, int)} does otherwise.
+   *
+   * @param settings        what the run is
+   * @param progressSeconds interval of the console progress line
+   * @param dir             the run's folder, or null for a new one under the settings' results root
+   * @return the run
+   */
+  public static synchronized LlmRun start(Settings settings, int progressSeconds, Path dir) {
+    LlmRun run = new LlmRun(settings, System.out, dir);
     current = run;
     RecordSinks.install(() -> run);
     if (progressSeconds > 0) {
@@ -279,7 +305,22 @@ public final class LlmRun implements RecordSink {
     return finish(false);
   }
 
-  private synchronized JsonNode finish(boolean partial) {
+  /**
+   * Ends this run normally while the simulation goes on against another target ({@code llm.compare}): as
+   * {@link #finish()}, but the LLM clients stay open for the next run's requests. No request of this run is in
+   * flight by then (the next target's populations start only once this one's users all ended).
+   *
+   * @return the summary as written to summary.json
+   */
+  public JsonNode finishBeforeNext() {
+    return finish(false, false);
+  }
+
+  private JsonNode finish(boolean partial) {
+    return finish(partial, true);
+  }
+
+  private synchronized JsonNode finish(boolean partial, boolean closeClients) {
     if (finished) {
       return readSummary();
     }
@@ -304,7 +345,9 @@ public final class LlmRun implements RecordSink {
     synchronized (recordingLock) {
       recording = false;
     }
-    RecordSinks.closeAll();
+    if (closeClients) {
+      RecordSinks.closeAll();
+    }
     journal.close();
     long endEpochMs = System.currentTimeMillis();
     RunMeta meta = new RunMeta(id, settings.simulation(), measuredStartEpochMs, endEpochMs, settings.shard(),

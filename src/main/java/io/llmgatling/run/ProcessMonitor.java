@@ -129,6 +129,11 @@ public final class ProcessMonitor implements AutoCloseable {
       ObjectNode line = out.sample("process");
       line.put("cpuPercent", ResourceLog.round1(cpuPercent));
       line.put("rssMb", ResourceLog.round1(readRssKb() / 1024.0));
+      double load = loadAverage();
+      if (load >= 0) {
+        // the machine's 1-minute load average: llm.compare warns when two targets ran under different loads
+        line.put("loadAvg1", load);
+      }
       out.write(line);
       samples++;
     } catch (IOException | RuntimeException e) {
@@ -148,6 +153,15 @@ public final class ProcessMonitor implements AutoCloseable {
       previousNanos = System.nanoTime();
     }
     return ticks;
+  }
+
+  /** The first figure of /proc/loadavg, or -1 where there is none. */
+  private static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   private long readRssKb() throws IOException {

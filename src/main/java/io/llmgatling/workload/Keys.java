@@ -24,12 +24,17 @@ public final class Keys {
 
   private static final List<ConfigKey<?>> DECLARED = new ArrayList<>();
 
+  /** The value of {@code llm.target} that probes the usual local ports instead of naming a kind. */
+  public static final String AUTO = "auto";
+  static final String AUTO_PORTS_DEFAULT = "ollama:11434,lmstudio:1234,llamacpp:8080,openai:8000,openai:30000";
+
+
   // ---- target ----
   public static final ConfigKey<Target> TARGET = declare("llm.target", Section.TARGET,
-      text -> Target.find(text).orElseThrow(() -> new IllegalArgumentException(
-          "'" + text + "' is not one of " + Target.ids())), Target.SIM, "`sim`",
+      Keys::parseTarget, Target.SIM, "`sim`",
       "`sim` (embedded simulator, started in-process on a free port), `ollama`, `lmstudio`, `llamacpp`, `openai` (any"
-          + " OpenAI-compatible server: vLLM, SGLang, LocalAI, ...)");
+          + " OpenAI-compatible server: vLLM, SGLang, LocalAI, ...), `auto` (quick mode: the first server found on"
+          + " the usual local ports, its models, a short capacity search)");
   public static final ConfigKey<Dialect> API = declare("llm.api", Section.TARGET, Keys::parseApi, null,
       "per target: sim `ollama`, ollama `ollama`, lmstudio `lmstudio`, llamacpp `llamacpp`, openai `openai`",
       "`ollama`, `openai`, `lmstudio`, `llamacpp`, `responses` (OpenAI Responses API, `/v1/responses`), `anthropic`"
@@ -61,6 +66,25 @@ public final class Keys {
       Keys::parseNames, null, "names in `llm.model` containing `embed`",
       "comma list of the embedding models; when set, the name rule is off and these are the embedding models (added"
           + " to the run if not in `llm.model`)");
+
+  public static final ConfigKey<List<String>> COMPARE = declare("llm.compare", Section.TARGET, Keys::parseNames, null,
+      "none", "comma list of two or more names, each a target kind or a label: the same workload and seed run"
+          + " against each in turn, into `results/<run>/NAME/`, and `results/<run>/index.html` compares them");
+  public static final ConfigKey<Target> COMPARE_TARGET = declare("llm.target.<name>", Section.TARGET,
+      Keys::parseTarget, null, "NAME when it is a target kind", "the kind of the compared target NAME (as"
+          + " `llm.target`)");
+  public static final ConfigKey<BaseUrl> COMPARE_BASE_URL = declare("llm.baseUrl.<name>", Section.TARGET,
+      BaseUrl::parse, null, "its kind's", "the compared target NAME's server root (as `llm.baseUrl`)");
+  public static final ConfigKey<List<String>> COMPARE_MODEL = declare("llm.model.<name>", Section.TARGET,
+      Keys::parseNames, null, "`llm.model`, else its kind's", "the compared target NAME's models (as `llm.model`)");
+  public static final ConfigKey<Dialect> COMPARE_API = declare("llm.api.<name>", Section.TARGET, Keys::parseApi, null,
+      "`llm.api`, else its kind's", "the API spoken to the compared target NAME (as `llm.api`)");
+  public static final ConfigKey<Long> COMPARE_MONITOR_PID = declare("llm.monitor.pid.<name>", Section.TARGET,
+      text -> (long) parseInt(text, 1, "a process id >= 1"), null, "the process listening on its port",
+      "process id of the compared target NAME's server (as `llm.monitor.pid`)");
+  public static final ConfigKey<String> AUTO_PORTS = declare("llm.auto.ports", Section.TARGET, Keys::parseAutoPorts,
+      AUTO_PORTS_DEFAULT, "`" + AUTO_PORTS_DEFAULT + "`", "comma list of `kind:port` probed on 127.0.0.1, in order, by"
+          + " `llm.target=auto` (the first that answers is used; for tests)");
 
   // ---- work ----
   public static final ConfigKey<TaskMix> MIX = declare("llm.mix", Section.WORK, TaskMix::parse, null,
@@ -175,6 +199,10 @@ public final class Keys {
   public static final ConfigKey<Long> MONITOR_PID = declare("llm.monitor.pid", Section.VERDICT,
       text -> (long) parseInt(text, 1, "a process id >= 1"), null, "the process listening on a local target's port",
       "process id >= 1 of a local process whose CPU and memory are sampled during the run");
+  public static final ConfigKey<Boolean> SMOKE = declare("llm.smoke", Section.VERDICT, Keys::parseBoolean, true,
+      "`true`", "`true`, `false`: one request per task and model after the pre-flight, before the load (not"
+          + " measured; not against the embedded simulator); a refusal (HTTP 4xx, 500, 501) stops the run with one"
+          + " line naming the task, model, the server's words and the fix");
   public static final ConfigKey<Duration> TIMEOUT_CONNECT = declare("llm.timeout.connect", Section.VERDICT,
       Keys::parsePositiveDuration, Timeouts.DEFAULT.connect(), "`10s`", "duration > 0: TCP/TLS connect");
   public static final ConfigKey<Duration> TIMEOUT_FIRST_TOKEN = declare("llm.timeout.firstToken", Section.VERDICT,
@@ -245,6 +273,22 @@ public final class Keys {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("'" + text + "' is not one of " + Dialects.ids());
     }
+  }
+
+  static Target parseTarget(String text) {
+    return Target.find(text).orElseThrow(() -> new IllegalArgumentException(
+        "'" + text + "' is not one of " + Target.ids() + ", " + AUTO));
+  }
+
+  static String parseAutoPorts(String text) {
+    for (String entry : text.split(",")) {
+      String[] kindPort = entry.trim().split(":");
+      if (kindPort.length != 2 || Target.find(kindPort[0]).isEmpty() || Target.find(kindPort[0]).get() == Target.SIM) {
+        throw new IllegalArgumentException("'" + entry.trim() + "' is not kind:port (e.g. ollama:11434)");
+      }
+      parseInt(kindPort[1], 1, "a port");
+    }
+    return text.trim();
   }
 
   static String parseProfile(String text) {

@@ -123,6 +123,25 @@ public record WorkloadConfig(
    *
    * @throws ConfigException with one line naming the key and what it accepts
    */
+  /**
+   * The keys given, the workload file's under the properties' (as {@link #load} reads them), unchecked.
+   *
+   * @param properties system properties or any map; non-{@code llm.} keys and blank values are dropped
+   * @param userFilesDir where the workload file is looked for
+   * @return the merged keys
+   */
+  public static Map<String, String> mergedKeys(Map<String, String> properties, Path userFilesDir) {
+    Path userFiles = userFilesDir == null ? Path.of("user-files") : userFilesDir;
+    Map<String, String> given = llmKeys(properties);
+    Path workloadFile = workloadFile(given.get(Keys.WORKLOAD.name()), userFiles);
+    Map<String, String> merged = new LinkedHashMap<>();
+    if (workloadFile != null) {
+      merged.putAll(readWorkloadFile(workloadFile));
+    }
+    merged.putAll(given);
+    return merged;
+  }
+
   public static WorkloadConfig load(Map<String, String> properties, Path userFilesDir) {
     return load(properties, userFilesDir, Map.of());
   }
@@ -341,6 +360,9 @@ public record WorkloadConfig(
     if (key.startsWith(Keys.OPTION.prefix())) {
       optionKey(key);
       return;
+    }
+    if (CompareTargets.isPerNameKey(key)) {
+      return; // llm.target.NAME, ...: read by CompareTargets when llm.compare names NAME
     }
     for (String prefix : taskFamilyPrefixes()) {
       if (key.startsWith(prefix) && key.length() > prefix.length()) {
@@ -709,7 +731,7 @@ public record WorkloadConfig(
   }
 
   /** Whether a model is taken for an embedding model when {@code llm.embeddingModels} is not set. */
-  static boolean looksLikeEmbeddingModel(String model) {
+  public static boolean looksLikeEmbeddingModel(String model) {
     return model.toLowerCase(Locale.ROOT).contains("embed");
   }
 }

@@ -570,26 +570,34 @@
     (data.warnings || []).forEach(function (w) { add(root, 'div', 'banner warn', '⚠ ' + w); });
 
     var sec = section('Side by side', 'compare-table');
-    add(sec, 'p', 'muted', 'Δ is relative to the first run; the better side is named per metric.');
+    add(sec, 'p', 'muted', 'Δ is relative to the first run; the better side is marked and named per metric'
+      + ' (↓ lower is better, ↑ higher is better; rows without an arrow are shown unjudged).');
     var headers = ['metric'];
     runs.forEach(function (r, i) { headers.push(r.label); if (i > 0) { headers.push('Δ'); } });
     headers.push('better');
-    var classes = [];
-    var rows = data.rows.map(function (row, r) {
-      var cells = [row.label + (row.better === 'lower' ? ' ↓' : ' ↑')];
-      classes[r] = {};
-      row.values.forEach(function (v, i) {
-        if (i === row.best && row.values.length > 1) { classes[r][cells.length] = 'better'; }
-        cells.push(row.unit === 'ms' ? ms(v) : row.unit === '%' ? pct(v) : num(v));
-        if (i > 0) {
-          var d = row.deltasPct[i];
-          cells.push(isNum(d) ? (d > 0 ? '+' : '') + num(d, 1) + ' %' : '–');
-        }
+    var groups = [{ title: null, rows: data.rows }].concat(data.sections || []);
+    groups.forEach(function (group) {
+      var groupRows = group.rows;
+      if (groupRows.length === 0) { return; }
+      if (group.title) { add(sec, 'h3', null, group.title); }
+      var classes = [];
+      var rows = groupRows.map(function (row, r) {
+        var arrow = row.better === 'lower' ? ' ↓' : row.better === 'higher' ? ' ↑' : '';
+        var cells = [row.label + arrow];
+        classes[r] = {};
+        row.values.forEach(function (v, i) {
+          if (i === row.best && row.values.length > 1) { classes[r][cells.length] = 'better'; }
+          cells.push(row.unit === 'ms' ? ms(v) : row.unit === '%' ? pct(v) : num(v));
+          if (i > 0) {
+            var d = row.deltasPct[i];
+            cells.push(isNum(d) ? (d > 0 ? '+' : '') + num(d, 1) + ' %' : '–');
+          }
+        });
+        cells.push(row.best === null || row.best === undefined ? '–' : runs[row.best].label);
+        return cells;
       });
-      cells.push(row.best === null || row.best === undefined ? '–' : runs[row.best].label);
-      return cells;
+      table(sec, headers, rows, function (r, c) { return classes[r][c] || null; });
     });
-    table(sec, headers, rows, function (r, c) { return classes[r][c] || null; });
 
     var ot = section('Over time', 'over-time');
     add(ot, 'p', 'muted', 'x = seconds since each run\'s start.');

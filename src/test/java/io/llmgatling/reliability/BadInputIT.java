@@ -29,7 +29,7 @@ class BadInputIT {
   @Test
   void should_refuse_an_unknown_target_in_one_line() {
     assertRefused(Map.of("llm.target", "vllm"),
-        "llm-gatling: llm.target: 'vllm' is not one of sim, ollama, lmstudio, llamacpp, openai");
+        "llm-gatling: llm.target: 'vllm' is not one of sim, ollama, lmstudio, llamacpp, openai, auto");
   }
 
   @Test

@@ -28,6 +28,9 @@ public final class GatlingRun {
     // the main job warms up by default; tests count requests exactly, so they ask for a warm-up when they want one
     all.put("llm.warmup", "0");
     all.put("llm.throwOnConfigError", "true");
+    // the tests run here measure the load; smoke requests (their own tests: SmokeAndAutoIT) would add requests
+    // to the simulators' counters and truth and stop the fault-injection runs before their load
+    all.put("llm.smoke", "false");
     all.putAll(properties);
     Map<String, String> previous = new LinkedHashMap<>();
     all.forEach((k, v) -> previous.put(k, System.setProperty(k, v)));

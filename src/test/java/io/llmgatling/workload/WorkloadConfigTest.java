@@ -123,7 +123,7 @@ class WorkloadConfigTest {
   void should_reject_bad_values_with_one_line_naming_the_key_and_what_is_accepted() {
     assertRejected("llm.profile", "poison",
         "llm.profile: 'poison' is not one of constant, ramp, poisson, stairs, closed, capacity, trace");
-    assertRejected("llm.target", "vllm", "llm.target: 'vllm' is not one of sim, ollama, lmstudio, llamacpp, openai");
+    assertRejected("llm.target", "vllm", "llm.target: 'vllm' is not one of sim, ollama, lmstudio, llamacpp, openai, auto");
     assertRejected("llm.rate", "0", "llm.rate: '0' is not a number > 0 (users per second, e.g. 2 or 0.5)");
     assertRejected("llm.users", "0", "llm.users: '0' is not a whole number of users >= 1");
     assertRejected("llm.duration", "30", "llm.duration: '30' is not a duration like 500ms, 20s, 5m or 1h");
