@@ -44,10 +44,15 @@ public final class ServerFit {
    * @param models  model names the run asked for (generating requests), in first-seen order
    * @param embeddingModels model names of embedding requests
    * @param naturalOutputTokens output tokens of answers that ended on their own (not on the limit)
+   * @param decodeTable per-stream decode rate (tokens/s) by requests in the server, the simulator's {@code
+   *                    decodeTable} ({@link #decodeTable}); null when fewer than two request counts had enough requests
    */
   public record Fit(ServerParams params, List<Sample> samples, ServerModel model, List<String> models,
-                    List<String> embeddingModels, int[] naturalOutputTokens) {
+                    List<String> embeddingModels, int[] naturalOutputTokens, Map<Integer, Double> decodeTable) {
   }
+
+  /** Requests a request count needs in a run for its own {@link Fit#decodeTable} entry. */
+  static final int MIN_TABLE_GROUP = 5;
 
   /** One usable record, times in ms on the run's epoch clock. */
   private static final class Obs {
@@ -214,8 +219,44 @@ public final class ServerFit {
     }
     double[] service = gen.stream().mapToDouble(Obs::service).toArray();
     ServerModel model = toModel(params, service);
+    double[] stall = inBatch ? Choice.stallPerToken(gen, overhead, prefillRate) : new double[gen.size()];
     return new Fit(params, List.copyOf(samples), model, List.copyOf(models), List.copyOf(embeddingModels),
-        natural.stream().mapToInt(Integer::intValue).toArray());
+        natural.stream().mapToInt(Integer::intValue).toArray(), decodeTable(all, gen, y, stall));
+  }
+
+  /**
+   * The decode pace as measured, per number of requests in the server (sent and not yet answered in full, so
+   * holding a slot or queued for one: a closed loop of N users keeps N there): the median over the requests that
+   * decoded with that many around (time-averaged over their decode, rounded) of their inter-token latency less the
+   * stalls of the prompts processed meanwhile that the simulator adds itself ({@code prefillInBatch}), as a rate. The
+   * simulator interpolating it plays the sweep it comes from at each of its concurrencies. Why not the slot holders
+   * with a batch slowdown alone: on the real llama.cpp engine with 4 slots, the same 4 busy slots decoded at 31.7 ms
+   * a token with 4 users and 41.9 ms with 8 (run E of bench/RESULTS.md; eval 35.5 against 43.2 ms a token by the
+   * engine's own counters), its KV cache holding the rotating conversations of all of them; a slowdown fitted on
+   * the holders put the simulator 20-24 % fast at 8 users.
+   *
+   * @return request count to per-stream tokens/s, ascending; null when fewer than two counts had {@link
+   *     #MIN_TABLE_GROUP} requests
+   */
+  static Map<Integer, Double> decodeTable(List<Obs> all, List<Obs> gen, double[] itl, double[] stall) {
+    Occupancy inServer = new Occupancy(all, true);
+    Map<Integer, List<Double>> groups = new java.util.TreeMap<>();
+    for (int i = 0; i < gen.size(); i++) {
+      Obs o = gen.get(i);
+      double from = Double.isNaN(o.ttft) ? o.holdStart() : o.start + o.ttft;
+      int n = (int) Math.max(1, Math.round(inServer.mean(from, o.end)));
+      double ms = itl[i] - stall[i];
+      if (ms > 0) {
+        groups.computeIfAbsent(n, k -> new ArrayList<>()).add(ms);
+      }
+    }
+    Map<Integer, Double> table = new java.util.TreeMap<>();
+    groups.forEach((n, ms) -> {
+      if (ms.size() >= MIN_TABLE_GROUP) {
+        table.put(n, round(1000.0 / Choice.median(ms.stream().mapToDouble(Double::doubleValue).toArray())));
+      }
+    });
+    return table.size() >= 2 ? java.util.Collections.unmodifiableMap(table) : null;
   }
 
   /**
@@ -635,17 +676,22 @@ public final class ServerFit {
     }
   }
 
-  /** Number of requests holding a slot over time, as a step function with its running integral. */
+  /** Number of requests holding a slot (or in the server) over time, as a step function with its running integral. */
   static final class Occupancy {
     private final double[] times;
     private final double[] level;
     private final double[] integral;
 
     Occupancy(List<Obs> all) {
+      this(all, false);
+    }
+
+    /** @param inServer count from the request's start (in the server, queued or not) instead of its slot grant */
+    Occupancy(List<Obs> all, boolean inServer) {
       double[][] events = new double[all.size() * 2][];
       int k = 0;
       for (Obs o : all) {
-        double from = Math.min(o.holdStart(), o.end);
+        double from = Math.min(inServer ? o.start : o.holdStart(), o.end);
         events[k++] = new double[] {from, +1};
         events[k++] = new double[] {o.end, -1};
       }

@@ -109,6 +109,11 @@ public final class CalibrateCommand implements Callable<Integer> {
     ServerParams p = fit.params();
     System.out.println(WhatIfCommand.describe(fit, runDirs.size() == 1 ? runDirs.get(0)
         : Path.of(runDirs.size() + " runs")));
+    if (fit.decodeTable() != null) {
+      StringBuilder t = new StringBuilder("decode table (requests in the server: per-stream tokens/s):");
+      fit.decodeTable().forEach((n, rate) -> t.append(' ').append(n).append(": ").append(WhatIfCommand.num(rate)));
+      System.out.println(t);
+    }
     if (p.overheadMs() >= 0.5 && p.overheadMs() <= 20) {
       System.out.println(String.format(Locale.ROOT, "note: the %s ms fixed prefill part fitted is taken for the "
           + "HTTP exchange, which runs against the simulator pay again, and left out of the profile",

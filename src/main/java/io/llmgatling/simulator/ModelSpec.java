@@ -3,7 +3,10 @@ package io.llmgatling.simulator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One simulated model: what the servers list about it and how fast it runs.
@@ -38,6 +41,14 @@ import java.util.List;
  *                             they share (the slot chosen as llama-server chooses, {@link SlotScheduler.CachedPrompt});
  *                             {@code conversation} = the kept answer is reused too when the next prompt carries it
  *                             (a real model's answers re-tokenize the same; the random-weight engine's do not)
+ * @param decodeTable          per-stream decode rate (tokens/s) measured with N requests in the server (holding a slot
+ *                             or queued for one), keyed by N ({@code {"1": 90.9, "2": 40.8, "4": 31.5, "8": 23.9}}):
+ *                             the rate between two keys is interpolated (on the time per token), held beyond the last
+ *                             ones; it replaces {@code decodeTokensPerSec} and {@code batchSlowdown} for the pace.
+ *                             What {@code calibrate} writes from a sweep: the real llama.cpp engine with 4 slots
+ *                             decoded 22-32 % slower with 8 users than with 4 (the same 4 slots busy; the KV cache
+ *                             holds the rotating conversations of all of them), which a rate of the slot holders
+ *                             alone cannot play. Null: the {@code batchSlowdown} formula (the default)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -56,7 +67,8 @@ public record ModelSpec(
     Long loadTimeMs,
     Boolean prefillInBatch,
     Double prefillOverheadMs,
-    String prefixCache) {
+    String prefixCache,
+    Map<String, Double> decodeTable) {
 
   /** Kind of a generating model. */
   public static final String LLM = "llm";
@@ -98,6 +110,39 @@ public record ModelSpec(
           + prefixCache + "'");
     }
     prefixCache = NO_CACHE.equals(prefixCache) ? null : prefixCache;
+    if (decodeTable != null) {
+      TreeMap<String, Double> sorted = new TreeMap<>((a, b) -> Integer.compare(tableKey(name, a), tableKey(name, b)));
+      decodeTable.forEach((k, v) -> {
+        if (v == null || !(v > 0)) {
+          throw new IllegalArgumentException("model '" + name + "': decodeTable rates must be > 0");
+        }
+        sorted.put(k, v);
+      });
+      decodeTable = sorted.isEmpty() ? null : Collections.unmodifiableMap(sorted);
+    }
+  }
+
+  private static int tableKey(String name, String key) {
+    try {
+      int n = Integer.parseInt(key.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException("model '" + name + "': decodeTable keys must be request counts >= 1, not '"
+        + key + "'");
+  }
+
+  /** A model paced by its {@code batchSlowdown} formula (no {@code decodeTable}). */
+  public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,
+      double batchSlowdown, int contextLength, int embeddingDimensions, String family, String parameterSize,
+      String quantization, long sizeBytes, Long loadTimeMs, Boolean prefillInBatch, Double prefillOverheadMs,
+      String prefixCache) {
+    this(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength, embeddingDimensions,
+        family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch, prefillOverheadMs, prefixCache,
+        null);
   }
 
   /** A model whose prompts are prefilled in full (no {@code prefixCache}). */
@@ -132,6 +177,12 @@ public record ModelSpec(
   @JsonIgnore
   public boolean cachesPrefix() {
     return prefixCache != null && !isEmbedding();
+  }
+
+  /** Whether the pace follows a measured {@code decodeTable} (keyed by requests in the server). */
+  @JsonIgnore
+  public boolean pacedByTable() {
+    return decodeTable != null && !isEmbedding();
   }
 
   /** Whether the cache reuses a kept answer too ({@code prefixCache: conversation}). */
@@ -171,17 +222,18 @@ public record ModelSpec(
     return n.indexOf(':') >= 0 ? n : n + ":latest";
   }
 
-  /** The same spec with other rates (for the zero-latency mode and tests). */
+  /** The same spec with other rates (for the zero-latency mode and tests); other decode rates drop the table. */
   public ModelSpec withRates(double prefill, double decode, double slowdown) {
+    boolean samePace = decode == decodeTokensPerSec && slowdown == batchSlowdown;
     return new ModelSpec(name, kind, prefill, decode, slowdown, contextLength, embeddingDimensions, family,
         parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
-        prefillOverheadMs, prefixCache);
+        prefillOverheadMs, prefixCache, samePace ? decodeTable : null);
   }
 
   /** The same spec with another cold load time (null: the config's). */
   public ModelSpec withLoadTimeMs(Long ms) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms, prefillInBatch,
-        prefillOverheadMs, prefixCache);
+        prefillOverheadMs, prefixCache, decodeTable);
   }
 }

@@ -30,6 +30,7 @@ public final class SyntheticServer {
   private double booked;
   private int[] prompts = {100};
   private int[] outputs = {20};
+  private java.util.Map<String, Double> table;
 
   private final List<RequestRecord> records = new ArrayList<>();
   private final PriorityQueue<double[]> events = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
@@ -84,6 +85,15 @@ public final class SyntheticServer {
     return noise == 0 ? ms : ms * (1 + noise * (2 * noiseRandom.nextDouble() - 1));
   }
 
+  /**
+   * Decode paced by a measured table of per-stream rates keyed by the requests in the server (holding a slot or
+   * queued), interpolated as the simulator does ({@code decodeTable}), instead of the slowdown formula.
+   */
+  public SyntheticServer table(java.util.Map<String, Double> v) {
+    table = v;
+    return this;
+  }
+
   public SyntheticServer prompts(int... v) {
     prompts = v;
     return this;
@@ -95,6 +105,11 @@ public final class SyntheticServer {
   }
 
   private double interval() {
+    if (table != null) {
+      return 1000.0 / io.llmgatling.simulator.PerformanceModel.perStreamDecodeRate(
+          new io.llmgatling.simulator.ModelSpec("m1", "llm", prefillTokensPerSec, decode, slowdown, 4096, 0, null,
+              null, null, 0, null, null, null, null, table), holders + waiting.size());
+    }
     return 1000.0 / (decode / (1 + slowdown * (Math.max(1, holders) - 1)));
   }
 
