@@ -9,6 +9,7 @@ import io.gatling.javaapi.core.ClosedInjectionStep;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.LoadStep;
+import io.llmgatling.workload.Warmup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,38 @@ public final class LlmInjection {
       arrivals += area;
     }
     return offsets.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /**
+   * The rate of warm-up arrivals ({@code llm.warmup}), users/s: the profile's first rate (the end rate of a ramp),
+   * {@link #CLOSED_WARMUP_RATE} for a closed profile, which has none.
+   */
+  public static double warmupRate(LoadProfile profile) {
+    if (profile instanceof LoadProfile.Constant c) {
+      return c.rate();
+    } else if (profile instanceof LoadProfile.Poisson p) {
+      return p.rate();
+    } else if (profile instanceof LoadProfile.Ramp r) {
+      return Math.max(r.fromRate(), r.toRate());
+    } else if (profile instanceof LoadProfile.Stairs s) {
+      return s.startRate();
+    } else if (profile instanceof LoadProfile.Capacity c && !c.closed()) {
+      return c.startRate();
+    }
+    return CLOSED_WARMUP_RATE;
+  }
+
+  /** Warm-up arrivals per second of a profile without a rate (closed). */
+  public static final double CLOSED_WARMUP_RATE = 2;
+
+  /**
+   * Planned warm-up arrivals of the share {@code fraction} of the load: regular arrivals at
+   * {@link #warmupRate} over the warm-up's duration (a count of requests lasts count / rate), at least one per
+   * share, so that every task (and with it its models) is warmed.
+   */
+  public static double[] warmupOffsets(LoadProfile profile, Warmup warmup, double fraction, int shareIndex) {
+    double rate = warmupRate(profile);
+    return arrivalOffsets(new LoadProfile.Constant(rate, warmup.arrivalSpan(rate)), fraction, shareIndex);
   }
 
   /** Time τ in [0, length] where a·τ + (b − a)·τ²/(2·length) = need. */

@@ -1,8 +1,10 @@
 package io.llmgatling.harness;
 
 import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.Choice;
 import io.gatling.javaapi.core.CoreDsl;
 import io.gatling.javaapi.core.OpenInjectionStep;
+import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.Simulation;
 import io.llmgatling.engine.BaseUrl;
 import io.llmgatling.engine.Operation;
@@ -28,9 +30,11 @@ import io.llmgatling.workload.WorkloadConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Base class of simulations driven by the {@code llm.*} run properties (SPEC "Run properties"): it reads the
@@ -60,6 +64,8 @@ public abstract class LlmSimulation extends Simulation {
   private final ServerPreflight.Result serverSays;
   private final ResourceSampling.Plan resources;
   private LlmRun run;
+  /** Whether {@link #withWarmup} put a warm-up in front of the measured load. */
+  private boolean warmupBuilt;
 
   /** A simulation configured by the workload file and {@code -Dllm.*} alone. */
   protected LlmSimulation() {
@@ -75,10 +81,21 @@ public abstract class LlmSimulation extends Simulation {
    * @param defaults {@code llm.*} keys and values applied when the command line does not set them
    */
   protected LlmSimulation(Map<String, String> defaults) {
+    this(defaults, Map.of());
+  }
+
+  /**
+   * A simulation with defaults of its own, and fallbacks: values for keys that neither the command line, the
+   * defaults nor the workload file set (the main job's warm-up: {@code Map.of("llm.warmup", "10")}).
+   *
+   * @param defaults  {@code llm.*} keys applied when the command line does not set them (win over the workload file)
+   * @param fallbacks {@code llm.*} keys applied when nothing else sets them
+   */
+  protected LlmSimulation(Map<String, String> defaults, Map<String, String> fallbacks) {
     this.properties = new LinkedHashMap<>(defaults);
     this.properties.putAll(llmProperties());
     Path userFiles = orExit(() -> runKey(Keys.USER_FILES));
-    this.workload = orExit(() -> WorkloadConfig.load(properties, userFiles));
+    this.workload = orExit(() -> WorkloadConfig.load(properties, userFiles, fallbacks));
     this.resultsRoot = orExit(() -> runKey(Keys.RESULTS));
     this.progressSeconds = orExit(() -> runKey(Keys.PROGRESS));
     orExit(() -> {
@@ -228,6 +245,65 @@ public abstract class LlmSimulation extends Simulation {
   }
 
   private static final String ADMITTED = "llm.capacityAdmitted";
+  private static final String WARMUP_TASK = "llm.warmupTask";
+
+  /**
+   * The run's populations with the warm-up ({@code llm.warmup}) in front: one scenario {@code warm-up} whose users
+   * arrive at the load's rate (see {@link LlmInjection#warmupOffsets}), each doing the visit of a task of the mix
+   * in its share, marked so that their requests are recorded with {@code "warmup": true} and counted nowhere; the
+   * measured populations start once every warm-up user is done (Gatling's {@code andThen}), so that arrival
+   * schedules, intended starts and the run's measured start all begin after it. Without a warm-up, returns
+   * {@code measured} as it is. Start each measured scenario with {@link #measuredStart()}.
+   *
+   * @param measured the measured populations
+   * @param visits   per task of the mix, in its order, what a warm-up user of that task does: the task's visit
+   *                 without capacity-search hooks ({@link #countRequest}, {@link #planRequests})
+   * @return the populations to pass to {@code setUp}
+   */
+  protected List<PopulationBuilder> withWarmup(List<PopulationBuilder> measured, List<ChainBuilder> visits) {
+    if (!workload.warmup().enabled() || measured.isEmpty()) {
+      return measured;
+    }
+    List<TaskSpec> tasks = workload.tasks();
+    List<double[]> arrivals = new ArrayList<>(); // {offset, task index}
+    for (int i = 0; i < tasks.size(); i++) {
+      for (double offset : LlmInjection.warmupOffsets(workload.injectedProfile(), workload.warmup(),
+          workload.mix().fraction(tasks.get(i).name()), i)) {
+        arrivals.add(new double[] {offset, i});
+      }
+    }
+    arrivals.sort(Comparator.comparingDouble(a -> a[0]));
+    double[] offsets = arrivals.stream().mapToDouble(a -> a[0]).toArray();
+    int[] order = arrivals.stream().mapToInt(a -> (int) a[1]).toArray();
+    AtomicInteger next = new AtomicInteger();
+    List<Choice.WithKey> cases = new ArrayList<>();
+    for (int i = 0; i < visits.size(); i++) {
+      cases.add(CoreDsl.onCase(i).then(visits.get(i)));
+    }
+    PopulationBuilder warmup = CoreDsl.scenario("warm-up")
+        .exec(session -> LlmDsl.asWarmup(session)
+            .set(WARMUP_TASK, order[Math.min(next.getAndIncrement(), order.length - 1)]))
+        .doSwitch(session -> session.getInt(WARMUP_TASK)).on(cases)
+        .injectOpen(LlmInjection.open(offsets));
+    warmupBuilt = true;
+    return List.of(warmup.andThen(measured));
+  }
+
+  /**
+   * Marks the start of the measured load (the end of the warm-up) when the first measured user arrives: put it
+   * first in every measured scenario. A no-op without a warm-up.
+   *
+   * @return the chain
+   */
+  protected static ChainBuilder measuredStart() {
+    return CoreDsl.exec(session -> {
+      LlmRun current = LlmRun.current();
+      if (current != null) {
+        current.beginMeasurement();
+      }
+      return session;
+    });
+  }
 
   private CapacitySearch newCapacitySearch(LoadProfile.Capacity capacity) {
     List<CapacitySearch.Task> tasks = new ArrayList<>();
@@ -271,6 +347,9 @@ public abstract class LlmSimulation extends Simulation {
         workload.shard().index() + "/" + workload.shard().count(), settings,
         resultsRoot), progressSeconds);
     run.monitorResources(resources);
+    if (warmupBuilt) {
+      run.expectWarmup();
+    }
     if (capacitySearch != null) {
       if (serverSays.slots() != null) {
         capacitySearch.serverSlots(serverSays.slots()); // llama-server's /props, read by the pre-flight

@@ -145,4 +145,15 @@ public final class LlmDsl {
   public static Long intendedStart(Session session) {
     return session.contains(LlmAction.INTENDED_START_KEY) ? session.getLong(LlmAction.INTENDED_START_KEY) : null;
   }
+
+  /**
+   * Marks this user as part of the warm-up: its requests are recorded with {@code "warmup": true} and left out of
+   * every figure, SLO and time series of the run, and out of Gatling's statistics (see {@code llm.warmup}).
+   *
+   * @param session the virtual user's session
+   * @return the session, marked
+   */
+  public static Session asWarmup(Session session) {
+    return session.set(LlmAction.WARMUP_KEY, Boolean.TRUE);
+  }
 }

@@ -11,6 +11,10 @@ final class GroupAggregator {
   private long good;
   private long outputTokens;
   private long staleRetries;
+  private long promptTokens;
+  private long cachedTokens;
+  private long cachedOf;       // prompt tokens of the requests that reported a cached count
+  private boolean cacheReported;
   private final Map<String, Long> errors = new TreeMap<>();
   final MetricRecorder ttft = ms();
   final MetricRecorder itl = ms();
@@ -40,6 +44,14 @@ final class GroupAggregator {
       if (r.outputTokens() != null) {
         outputTokens += r.outputTokens();
       }
+      if (r.promptTokens() != null) {
+        promptTokens += r.promptTokens();
+        if (r.cachedTokens() != null) {
+          cacheReported = true;
+          cachedTokens += r.cachedTokens();
+          cachedOf += r.promptTokens();
+        }
+      }
       ttft.record(r.ttftMs());
       itl.record(r.itlMs());
       tpot.record(r.tpotMs());
@@ -57,7 +69,16 @@ final class GroupAggregator {
   Stats toStats(double durationSec) {
     return new Stats(requests, ok, requests - ok, new TreeMap<>(errors),
         rate(requests, durationSec), outputTokens, rate(outputTokens, durationSec), rate(good, durationSec),
-        ttft.toPct(), itl.toPct(), tpot.toPct(), e2e.toPct(), queue.toPct(), clientDelay.toPct(), staleRetries);
+        ttft.toPct(), itl.toPct(), tpot.toPct(), e2e.toPct(), queue.toPct(), clientDelay.toPct(), staleRetries,
+        promptTokens, cacheReported ? Long.valueOf(cachedTokens) : null, cacheHitRate());
+  }
+
+  /** Cached / prompt tokens over the OK requests whose server said both, 4 decimals; null when none did. */
+  private Double cacheHitRate() {
+    if (!cacheReported || cachedOf <= 0) {
+      return cacheReported ? Double.valueOf(0) : null;
+    }
+    return Math.round(cachedTokens * 10_000.0 / cachedOf) / 10_000.0;
   }
 
   static double rate(long count, double durationSec) {

@@ -45,6 +45,8 @@ final class RunAggregator {
   private SearchStep.Outcome search;
   /** Capacity runs: every record, for the fitted model (a search's few thousand requests). */
   private final List<RequestRecord> capacityRecords = new ArrayList<>();
+  /** The warm-up's requests ({@code llm.warmup}), kept apart. */
+  private final List<RequestRecord> warmupRecords = new ArrayList<>();
   private long firstMs = Long.MAX_VALUE;
   private long lastMs = Long.MIN_VALUE;
 
@@ -91,6 +93,10 @@ final class RunAggregator {
   }
 
   void add(RequestRecord r) {
+    if (r.warmup()) {
+      warmupRecords.add(r); // a few dozen: in no figure, only in summary.warmup
+      return;
+    }
     boolean good = evaluator.isGood(r);
     all.add(r, good);
     tasks.computeIfAbsent(String.valueOf(r.task()), t -> new GroupAggregator()).add(r, good);
@@ -165,7 +171,7 @@ final class RunAggregator {
             Instant.ofEpochMilli(endMs).toString(), durationSec, meta.shard()),
         new Summary.Target(meta.api(), meta.baseUrl(), meta.models()),
         allStats, taskStats, modelStats, verdicts, passed, capacity, resources.summary(),
-        errorSamples.toSamples());
+        errorSamples.toSamples(), warmup());
 
     Map<String, MetricRecorder.Distribution> distributions = new LinkedHashMap<>();
     distributions.put("ttftMs", all.ttft.distribution(20, 0.01));
@@ -180,6 +186,43 @@ final class RunAggregator {
     });
     return new RunAggregate(summary, series.toSeries(endMs), distributions, serverMetrics, stepStats,
         skippedLines, resources.series());
+  }
+
+  /** {@code summary.warmup}, or null without warm-up requests. */
+  private Summary.Warmup warmup() {
+    if (warmupRecords.isEmpty()) {
+      return null;
+    }
+    long ko = warmupRecords.stream().filter(r -> !r.ok()).count();
+    Double reported = warmupRecords.stream().map(RequestRecord::loadMs).filter(ms -> ms != null && ms > 0)
+        .max(Double::compare).orElse(null);
+    Double coldLoad = reported != null ? reported : firstRequestExcess();
+    return new Summary.Warmup(warmupRecords.size(), ko, coldLoad == null ? null : MetricRecorder.round3(coldLoad));
+  }
+
+  /**
+   * The most a model's first warm-up request took beyond that model's measured median (TTFT, else E2E), when the
+   * server reports no load time; null when no model has both.
+   */
+  private Double firstRequestExcess() {
+    Map<String, RequestRecord> first = new LinkedHashMap<>();
+    warmupRecords.stream().filter(RequestRecord::ok).sorted(java.util.Comparator.comparingLong(RequestRecord::intendedAtMs))
+        .forEach(r -> first.putIfAbsent(String.valueOf(r.model()), r));
+    Double excess = null;
+    for (Map.Entry<String, RequestRecord> e : first.entrySet()) {
+      GroupAggregator measured = models.get(e.getKey());
+      if (measured == null) {
+        continue;
+      }
+      RequestRecord r = e.getValue();
+      Double median = r.ttftMs() != null ? measured.ttft.toPct().p50() : measured.e2e.toPct().p50();
+      Double took = r.ttftMs() != null ? r.ttftMs() : r.e2eMs();
+      if (median != null && took != null) {
+        double over = Math.max(0, took - median);
+        excess = excess == null ? over : Math.max(excess, over);
+      }
+    }
+    return excess;
   }
 
   private static Map<String, Stats> toStats(Map<String, GroupAggregator> groups, double durationSec) {

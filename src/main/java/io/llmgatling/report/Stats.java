@@ -17,15 +17,27 @@ import java.util.Map;
  * {@code staleRetries} counts the requests sent once more on a new connection because their reused
  * keep-alive connection closed before any response byte (requests.jsonl {@code retried}); they are OK
  * unless the second attempt failed, and count once in {@code requests}.
+ * {@code promptTokens} sums the prompt tokens the server reported for the OK requests (the whole prompt, cached part
+ * included); {@code cachedTokens} the part of them it served from its prompt cache, null when the server never
+ * said; {@code cacheHitRate} = cached / prompt tokens over the OK requests that reported both (0..1), null when
+ * none did. A high rate flatters TTFT: prefill skipped the cached prefix.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens", "outputTokensPerSec",
-    "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs"})
+    "goodputPerSec", "promptTokens", "cachedTokens", "cacheHitRate", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs"})
 public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
                     double requestsPerSec, long outputTokens, double outputTokensPerSec, double goodputPerSec,
                     Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs, Pct clientDelayMs,
-                    long staleRetries) {
+                    long staleRetries, long promptTokens, Long cachedTokens, Double cacheHitRate) {
+
+  /** Figures without prompt or cache counts. */
+  public Stats(long requests, long ok, long ko, Map<String, Long> errors, double requestsPerSec, long outputTokens,
+      double outputTokensPerSec, double goodputPerSec, Pct ttftMs, Pct itlMs, Pct tpotMs, Pct e2eMs, Pct queueMs,
+      Pct clientDelayMs, long staleRetries) {
+    this(requests, ok, ko, errors, requestsPerSec, outputTokens, outputTokensPerSec, goodputPerSec, ttftMs, itlMs,
+        tpotMs, e2eMs, queueMs, clientDelayMs, staleRetries, 0, null, null);
+  }
 
   /** Figures without resent requests ({@code staleRetries} 0). */
   public Stats(long requests, long ok, long ko, Map<String, Long> errors, double requestsPerSec, long outputTokens,
@@ -52,6 +64,7 @@ public record Stats(long requests, long ok, long ko, Map<String, Long> errors,
       case "requestsPerSec" -> requestsPerSec;
       case "outputTokensPerSec" -> outputTokensPerSec;
       case "goodputPerSec" -> goodputPerSec;
+      case "cacheHitRate" -> cacheHitRate;
       case "ttft" -> ttftMs.stat(stat);
       case "itl" -> itlMs.stat(stat);
       case "tpot" -> tpotMs.stat(stat);

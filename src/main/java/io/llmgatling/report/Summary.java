@@ -24,11 +24,34 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-@JsonPropertyOrder({"schema", "partial", "run", "target", "all", "tasks", "models", "slo", "passed", "capacity",
-    "resources", "errorSamples"})
+@JsonPropertyOrder({"schema", "partial", "run", "target", "warmup", "all", "tasks", "models", "slo", "passed",
+    "capacity", "resources", "errorSamples"})
 public record Summary(int schema, Boolean partial, Run run, Target target, Stats all, Map<String, Stats> tasks,
                       Map<String, Stats> models, List<SloResult> slo, boolean passed, Capacity capacity,
-                      Resources resources, Map<String, List<ErrorSample>> errorSamples) {
+                      Resources resources, Map<String, List<ErrorSample>> errorSamples, Warmup warmup) {
+
+  /** A summary of a run without warm-up. */
+  public Summary(int schema, Boolean partial, Run run, Target target, Stats all, Map<String, Stats> tasks,
+      Map<String, Stats> models, List<SloResult> slo, boolean passed, Capacity capacity, Resources resources,
+      Map<String, List<ErrorSample>> errorSamples) {
+    this(schema, partial, run, target, all, tasks, models, slo, passed, capacity, resources, errorSamples, null);
+  }
+
+  /**
+   * The warm-up ({@code llm.warmup}): requests sent before the measured load, in no other figure. Present only when
+   * the run had one.
+   *
+   * @param requests   warm-up requests recorded
+   * @param ko         of them, failed
+   * @param coldLoadMs the model load time the warm-up met: the longest load time the server reported (Ollama
+   *                   {@code load_duration}, LM Studio's model load), else the most a model's first warm-up request
+   *                   took beyond that model's measured median (TTFT, or E2E when not streamed); null when neither
+   *                   can tell
+   */
+  @JsonInclude(JsonInclude.Include.ALWAYS)
+  @JsonPropertyOrder({"requests", "ko", "coldLoadMs"})
+  public record Warmup(long requests, long ko, Double coldLoadMs) {
+  }
 
   /** The schema version written by this code. */
   public static final int SCHEMA = 1;

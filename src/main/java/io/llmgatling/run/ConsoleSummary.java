@@ -13,6 +13,24 @@ final class ConsoleSummary {
   private ConsoleSummary() {
   }
 
+  /**
+   * Above this share of prompt tokens served from the server's cache, TTFT mostly measures the cache: the console
+   * and the report warn (a cached prefix skips prefill, so a warm target beats a cold one at equal speed).
+   */
+  static final double FLATTERING_CACHE_HIT_RATE = 0.5;
+
+  /** The prompt cache's share, with a warning when it flatters TTFT; null when the server never said. */
+  static String cacheLine(JsonNode all) {
+    JsonNode rate = all.path("cacheHitRate");
+    if (!rate.isNumber()) {
+      return null;
+    }
+    String line = String.format("prompt cache: %.0f %% of %d prompt tokens served from the server's cache",
+        rate.asDouble() * 100, all.path("promptTokens").asLong());
+    return rate.asDouble() > FLATTERING_CACHE_HIT_RATE
+        ? line + " (WARNING: TTFT is flattered by the cache; -Dllm.nonce=true measures cold prompts)" : line;
+  }
+
   static void print(PrintStream out, JsonNode summary, Path dir) {
     JsonNode all = summary.path("all");
     out.println(RULE);
@@ -48,6 +66,16 @@ final class ConsoleSummary {
     if (resent > 0) {
       out.println("resent on a new connection (a reused keep-alive connection closed before answering; not errors): "
           + resent);
+    }
+    JsonNode warmup = summary.path("warmup");
+    if (warmup.isObject()) {
+      out.printf("warm-up (in no figure above): %d requests, %d KO, cold load %s%n", warmup.path("requests").asLong(),
+          warmup.path("ko").asLong(), warmup.path("coldLoadMs").isNumber()
+              ? fmt(warmup.path("coldLoadMs").asDouble()) + " ms" : "not seen");
+    }
+    String cache = cacheLine(all);
+    if (cache != null) {
+      out.println(cache);
     }
     String resources = resourcesLine(summary.path("resources"));
     if (resources != null) {

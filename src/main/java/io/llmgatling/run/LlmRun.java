@@ -75,12 +75,22 @@ public final class LlmRun implements RecordSink {
   private volatile ResourceSampling resourceSampling;
   private volatile CapacitySearch capacitySearch;
   private volatile long lastRecordNanos = System.nanoTime();
+  /** A warm-up ({@code llm.warmup}) runs before the measured load: the measured run starts when it ends. */
+  private volatile boolean warmupPlanned;
+  private final java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean();
+  private volatile long measuredStartEpochMs;
+  private final java.util.concurrent.atomic.LongAdder warmupRequests = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder warmupKo = new java.util.concurrent.atomic.LongAdder();
+  /** A capacity search waiting for the warm-up to end before it starts its clock. */
+  private CapacitySearch pendingSearch;
+  private final Object searchLock = new Object();
 
   private LlmRun(Settings settings, PrintStream console) {
     this.settings = settings;
     this.console = console;
     this.startEpochMs = System.currentTimeMillis();
     this.startNanos = System.nanoTime();
+    this.measuredStartEpochMs = startEpochMs;
     String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     String shardSuffix = "1/1".equals(settings.shard()) ? "" : "-shard" + settings.shard().replace("/", "of");
     String base = settings.simulation().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + "-" + stamp
@@ -118,7 +128,10 @@ public final class LlmRun implements RecordSink {
     RecordSinks.install(() -> run);
     if (progressSeconds > 0) {
       run.progress.scheduleAtFixedRate(
-          () -> run.console.println(run.live.progressLine((System.nanoTime() - run.startNanos) / 1_000_000_000L)),
+          () -> run.console.println(run.warmupPlanned && !run.measuring.get()
+              ? String.format("[%4ds] warm-up: requests %d (KO %d), not counted",
+                  (System.nanoTime() - run.startNanos) / 1_000_000_000L, run.warmupRequests.sum(), run.warmupKo.sum())
+              : run.live.progressLine((System.nanoTime() - run.startNanos) / 1_000_000_000L)),
           progressSeconds, progressSeconds, TimeUnit.SECONDS);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(run::atJvmExit, "llm-run-end"));
@@ -144,12 +157,52 @@ public final class LlmRun implements RecordSink {
    * @param search the search the scenarios' admission gates ask
    */
   public void searchCapacity(CapacitySearch search) {
+    synchronized (searchLock) {
+      if (warmupPlanned && !measuring.get()) {
+        pendingSearch = search; // its clock starts with the measured load (beginMeasurement)
+        return;
+      }
+    }
+    startSearch(search);
+  }
+
+  private void startSearch(CapacitySearch search) {
     search.start(System.nanoTime());
     capacitySearch = search;
     console.println("llm-gatling: " + settings.workload().getOrDefault("llm.profile", "capacity search"));
     search.tick(System.nanoTime()).forEach(console::println);
     progress.scheduleWithFixedDelay(() -> search.tick(System.nanoTime()).forEach(console::println),
         250, 250, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Says that a warm-up ({@code llm.warmup}) runs before the measured load: the run's measured start (its duration,
+   * rates, time series, steps, a capacity search's clock) is then when the warm-up ends ({@link #beginMeasurement}),
+   * and warm-up records count in no figure. Call before the injection starts.
+   */
+  public void expectWarmup() {
+    warmupPlanned = true;
+  }
+
+  /**
+   * The warm-up is over, the measured load starts now (idempotent; without a warm-up the run's start is its
+   * measured start). Also reached with the first measured request, should a warm-up user never have finished.
+   */
+  public void beginMeasurement() {
+    if (!warmupPlanned || !measuring.compareAndSet(false, true)) {
+      return;
+    }
+    measuredStartEpochMs = System.currentTimeMillis();
+    console.println("llm-gatling: warm-up done (" + warmupRequests.sum() + " requests, " + warmupKo.sum()
+        + " KO, not counted); measuring from now");
+    CapacitySearch search;
+    synchronized (searchLock) {
+      search = pendingSearch;
+      pendingSearch = null;
+    }
+    if (search != null) {
+      startSearch(search);
+    }
   }
 
   /**
@@ -185,6 +238,16 @@ public final class LlmRun implements RecordSink {
         return;
       }
       journal.append(record);
+    }
+    if (record.warmup()) {
+      warmupRequests.increment();
+      if (!record.ok()) {
+        warmupKo.increment();
+      }
+      return; // in no figure: not in the progress line, not in a capacity step
+    }
+    if (warmupPlanned && !measuring.get()) {
+      beginMeasurement();
     }
     live.record(record);
     lastRecordNanos = System.nanoTime();
@@ -244,7 +307,7 @@ public final class LlmRun implements RecordSink {
     RecordSinks.closeAll();
     journal.close();
     long endEpochMs = System.currentTimeMillis();
-    RunMeta meta = new RunMeta(id, settings.simulation(), startEpochMs, endEpochMs, settings.shard(),
+    RunMeta meta = new RunMeta(id, settings.simulation(), measuredStartEpochMs, endEpochMs, settings.shard(),
         settings.api(), settings.baseUrl(), settings.models(), settings.slos().stream().map(Slo::expr).toList(),
         settings.profile(), steps(), partial, "gatling/index.html", settings.workload());
     try {
@@ -285,7 +348,7 @@ public final class LlmRun implements RecordSink {
       return search.outcome().steps().stream().map(s -> new LoadStep(s.startMs(), s.endMs(), s.offeredPerSec(), 0))
           .toList();
     }
-    return settings.steps().stream().map(s -> LoadStep.placed(s, startEpochMs)).toList();
+    return settings.steps().stream().map(s -> LoadStep.placed(s, measuredStartEpochMs)).toList();
   }
 
   private JsonNode readSummary() {

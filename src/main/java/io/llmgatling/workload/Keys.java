@@ -130,6 +130,19 @@ public final class Keys {
   public static final ConfigKey<Shard> SHARD = declare("llm.shard", Section.LOAD, Shard::parse, Shard.SINGLE, "`1/1`",
       "`i/n` with 1 <= i <= n: this injector plays 1/n of the load (see below)");
 
+  public static final ConfigKey<Warmup> WARMUP = declare("llm.warmup", Section.LOAD, Warmup::parse, Warmup.NONE,
+      "`0` (`mvn gatling:test`'s `MultiTaskSimulation`: `10`)",
+      "a duration (`5s`) or a whole number of requests (`20`), `0` = none: requests in the same mix sent before the"
+          + " measured load (at `llm.rate`, or 2/s for closed profiles), recorded with `\"warmup\": true` and left"
+          + " out of every figure, SLO, time series and capacity step; summary `warmup { requests, ko, coldLoadMs }`");
+  public static final ConfigKey<Integer> SHARED_PREFIX = declare("llm.sharedPrefix", Section.WORK,
+      text -> parseInt(text, 0, "a whole number of tokens >= 0"), 0, "`0`",
+      "whole number of tokens >= 0: a system prefix of about that many tokens, the same text for every chat-like"
+          + " request of the run (seeded), before the task's own prompt (a RAG or agent system prompt that servers"
+          + " cache)");
+  public static final ConfigKey<Boolean> NONCE = declare("llm.nonce", Section.WORK, Keys::parseBoolean, false,
+      "`false`", "`true`, `false`: a unique nonce at the start of every prompt, so that no prefix is ever served"
+          + " from the server's prompt cache (cold measurements; `cachedTokens` then stays 0)");
   // ---- verdict and extras ----
   public static final ConfigKey<List<Slo>> SLO = declare("llm.slo", Section.VERDICT,
       text -> text.equalsIgnoreCase("none") ? List.of() : Slo.parseList(text), null,

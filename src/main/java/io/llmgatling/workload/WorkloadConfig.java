@@ -58,6 +58,9 @@ import java.util.stream.Collectors;
  * @param embeddingBatchSize texts per embeddings request
  * @param userFilesDir       the user-files directory
  * @param workloadFile       the workload file that was read, or null
+ * @param warmup             {@code llm.warmup}: requests before the measured load, in no figure
+ * @param sharedPrefixTokens {@code llm.sharedPrefix}: tokens of the system prefix shared by every chat-like request
+ * @param nonce              {@code llm.nonce}: a unique nonce at the start of every prompt (defeats prompt caches)
  */
 public record WorkloadConfig(
     Target target,
@@ -83,7 +86,10 @@ public record WorkloadConfig(
     Map<String, Map<String, JsonNode>> options,
     int embeddingBatchSize,
     Path userFilesDir,
-    Path workloadFile) {
+    Path workloadFile,
+    Warmup warmup,
+    int sharedPrefixTokens,
+    boolean nonce) {
 
   /** The key of {@link #options()} holding the options of every task. */
   public static final String ALL_TASKS = "*";
@@ -117,13 +123,21 @@ public record WorkloadConfig(
    * @throws ConfigException with one line naming the key and what it accepts
    */
   public static WorkloadConfig load(Map<String, String> properties, Path userFilesDir) {
+    return load(properties, userFilesDir, Map.of());
+  }
+
+  /**
+   * As {@link #load(Map, Path)}, with {@code fallbacks}: values for keys that neither the workload file nor
+   * {@code properties} set (a simulation's own defaults, e.g. the main job's warm-up).
+   */
+  public static WorkloadConfig load(Map<String, String> properties, Path userFilesDir, Map<String, String> fallbacks) {
     Path userFiles = userFilesDir == null ? Path.of("user-files") : userFilesDir;
     Map<String, String> given = llmKeys(properties);
     Set<String> known = new LinkedHashSet<>(Keys.singleNames());
     given.keySet().forEach(key -> checkKnown(key, known));
 
     Path workloadFile = workloadFile(given.get(Keys.WORKLOAD.name()), userFiles);
-    Map<String, String> merged = new LinkedHashMap<>();
+    Map<String, String> merged = new LinkedHashMap<>(llmKeys(fallbacks));
     if (workloadFile != null) {
       Map<String, String> fromFile = readWorkloadFile(workloadFile);
       fromFile.keySet().forEach(key -> checkKnown(key, known));
@@ -280,6 +294,15 @@ public record WorkloadConfig(
     }
     if (workloadFile != null) {
       lines.put(Keys.WORKLOAD.name(), workloadFile.toString());
+    }
+    if (warmup.enabled()) {
+      lines.put(Keys.WARMUP.name(), warmup.describe());
+    }
+    if (sharedPrefixTokens > 0) {
+      lines.put(Keys.SHARED_PREFIX.name(), Integer.toString(sharedPrefixTokens));
+    }
+    if (nonce) {
+      lines.put(Keys.NONCE.name(), "true");
     }
     return lines;
   }
@@ -531,7 +554,7 @@ public record WorkloadConfig(
 
       return new WorkloadConfig(target, api, baseUrl, apiKey, chatModels, embeddingModels, mix, profile, maxTokens,
           stream, taskMaxTokens, taskStream, slos, shard, monitorPid, monitor, seed, insecureTls, timeouts, promptPaths,
-          options, batch, userFiles, workloadFile);
+          options, batch, userFiles, workloadFile, get(Keys.WARMUP), get(Keys.SHARED_PREFIX), get(Keys.NONCE));
     }
 
     /**

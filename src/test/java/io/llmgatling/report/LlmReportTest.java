@@ -150,7 +150,7 @@ class LlmReportTest {
         .containsExactlyInAnyOrder("id", "simulation", "start", "end", "durationSec", "shard");
     assertThat(fieldNames(root.get("target"))).containsExactlyInAnyOrder("api", "baseUrl", "models");
     Set<String> stats = Set.of("requests", "ok", "ko", "errors", "staleRetries", "requestsPerSec", "outputTokens",
-        "outputTokensPerSec", "goodputPerSec", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs");
+        "outputTokensPerSec", "goodputPerSec", "promptTokens", "cachedTokens", "cacheHitRate", "ttftMs", "itlMs", "tpotMs", "e2eMs", "queueMs", "clientDelayMs");
     assertThat(fieldNames(root.get("all"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/tasks/chat"))).isEqualTo(stats);
     assertThat(fieldNames(root.at("/models/m1"))).isEqualTo(stats);
@@ -306,5 +306,63 @@ class LlmReportTest {
     assertThat(older).doesNotContain("staleRetries");
     Files.writeString(runDir.resolve("older.json"), older);
     assertThat(Summary.read(runDir.resolve("older.json")).all().staleRetries()).isZero();
+  }
+
+  /** An OK chat request whose server reported {@code prompt} tokens, {@code cached} of them from its cache. */
+  private static RequestRecord cached(long id, String model, int prompt, Integer cached) {
+    return new RequestRecord(id, "chat", model, "llamacpp", "chat", true, START + id, 0.5, 1.0, 5.0, 50.0, 1.0,
+        1.0, new double[] {1, 2}, prompt, 3, "server", 3, null, null, null, null, null, 200, true, null, null,
+        "stop", false, cached, false);
+  }
+
+  @Test
+  void should_sum_prompt_and_cached_tokens_and_rate_the_cache_over_requests_that_report_it() throws Exception {
+    SyntheticRuns.write(runDir, List.of(cached(1, "m1", 400, 300), cached(2, "m1", 100, 0),
+        cached(3, "m2", 50, null)));
+    Summary summary = LlmReport.generate(runDir, SyntheticRuns.meta("r1", START, END, List.of(), "constant"),
+        List.of());
+
+    assertThat(summary.all().promptTokens()).isEqualTo(550);
+    assertThat(summary.all().cachedTokens()).isEqualTo(300);
+    assertThat(summary.all().cacheHitRate()).as("300 / (400 + 100): m2 said nothing").isEqualTo(0.6);
+    assertThat(summary.models().get("m2").cachedTokens()).isNull();
+    assertThat(summary.models().get("m2").cacheHitRate()).as("unknown, not 0").isNull();
+    assertThat(summary.all().metric("cacheHitRate", null)).isEqualTo(0.6);
+  }
+
+  @Test
+  void should_leave_warm_up_requests_out_of_every_figure_and_count_them_apart() throws Exception {
+    List<RequestRecord> records = new ArrayList<>(knownRun());
+    RequestRecord coldLoad = new RequestRecord(9001, "chat", "m1", "ollama", "chat", true, START - 5_000, 0.5, 3010.0,
+        3020.0, 3100.0, 1.0, 1.0, new double[] {1, 2}, 20, 3, "server", 3, null, 3001.5, null, null, null, 200, true,
+        null, null, "stop").asWarmup();
+    RequestRecord failed = SyntheticRuns.ko(9002, "chat", "m1", START - 4_000, "http_503", "busy").asWarmup();
+    records.add(coldLoad);
+    records.add(failed);
+    SyntheticRuns.write(runDir, records);
+    Summary withWarmup = LlmReport.generate(runDir, SyntheticRuns.meta("r1", START, END, List.of(), "constant"),
+        SLOS);
+    SyntheticRuns.write(runDir, knownRun());
+    Summary without = LlmReport.generate(runDir, SyntheticRuns.meta("r1", START, END, List.of(), "constant"), SLOS);
+
+    assertThat(withWarmup.all()).isEqualTo(without.all());
+    assertThat(withWarmup.tasks()).isEqualTo(without.tasks());
+    assertThat(withWarmup.slo()).isEqualTo(without.slo());
+    assertThat(withWarmup.errorSamples()).isEqualTo(without.errorSamples());
+    assertThat(withWarmup.warmup()).isEqualTo(new Summary.Warmup(2, 1, 3001.5));
+    assertThat(without.warmup()).isNull();
+  }
+
+  @Test
+  void should_take_the_cold_load_from_the_first_warm_up_requests_excess_when_no_load_time_is_reported()
+      throws Exception {
+    List<RequestRecord> records = new ArrayList<>(knownRun());
+    records.add(SyntheticRuns.ok(9001, "chat", "m1", START - 5_000, 3500.5, 3600, 11, null).asWarmup());
+    records.add(SyntheticRuns.ok(9002, "chat", "m1", START - 4_000, 40.0, 200, 11, null).asWarmup());
+    SyntheticRuns.write(runDir, records);
+    Summary summary = LlmReport.generate(runDir, SyntheticRuns.meta("r1", START, END, List.of(), "constant"), SLOS);
+
+    // the measured chat TTFTs are 1..1000 ms: median 500
+    assertThat(summary.warmup().coldLoadMs()).isCloseTo(3000.5, within(1.0));
   }
 }

@@ -25,6 +25,8 @@ public final class GatlingRun {
     Map<String, String> all = new LinkedHashMap<>();
     all.put("llm.results", "target/it-results");
     all.put("llm.progress", "0");
+    // the main job warms up by default; tests count requests exactly, so they ask for a warm-up when they want one
+    all.put("llm.warmup", "0");
     all.put("llm.throwOnConfigError", "true");
     all.putAll(properties);
     Map<String, String> previous = new LinkedHashMap<>();

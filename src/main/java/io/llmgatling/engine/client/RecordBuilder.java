@@ -107,7 +107,7 @@ final class RecordBuilder {
         streamed ? acc.contentChunks() : null,
         round(queue), round(acc.loadMs()), round(acc.promptEvalMs()), round(acc.evalMs()), round(acc.serverTotalMs()),
         status > 0 ? status : null,
-        cause == null, cause, message, acc.finishReason(), retried);
+        cause == null, cause, message, acc.finishReason(), retried, acc.cachedTokens(), false);
     return new LlmResult(record, acc.text(), acc.embeddings(), acc.dimensions(),
         RunClock.epochMillis(sentAt),
         tokenCount > 0 ? RunClock.epochMillis(t.tokenNanos(0)) : -1,

@@ -48,6 +48,13 @@ public final class LlmAction implements Action {
    */
   public static final String INTENDED_START_KEY = "llm.intendedStartNanos";
 
+  /**
+   * Session attribute ({@code Boolean}): the user's requests belong to the warm-up ({@code llm.warmup}). They are
+   * recorded with {@code "warmup": true}, left out of every figure, and not logged to Gatling's statistics, so that
+   * Gatling's report counts the measured requests only.
+   */
+  public static final String WARMUP_KEY = "llm.warmup";
+
   /** Suffix of the group that carries TTFT in Gatling's report. */
   public static final String TTFT_GROUP_SUFFIX = " · TTFT";
 
@@ -98,11 +105,15 @@ public final class LlmAction implements Action {
     } catch (RuntimeException e) {
       String message = "cannot build request '" + spec.name() + "': " + e.getMessage();
       logger.underlying().warn(message);
-      statsEngine.logRequestCrash(session.scenario(), session.groups(), spec.name(), message);
+      boolean warmup = isWarmup(session);
+      if (!warmup) {
+        statsEngine.logRequestCrash(session.scenario(), session.groups(), spec.name(), message);
+      }
       // in requests.jsonl too, so that the LLM report counts the same KOs as Gatling's
-      components.sink().accept(RequestRecord.notSent(RequestIds.next(), spec.task(), modelOrNull(javaSession),
+      RequestRecord notSent = RequestRecord.notSent(RequestIds.next(), spec.task(), modelOrNull(javaSession),
           components.protocol().api().id(), spec.operation().id(), RequestResolver.stream(spec, components.protocol()),
-          RunClock.epochMillis(intendedNanos), ErrorCause.MALFORMED, message));
+          RunClock.epochMillis(intendedNanos), ErrorCause.MALFORMED, message);
+      components.sink().accept(warmup ? notSent.asWarmup() : notSent);
       next.$bang(session.markAsFailed());
       return;
     }
@@ -132,7 +143,11 @@ public final class LlmAction implements Action {
         history.add(Message.assistant(result.text()));
         updated = updated.set(spec.conversation(), List.copyOf(history));
       }
-      logToGatling(session, record, result);
+      if (isWarmup(session)) {
+        record = record.asWarmup();
+      } else {
+        logToGatling(session, record, result);
+      }
       components.sink().accept(record);
     } catch (RuntimeException e) {
       // never lose the virtual user: a bug here must not stop the scenario
@@ -140,6 +155,10 @@ public final class LlmAction implements Action {
     }
     Session resumed = record.ok() ? updated : updated.markAsFailed();
     session.eventLoop().execute(() -> next.$bang(resumed));
+  }
+
+  private static boolean isWarmup(Session session) {
+    return Boolean.TRUE.equals(session.attributes().get(WARMUP_KEY).getOrElse(() -> null));
   }
 
   private void logToGatling(Session session, RequestRecord record, LlmResult result) {
@@ -178,7 +197,7 @@ public final class LlmAction implements Action {
         r.clientDelayMs(), r.headersMs(), r.ttftMs(), r.e2eMs(), r.itlMs(), r.tpotMs(), r.chunkGapsMs(),
         r.promptTokens(), r.outputTokens(), r.outputTokensSource(), r.contentChunks(), r.queueMs(), r.loadMs(),
         r.promptEvalMs(), r.evalMs(), r.serverTotalMs(), r.status(), false, ErrorCause.CHECK, message,
-        r.finishReason(), r.retried());
+        r.finishReason(), r.retried(), r.cachedTokens(), r.warmup());
   }
 
 }

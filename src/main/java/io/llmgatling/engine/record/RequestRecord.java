@@ -44,12 +44,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                         connection it went out on closed before any response byte (the server had closed it
  *                         while idle); its timings are those of the second attempt, the first one's time is in
  *                         {@code clientDelayMs}. Written only when true
+ * @param cachedTokens     of {@code promptTokens}, those the server says it served from its prompt cache (OpenAI
+ *                         {@code usage.prompt_tokens_details.cached_tokens}, llama-server {@code timings.cache_n});
+ *                         null when the server does not say (unknown, not 0)
+ * @param warmup           the request belongs to the warm-up ({@code llm.warmup}): recorded, but in no figure,
+ *                         SLO, time series or capacity step. Written only when true
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "task", "model", "api", "operation", "stream", "intendedAtMs", "clientDelayMs",
-    "headersMs", "ttftMs", "e2eMs", "itlMs", "tpotMs", "promptTokens", "outputTokens", "outputTokensSource",
+    "headersMs", "ttftMs", "e2eMs", "itlMs", "tpotMs", "promptTokens", "cachedTokens", "outputTokens", "outputTokensSource",
     "contentChunks", "queueMs", "loadMs", "promptEvalMs", "evalMs", "serverTotalMs", "status", "ok", "cause",
-    "message", "finishReason", "retried", "chunkGapsMs"})
+    "message", "finishReason", "retried", "warmup", "chunkGapsMs"})
 public record RequestRecord(
     long id,
     String task,
@@ -79,7 +84,29 @@ public record RequestRecord(
     String cause,
     String message,
     String finishReason,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean retried) {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean retried,
+    Integer cachedTokens,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean warmup) {
+
+  /** A record without a cached-token count, outside the warm-up. */
+  public RequestRecord(long id, String task, String model, String api, String operation, boolean stream,
+      long intendedAtMs, Double clientDelayMs, Double headersMs, Double ttftMs, Double e2eMs, Double itlMs,
+      Double tpotMs, double[] chunkGapsMs, Integer promptTokens, Integer outputTokens, String outputTokensSource,
+      Integer contentChunks, Double queueMs, Double loadMs, Double promptEvalMs, Double evalMs,
+      Double serverTotalMs, Integer status, boolean ok, String cause, String message, String finishReason,
+      boolean retried) {
+    this(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs, ttftMs, e2eMs, itlMs,
+        tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks, queueMs, loadMs,
+        promptEvalMs, evalMs, serverTotalMs, status, ok, cause, message, finishReason, retried, null, false);
+  }
+
+  /** This record marked as a warm-up request. */
+  public RequestRecord asWarmup() {
+    return new RequestRecord(id, task, model, api, operation, stream, intendedAtMs, clientDelayMs, headersMs,
+        ttftMs, e2eMs, itlMs, tpotMs, chunkGapsMs, promptTokens, outputTokens, outputTokensSource, contentChunks,
+        queueMs, loadMs, promptEvalMs, evalMs, serverTotalMs, status, ok, cause, message, finishReason, retried,
+        cachedTokens, true);
+  }
 
   /** A record of a request sent once (not {@code retried}). */
   public RequestRecord(long id, String task, String model, String api, String operation, boolean stream,

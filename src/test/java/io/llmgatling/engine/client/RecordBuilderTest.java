@@ -196,6 +196,25 @@ class RecordBuilderTest {
   }
 
   @Test
+  void should_record_the_servers_prompt_and_cached_token_counts() {
+    ResponseAccumulator acc = tokens(2);
+    acc.accept(new Chunk.Usage(412, 2, 384, null, false));
+    RequestRecord r = ok(acc, streamedTimeline(T + 20 * MS, T + 30 * MS));
+
+    assertThat(r.promptTokens()).isEqualTo(412);
+    assertThat(r.cachedTokens()).isEqualTo(384);
+    assertThat(r.warmup()).isFalse();
+  }
+
+  @Test
+  void should_leave_cached_tokens_null_when_the_server_does_not_say() {
+    ResponseAccumulator acc = tokens(2);
+    acc.accept(new Chunk.Usage(412, 2, false));
+
+    assertThat(ok(acc, streamedTimeline(T + 20 * MS, T + 30 * MS)).cachedTokens()).isNull();
+  }
+
+  @Test
   void should_take_the_servers_queue_time_when_it_gives_one() {
     ResponseAccumulator acc = tokens(2);
     acc.accept(new Chunk.ServerTimings(3.25, null, null, null, null, null));

@@ -11,7 +11,9 @@ import java.util.List;
 
 /**
  * llama.cpp's llama-server on its OpenAI-compatible {@code /v1} paths, plus the {@code timings} object
- * it adds to the last chunk ({@code prompt_ms}, {@code predicted_ms}, {@code predicted_n}). It reports
+ * it adds to the last chunk ({@code prompt_ms}, {@code predicted_ms}, {@code predicted_n}, {@code cache_n}: prompt
+ * tokens its slot's prompt cache held; {@code prompt_n} counts only the rest, so the whole prompt is
+ * {@code prompt_n + cache_n}, as {@code usage.prompt_tokens} says). It reports
  * no queue time, so the client estimates it as (last token − sent) − (prompt_ms + predicted_ms); a server that sends
  * {@code timings.queue_ms} (the embedded simulator may) is taken at its word. Pre-flight: {@code GET /v1/models},
  * and {@code GET /props} for its parallel slots.
@@ -42,8 +44,11 @@ public final class LlamaCppDialect extends OpenAiDialect {
     Double predicted = JsonRead.number(timings.get("predicted_ms"));
     out.accept(new Chunk.ServerTimings(JsonRead.number(timings.get("queue_ms")), null, prompt, predicted, null,
         prompt != null && predicted != null ? prompt + predicted : null));
-    out.accept(new Chunk.Usage(JsonRead.integer(timings.get("prompt_n")), JsonRead.integer(timings.get("predicted_n")),
-        true));
+    // prompt_n is what the slot evaluated, cache_n what its prompt cache held: the whole prompt is their sum
+    Integer evaluated = JsonRead.integer(timings.get("prompt_n"));
+    Integer cached = JsonRead.integer(timings.get("cache_n"));
+    Integer whole = evaluated != null && cached != null ? Integer.valueOf(evaluated + cached) : evaluated;
+    out.accept(new Chunk.Usage(whole, JsonRead.integer(timings.get("predicted_n")), cached, null, true));
   }
 
   /**

@@ -387,8 +387,10 @@ public class OpenAiDialect implements Dialect {
   private static void readUsage(JsonNode node, ChunkSink out) {
     JsonNode usage = node.get("usage");
     if (usage != null && usage.isObject()) {
+      // prompt_tokens is the whole prompt, the cached part included (OpenAI, llama-server's n_prompt_tokens)
       out.accept(new Chunk.Usage(JsonRead.integer(usage.get("prompt_tokens")),
-          JsonRead.integer(usage.get("completion_tokens")), false));
+          JsonRead.integer(usage.get("completion_tokens")),
+          JsonRead.integer(usage.path("prompt_tokens_details").get("cached_tokens")), null, false));
     }
   }
 

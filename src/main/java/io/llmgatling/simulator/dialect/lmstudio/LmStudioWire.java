@@ -20,6 +20,12 @@ final class LmStudioWire extends OpenAiWire {
     return Frames.plainError(message);
   }
 
+  /** LM Studio's usage has no cached-token detail. */
+  @Override
+  protected boolean reportsCachedTokens() {
+    return false;
+  }
+
   @Override
   protected void extras(ObjectNode root, Outcome o) {
     double ttft = o.firstTokenNanos() < 0 ? 0 : (o.firstTokenNanos() - o.arrivalNanos()) / 1e9;

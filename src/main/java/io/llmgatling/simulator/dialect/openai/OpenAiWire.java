@@ -156,12 +156,20 @@ public class OpenAiWire implements WireFormat {
     return root;
   }
 
-  private static ObjectNode usage(Outcome o) {
+  /**
+   * Whether usage carries {@code prompt_tokens_details.cached_tokens} when the model keeps a prefix cache: OpenAI
+   * and llama-server do; LM Studio and Ollama's {@code /v1} do not.
+   */
+  protected boolean reportsCachedTokens() {
+    return true;
+  }
+
+  private ObjectNode usage(Outcome o) {
     ObjectNode usage = Frames.obj();
     usage.put("prompt_tokens", o.promptTokens());
     usage.put("completion_tokens", o.outputTokens());
     usage.put("total_tokens", o.promptTokens() + o.outputTokens());
-    if (o.cachedTokens() != null) {
+    if (o.cachedTokens() != null && reportsCachedTokens()) {
       usage.putObject("prompt_tokens_details").put("cached_tokens", o.cachedTokens());
     }
     return usage;
