@@ -62,6 +62,18 @@ class CapacityAnalysisTest {
   }
 
   @Test
+  void should_fit_the_prefill_on_the_prompt_tokens_the_server_did_not_serve_from_its_cache() {
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 50, 0.1).cached(0.4)
+        .prompts(100, 200, 400, 800).outputs(10, 20, 40), 20, 1, 2, 4, 8);
+
+    ServerFit.Fit fit = ServerFit.fit(records, new CapacityAnalysis.ServerHints(4));
+
+    assertThat(fit.cachedShare()).isCloseTo(0.4, within(0.01));
+    // on the whole prompts the rate came out 2000 / 0.6 = 3,333 tok/s
+    assertThat(fit.params().prefillTokensPerSec()).isCloseTo(2000, withPercentage(10));
+  }
+
+  @Test
   void should_fit_back_a_decode_table_under_prompts_that_hold_the_decoding_streams_back() {
     java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
     table.put("1", 100.0);

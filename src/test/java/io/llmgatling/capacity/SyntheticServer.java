@@ -31,6 +31,7 @@ public final class SyntheticServer {
   private int[] prompts = {100};
   private int[] outputs = {20};
   private java.util.Map<String, Double> table;
+  private double cachedShare = -1;
 
   private final List<RequestRecord> records = new ArrayList<>();
   private final PriorityQueue<double[]> events = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
@@ -92,6 +93,18 @@ public final class SyntheticServer {
   public SyntheticServer table(java.util.Map<String, Double> v) {
     table = v;
     return this;
+  }
+
+  /**
+   * A prompt cache serving this share of every prompt (not prefilled), reported as the records' {@code cachedTokens}.
+   */
+  public SyntheticServer cached(double share) {
+    cachedShare = share;
+    return this;
+  }
+
+  private int cachedOf(Req r) {
+    return cachedShare < 0 ? 0 : (int) Math.round(r.prompt * cachedShare);
   }
 
   public SyntheticServer prompts(int... v) {
@@ -176,7 +189,7 @@ public final class SyntheticServer {
       Req r = reqs.get(i);
       r.grant = t;
       holders++;
-      double prefill = noisy(r.prompt * 1000.0 / prefillTokensPerSec);
+      double prefill = noisy((r.prompt - cachedOf(r)) * 1000.0 / prefillTokensPerSec);
       double prefillEnd = t + prefill;
       if (inBatch) {
         prefillEnd = Math.max(t, promptFreeAt) + prefill;
@@ -206,6 +219,7 @@ public final class SyntheticServer {
     double itl = r.out > 1 ? (r.last - r.first) / (r.out - 1) : 0;
     records.add(new RequestRecord(records.size() + 1, "chat", "m1", "ollama", "chat", true, intended, delay, 1.0,
         ttft, e2e, r.out > 1 ? itl : null, r.out > 1 ? itl : null, null, r.prompt, r.out, "server", r.out,
-        reportQueue ? r.grant - r.arrival : null, 0.0, null, null, null, 200, true, null, null, "length"));
+        reportQueue ? r.grant - r.arrival : null, 0.0, null, null, null, 200, true, null, null, "length", false,
+        cachedShare < 0 ? null : cachedOf(r), false));
   }
 }
