@@ -12,8 +12,9 @@
 # stop after the real runs),
 # BENCH_SKIP_BUILD (non-empty: use target/ as built), WARMUP (20s: a closed loop of SLOTS users against the engine
 # before the measured runs, not judged: every slot then holds a conversation in llama.cpp's KV cache, as in every
-# later run), PREFIX_CACHE (prompt: the profile's prefixCache, calibrate --prefix-cache; the engine keeps each slot's prompt
-# and its random answers re-tokenize otherwise in the next turn), JITTER (0.1: the profile's jitter, calibrate --jitter;
+# later run), PREFIX_CACHE (default: fitted by calibrate from the records' cachedTokens, prompt on the real engine; else
+# the profile's prefixCache as calibrate --prefix-cache: the engine keeps each slot's prompt and its random answers
+# re-tokenize otherwise in the next turn), JITTER (0.1: the profile's jitter, calibrate --jitter;
 # with none the simulator's equal-length streams run in lock step and their prompts wait for each other), NICE (-20: the
 # priority of the engine, of every load run and so of the embedded simulator; root only), REPEAT (3: runs per
 # concurrency and side, interleaved 1 2 4 8 1 2 4 8 ...; the table shows medians and their min-max spread: one run
@@ -141,8 +142,10 @@ EOF
 )
 echo "tokenizer probe: charsPerToken $CPT, prompt token offset $OFFSET (server tokens = offset + characters / charsPerToken)" \
   | tee "$OUT/tokenizer.txt"
+CACHE_OPT=()
+[[ -n "${PREFIX_CACHE:-}" ]] && CACHE_OPT=(--prefix-cache "$PREFIX_CACHE")
 calibrate --name calibrated --chars-per-token "$CPT" --prompt-token-offset "$OFFSET" \
-  --prefix-cache "${PREFIX_CACHE:-prompt}" --jitter "${JITTER:-0.1}" | tee "$OUT/calibrate.txt"
+  "${CACHE_OPT[@]}" --jitter "${JITTER:-0.1}" | tee "$OUT/calibrate.txt"
 
 for R in $(seq 1 "$REPEAT"); do
   for N in "${USERS[@]}"; do
