@@ -8,13 +8,18 @@
 #
 # Environment: SLOTS (4), LAYERS (8), DIM (512), ENGINE_ARGS (more engine options, e.g. "--threads 2"),
 # DURATION (30s), MAX_TOKENS (128), MIX (chat), OUT (bench/results/calibration-<time>),
-# REAL (a previous OUT folder: reuse its real-engine runs instead of running the engine again),
+# REAL (a previous OUT folder: reuse its real-engine runs instead of running the engine again), REAL_ONLY (non-empty:
+# stop after the real runs),
 # BENCH_SKIP_BUILD (non-empty: use target/ as built), WARMUP (20s: a closed loop of SLOTS users against the engine
 # before the measured runs, not judged: every slot then holds a conversation in llama.cpp's KV cache, as in every
-# later run), PREFIX_CACHE (prompt: the profile's prefixCache, calibrate --prefix-cache; the engine keeps each slot's prompt
-# and its random answers re-tokenize otherwise in the next turn), JITTER (0.1: the profile's jitter, calibrate --jitter;
-# with none the simulator's equal-length streams run in lock step and their prompts wait for each other), NICE (-10: the priority of the engine, of every load run and so of the embedded simulator; root only).
-# Results: OUT/table.txt (the table), OUT/simulator-calibrated.json (the profile), OUT/real-N and OUT/sim-N (runs,
+# later run), PREFIX_CACHE (default: fitted by calibrate from the records' cachedTokens, prompt on the real engine; else
+# the profile's prefixCache as calibrate --prefix-cache: the engine keeps each slot's prompt and its random answers
+# re-tokenize otherwise in the next turn), JITTER (0.1: the profile's jitter, calibrate --jitter;
+# with none the simulator's equal-length streams run in lock step and their prompts wait for each other), NICE (-20: the
+# priority of the engine, of every load run and so of the embedded simulator; root only), REPEAT (3: runs per
+# concurrency and side, interleaved 1 2 4 8 1 2 4 8 ...; the table shows medians and their min-max spread: one run
+# per row moved 10-30 % between runs on this shared machine).
+# Results: OUT/table.txt (the table), OUT/simulator-calibrated.json (the profile), OUT/real-N-rK and OUT/sim-N-rK (runs,
 # results/<run>/summary.json per folder), OUT/calibrate.txt (the fit); the load average before each run in the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,14 +33,17 @@ DURATION=${DURATION:-30s}
 MAX_TOKENS=${MAX_TOKENS:-128}
 MIX=${MIX:-chat}
 WARMUP=${WARMUP:-20s}
-NICE=${NICE:--10}
+NICE=${NICE:--20}
+REPEAT=${REPEAT:-3}
 # The engine and the simulator runs at the same raised priority (the machine has 2 cores shared with other jobs):
 # nice below 0 needs root; without it they run at the default priority (OUT/priority.txt says which).
 PRIO=()
 if [[ "$NICE" != 0 && "$(nice -n "$NICE" nice 2>/dev/null)" == "$(( $(nice) + NICE ))" ]]; then
   PRIO=(nice -n "$NICE")
 fi
-export ENGINE_PREFIX="${PRIO[*]:-}"
+# ENGINE_PRIO (e.g. "chrt -f 10": the engine in the real-time class, its inference thread then never waits for
+# the other jobs' builds; root only) overrides the engine's priority alone
+export ENGINE_PREFIX="${ENGINE_PRIO:-${PRIO[*]:-}}"
 OUT=${OUT:-bench/results/calibration-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
 OUT=$(realpath "$OUT")
@@ -62,10 +70,12 @@ run() {
 
 if [[ -n "${REAL:-}" ]]; then
   REAL=$(realpath "$REAL")
-  for N in "${USERS[@]}"; do
-    rm -rf "$OUT/real-$N"
-    cp -r "$REAL/real-$N" "$OUT/real-$N"
-    cp "$REAL/real-$N.load" "$OUT/real-$N.load"
+  for R in $(seq 1 "$REPEAT"); do
+    for N in "${USERS[@]}"; do
+      rm -rf "$OUT/real-$N-r$R"
+      cp -r "$REAL/real-$N-r$R" "$OUT/real-$N-r$R"
+      cp "$REAL/real-$N-r$R.load" "$OUT/real-$N-r$R.load"
+    done
   done
   MODEL=$(cat "$REAL/model.txt")
   cp "$REAL/model.txt" "$OUT/model.txt"
@@ -83,15 +93,23 @@ else
     run warmup "$SLOTS" -Dllm.target=llamacpp -Dllm.baseUrl="$BASE_URL"
     DURATION=$DURATION_SAVED
   fi
-  for N in "${USERS[@]}"; do
-    run "real-$N" "$N" -Dllm.target=llamacpp -Dllm.baseUrl="$BASE_URL"
+  for R in $(seq 1 "$REPEAT"); do
+    for N in "${USERS[@]}"; do
+      run "real-$N-r$R" "$N" -Dllm.target=llamacpp -Dllm.baseUrl="$BASE_URL"
+    done
   done
   stop_engine  # the simulator runs get the CPU to themselves, as the engine had it
   trap - EXIT
+  if [[ -n "${REAL_ONLY:-}" ]]; then
+    echo "real runs in $OUT (REAL_ONLY: fit and simulator later with REAL=$OUT)"
+    exit 0
+  fi
 fi
 
 REAL_RUNS=()
-for N in "${USERS[@]}"; do REAL_RUNS+=("$(ls -d "$OUT/real-$N"/*/ | head -1)"); done
+for R in $(seq 1 "$REPEAT"); do
+  for N in "${USERS[@]}"; do REAL_RUNS+=("$(ls -d "$OUT/real-$N-r$R"/*/ | head -1)"); done
+done
 calibrate() {
   java -cp "$ENGINE_CP" io.llmgatling.cli.LlmGatlingCli calibrate "${REAL_RUNS[@]}" --out "$OUT" --slots "$SLOTS" "$@"
 }
@@ -108,7 +126,7 @@ const records = (label) => {
   const dir = fs.readdirSync(`${out}/${label}`).find((d) => fs.existsSync(`${out}/${label}/${d}/requests.jsonl`));
   return fs.readFileSync(`${out}/${label}/${dir}/requests.jsonl`, 'utf8').trim().split('\n').map(JSON.parse);
 };
-const real = new Map(records(`real-${n}`).filter((r) => r.promptTokens != null).map((r) => [r.id, r.promptTokens]));
+const real = new Map(records(`real-${n}-r1`).filter((r) => r.promptTokens != null).map((r) => [r.id, r.promptTokens]));
 const pts = records('probe').filter((r) => real.has(r.id) && r.promptTokens != null)
   .map((r) => [r.promptTokens, real.get(r.id)]);
 const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
@@ -124,42 +142,59 @@ EOF
 )
 echo "tokenizer probe: charsPerToken $CPT, prompt token offset $OFFSET (server tokens = offset + characters / charsPerToken)" \
   | tee "$OUT/tokenizer.txt"
+CACHE_OPT=()
+[[ -n "${PREFIX_CACHE:-}" ]] && CACHE_OPT=(--prefix-cache "$PREFIX_CACHE")
 calibrate --name calibrated --chars-per-token "$CPT" --prompt-token-offset "$OFFSET" \
-  --prefix-cache "${PREFIX_CACHE:-prompt}" --jitter "${JITTER:-0.1}" | tee "$OUT/calibrate.txt"
+  "${CACHE_OPT[@]}" --jitter "${JITTER:-0.1}" | tee "$OUT/calibrate.txt"
 
-for N in "${USERS[@]}"; do
-  run "sim-$N" "$N" -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-calibrated.json"
+for R in $(seq 1 "$REPEAT"); do
+  for N in "${USERS[@]}"; do
+    run "sim-$N-r$R" "$N" -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-calibrated.json"
+  done
 done
 
-node - "$OUT" "${USERS[@]}" <<'EOF' | tee "$OUT/table.txt"
+REPEAT=$REPEAT node - "$OUT" "${USERS[@]}" <<'EOF' | tee "$OUT/table.txt"
 const fs = require('fs');
 const [out, ...users] = process.argv.slice(2);
+const reps = Number(process.env.REPEAT);
 const summary = (label) => {
   const dir = fs.readdirSync(`${out}/${label}`).find((d) => fs.existsSync(`${out}/${label}/${d}/summary.json`));
   return JSON.parse(fs.readFileSync(`${out}/${label}/${dir}/summary.json`, 'utf8')).all;
 };
 const figures = (s) => [s.requestsPerSec, s.outputTokensPerSec, s.ttftMs.p50, s.itlMs.p50];
 const names = ['req/s', 'out tok/s', 'TTFT p50 ms', 'ITL p50 ms'];
+const median = (xs) => { const v = [...xs].sort((a, b) => a - b); const m = v.length >> 1; return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2; };
 const f = (v, d) => (v == null ? '-' : v.toFixed(d));
 const err = (sim, real) => (real ? (100 * (sim - real) / real) : NaN);
-const header = ['streams', ...names.flatMap((n) => [`${n} real`, 'sim', 'err %']), 'KO real/sim', 'load real', 'load sim'];
+const side = (prefix, n) => {
+  const runs = [];
+  for (let r = 1; r <= reps; r++) runs.push(summary(`${prefix}-${n}-r${r}`));
+  const fig = runs.map(figures);
+  return {
+    med: names.map((_, i) => median(fig.map((x) => x[i]))),
+    lo: names.map((_, i) => Math.min(...fig.map((x) => x[i]))),
+    hi: names.map((_, i) => Math.max(...fig.map((x) => x[i]))),
+    ko: runs.map((s) => s.ko).reduce((a, b) => a + b, 0),
+    load: Array.from({ length: reps }, (_, k) => fs.readFileSync(`${out}/${prefix}-${n}-r${k + 1}.load`, 'utf8').trim().split('/')[0]).join(' '),
+  };
+};
+const header = ['streams', ...names.flatMap((n) => [`${n} real (min-max)`, 'sim (min-max)', 'err %']), 'KO real/sim', 'load 1-min real', 'load 1-min sim'];
+console.log(`medians of ${reps} run(s) per row; spread = (max - min) / median`);
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 let worst = 0;
 for (const n of users) {
-  const real = summary(`real-${n}`);
-  const sim = summary(`sim-${n}`);
-  const r = figures(real);
-  const s = figures(sim);
+  const real = side('real', n);
+  const sim = side('sim', n);
   const cells = [n];
-  r.forEach((rv, i) => {
-    const e = err(s[i], rv);
+  real.med.forEach((rv, i) => {
+    const e = err(sim.med[i], rv);
     worst = Math.max(worst, Math.abs(e));
     const d = i < 1 ? 2 : 1;
-    cells.push(f(rv, d), f(s[i], d), `${e >= 0 ? '+' : ''}${e.toFixed(1)}`);
+    cells.push(`${f(rv, d)} (${f(real.lo[i], d)}-${f(real.hi[i], d)})`, `${f(sim.med[i], d)} (${f(sim.lo[i], d)}-${f(sim.hi[i], d)})`,
+      `${e >= 0 ? '+' : ''}${e.toFixed(1)}`);
   });
-  const ld = (l) => fs.readFileSync(`${out}/${l}-${n}.load`, 'utf8').trim();
-  cells.push(`${real.ko}/${sim.ko}`, ld('real'), ld('sim'));
+  cells.push(`${real.ko}/${sim.ko}`, real.load, sim.load);
   console.log(`| ${cells.join(' | ')} |`);
 }
 console.log(`worst relative error: ${worst.toFixed(1)} % (goal: within 15 %)`);

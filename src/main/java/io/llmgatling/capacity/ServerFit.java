@@ -44,10 +44,19 @@ public final class ServerFit {
    * @param models  model names the run asked for (generating requests), in first-seen order
    * @param embeddingModels model names of embedding requests
    * @param naturalOutputTokens output tokens of answers that ended on their own (not on the limit)
+   * @param decodeTable per-stream decode rate (tokens/s) by requests in the server, the simulator's {@code
+   *                    decodeTable} ({@link #decodeTable}); null when fewer than two request counts had enough requests
+   * @param cachedShare share of the prompt tokens the server served from its prompt cache (requests.jsonl {@code
+   *                    cachedTokens}), null when fewer than half of the requests said; the prefill is then fitted on
+   *                    the evaluated tokens (the prompt less the cached ones), and {@code samples} carry those
    */
   public record Fit(ServerParams params, List<Sample> samples, ServerModel model, List<String> models,
-                    List<String> embeddingModels, int[] naturalOutputTokens) {
+                    List<String> embeddingModels, int[] naturalOutputTokens, Map<Integer, Double> decodeTable,
+                    Double cachedShare) {
   }
+
+  /** Requests a request count needs in a run for its own {@link Fit#decodeTable} entry. */
+  static final int MIN_TABLE_GROUP = 5;
 
   /** One usable record, times in ms on the run's epoch clock. */
   private static final class Obs {
@@ -59,7 +68,10 @@ public final class ServerFit {
     double load;
     double itl = Double.NaN;
     double serverPrefill = Double.NaN;
+    /** Prompt tokens the server evaluated (less those it said it served from its cache), -1 when unknown. */
     int prompt = -1;
+    /** Prompt tokens served from the server's cache, -1 when it did not say. */
+    int cached = -1;
     int out;
     boolean gen;
     boolean cold;
@@ -214,8 +226,55 @@ public final class ServerFit {
     }
     double[] service = gen.stream().mapToDouble(Obs::service).toArray();
     ServerModel model = toModel(params, service);
+    double[] stall = inBatch ? Choice.stallPerToken(gen, overhead, prefillRate) : new double[gen.size()];
+    long withCache = gen.stream().filter(o -> o.cached >= 0).count();
+    double cachedSum = gen.stream().filter(o -> o.cached >= 0).mapToDouble(o -> o.cached).sum();
+    double promptSum = gen.stream().filter(o -> o.cached >= 0).mapToDouble(o -> o.cached + o.prompt).sum();
+    Double cachedShare = withCache * 2 >= gen.size() && promptSum > 0 ? round(cachedSum / promptSum, 4) : null;
     return new Fit(params, List.copyOf(samples), model, List.copyOf(models), List.copyOf(embeddingModels),
-        natural.stream().mapToInt(Integer::intValue).toArray());
+        natural.stream().mapToInt(Integer::intValue).toArray(), decodeTable(all, gen, y, stall), cachedShare);
+  }
+
+  /**
+   * The decode pace as measured, per number of requests in the server (sent and not yet answered in full, so
+   * holding a slot or queued for one: a closed loop of N users keeps N there): the median over the requests that
+   * decoded with that many around (time-averaged over their decode, rounded) of their inter-token latency less the
+   * stalls of the prompts processed meanwhile that the simulator adds itself ({@code prefillInBatch}), as a rate. The
+   * simulator interpolating it plays the sweep it comes from at each of its concurrencies. Why not the slot holders
+   * with a batch slowdown alone: on the real llama.cpp engine with 4 slots, the same 4 busy slots decoded at 31.7 ms
+   * a token with 4 users and 41.9 ms with 8 (run E of bench/RESULTS.md; eval 35.5 against 43.2 ms a token by the
+   * engine's own counters), its KV cache holding the rotating conversations of all of them; a slowdown fitted on
+   * the holders put the simulator 20-24 % fast at 8 users.
+   *
+   * @return request count to per-stream tokens/s, ascending; null when fewer than two counts had {@link
+   *     #MIN_TABLE_GROUP} requests
+   */
+  static Map<Integer, Double> decodeTable(List<Obs> all, List<Obs> gen, double[] itl, double[] stall) {
+    Occupancy inServer = new Occupancy(all, true);
+    Map<Integer, List<Double>> groups = new java.util.TreeMap<>();
+    for (int i = 0; i < gen.size(); i++) {
+      Obs o = gen.get(i);
+      double from = Double.isNaN(o.ttft) ? o.holdStart() : o.start + o.ttft;
+      int n = (int) Math.max(1, Math.round(inServer.mean(from, o.end)));
+      double ms = itl[i] - stall[i];
+      if (ms > 0) {
+        groups.computeIfAbsent(n, k -> new ArrayList<>()).add(ms);
+      }
+    }
+    Map<Integer, Double> table = new java.util.TreeMap<>();
+    groups.forEach((n, ms) -> {
+      if (ms.size() >= MIN_TABLE_GROUP) {
+        table.put(n, round(1000.0 / Choice.median(ms.stream().mapToDouble(Double::doubleValue).toArray())));
+      }
+    });
+    // a stream never decodes faster beside others than with the fewest requests seen: such a count's requests had
+    // more stall taken off than they met (on the real engine, the few requests of a 4-user run that decoded while
+    // it wound down to 3: 412 tok/s where 1 request alone gave 98.6)
+    if (!table.isEmpty()) {
+      double first = table.values().iterator().next();
+      table.entrySet().removeIf(e -> e.getValue() > first * 1.05);
+    }
+    return table.size() >= 2 ? java.util.Collections.unmodifiableMap(table) : null;
   }
 
   /**
@@ -492,6 +551,13 @@ public final class ServerFit {
     }
     o.queue = r.queueMs() == null ? Double.NaN : Math.max(0, Math.min(r.queueMs(), o.e2e));
     o.prompt = r.promptTokens() == null ? -1 : r.promptTokens();
+    if (o.prompt >= 0 && r.cachedTokens() != null && r.cachedTokens() >= 0) {
+      // the server evaluated only the tokens its prompt cache did not hold: the prefill is fitted on those (fitted on
+      // the whole prompt the rate came out fast by the cached share, 9-39 % on the real llama.cpp engine, and a
+      // simulator playing the cache then skipped those tokens a second time)
+      o.cached = Math.min(o.prompt, r.cachedTokens());
+      o.prompt -= o.cached;
+    }
     o.out = r.outputTokens() == null ? 0 : r.outputTokens();
     o.gen = o.out >= 1 && !"embed".equals(r.operation());
     if (r.ttftMs() != null && r.ttftMs() >= 0 && r.stream()) {
@@ -635,17 +701,22 @@ public final class ServerFit {
     }
   }
 
-  /** Number of requests holding a slot over time, as a step function with its running integral. */
+  /** Number of requests holding a slot (or in the server) over time, as a step function with its running integral. */
   static final class Occupancy {
     private final double[] times;
     private final double[] level;
     private final double[] integral;
 
     Occupancy(List<Obs> all) {
+      this(all, false);
+    }
+
+    /** @param inServer count from the request's start (in the server, queued or not) instead of its slot grant */
+    Occupancy(List<Obs> all, boolean inServer) {
       double[][] events = new double[all.size() * 2][];
       int k = 0;
       for (Obs o : all) {
-        double from = Math.min(o.holdStart(), o.end);
+        double from = Math.min(inServer ? o.start : o.holdStart(), o.end);
         events[k++] = new double[] {from, +1};
         events[k++] = new double[] {o.end, -1};
       }

@@ -99,6 +99,11 @@ public final class SimulatorProfile {
       if (p.prefillInBatch()) {
         m.put("prefillInBatch", true);
       }
+      if (fit.decodeTable() != null) {
+        // the measured pace per requests in the server: plays each concurrency of the sweep it comes from
+        ObjectNode table = m.putObject("decodeTable");
+        fit.decodeTable().forEach((n, rate) -> table.put(Integer.toString(n), rate));
+      }
       double fixedMs = (p.overheadMs() > EXCHANGE_MS ? p.overheadMs() : 0)
           + Math.max(0, promptTokenOffset) * 1000 / prefill;
       if (p.prefillTokensPerSec() != null && fixedMs > 0) {

@@ -56,10 +56,10 @@ public final class CalibrateCommand implements Callable<Integer> {
   double promptTokenOffset;
 
   @Option(names = "--prefix-cache", paramLabel = "MODE",
-      description = "the server's per-slot prompt cache, written to the profile's models: none (default), prompt "
+      description = "the server's per-slot prompt cache, written to the profile's models: none, prompt "
           + "(a slot's last prompt is reused; llama-server on a model whose answers re-tokenize otherwise) or "
-          + "conversation (its answer too). The records do not say how many prompt tokens were cached, so it is not "
-          + "fitted")
+          + "conversation (its answer too). Default: fitted from the records' cachedTokens (prompt when the server "
+          + "served any prompt token from its cache, none when it said it served none), none when they do not say")
   String prefixCache;
 
   @Option(names = "--jitter", paramLabel = "J", defaultValue = "0",
@@ -98,7 +98,9 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
     List<String> apis = records.stream().map(RequestRecord::api).filter(Objects::nonNull).distinct().toList();
     ObjectNode profile = SimulatorProfile.of(fit, apis, charsPerToken, promptTokenOffset);
-    SimulatorProfile.withPrefixCache(profile, prefixCache);
+    String cache = prefixCache != null ? prefixCache
+        : fit.cachedShare() == null ? null : fit.cachedShare() > 0 ? "prompt" : "none";
+    SimulatorProfile.withPrefixCache(profile, cache);
     profile.put("jitter", jitter);
     String json = RunRecords.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(profile);
     SimulatorConfig.fromJson(json, null); // what we write, the simulator reads
@@ -109,6 +111,16 @@ public final class CalibrateCommand implements Callable<Integer> {
     ServerParams p = fit.params();
     System.out.println(WhatIfCommand.describe(fit, runDirs.size() == 1 ? runDirs.get(0)
         : Path.of(runDirs.size() + " runs")));
+    if (fit.cachedShare() != null) {
+      System.out.println(String.format(Locale.ROOT, "prompt cache: %.1f %% of the prompt tokens served from the "
+          + "server's cache; prefill fitted on the evaluated ones; prefixCache %s%s", fit.cachedShare() * 100,
+          cache, prefixCache != null ? " (as told)" : " (fitted)"));
+    }
+    if (fit.decodeTable() != null) {
+      StringBuilder t = new StringBuilder("decode table (requests in the server: per-stream tokens/s):");
+      fit.decodeTable().forEach((n, rate) -> t.append(' ').append(n).append(": ").append(WhatIfCommand.num(rate)));
+      System.out.println(t);
+    }
     if (p.overheadMs() >= 0.5 && p.overheadMs() <= 20) {
       System.out.println(String.format(Locale.ROOT, "note: the %s ms fixed prefill part fitted is taken for the "
           + "HTTP exchange, which runs against the simulator pay again, and left out of the profile",

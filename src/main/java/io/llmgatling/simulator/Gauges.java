@@ -22,7 +22,7 @@ final class Gauges {
     this.sim = sim;
   }
 
-  /** A generation ended (served, failed or abandoned): its prompt and the tokens it really produced. */
+  /** A generation ended (served, failed or abandoned): its evaluated prompt (cache excluded) and the tokens it produced. */
   void finished(int prompt, int predicted) {
     promptTokens.add(prompt);
     predictedTokens.add(predicted);

@@ -598,7 +598,8 @@ final class Generation {
       return;
     }
     recorded = true;
-    sim.gauges().finished(job.promptTokens, emitted);
+    // llama-server's prompt_tokens_total counts the prompt tokens it evaluated: the cached prefix is not
+    sim.gauges().finished(job.promptTokens - (job.cachedPrompt == null ? 0 : cachedTokens()), emitted);
     ctx.channel().closeFuture().removeListener(closeListener);
     if (!sim.keepsTruth()) {
       return;

@@ -82,8 +82,15 @@ public final class LlmSimulator implements AutoCloseable {
     this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(),
         new DefaultThreadFactory("llm-sim", true), io);
     this.channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    // a model paced by a measured decodeTable counts the requests in the server (slot holders and queued ones), the
+    // table's key; the others count the slot holders only
     this.scheduler = new SlotScheduler(config,
-        (task, delay) -> group.next().schedule(task, delay, TimeUnit.NANOSECONDS), System::nanoTime);
+        (task, delay) -> group.next().schedule(task, delay, TimeUnit.NANOSECONDS), System::nanoTime,
+        (spec, delta) -> {
+          if (spec.pacedByTable()) {
+            decoding.get(spec.name()).addAndGet(delta);
+          }
+        });
     for (ModelSpec m : config.models()) {
       decoding.put(m.name(), new AtomicInteger());
       promptBatches.put(m.name(), new PromptBatch());

@@ -3,7 +3,10 @@ package io.llmgatling.simulator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One simulated model: what the servers list about it and how fast it runs.
@@ -41,6 +44,14 @@ import java.util.List;
  * @param reasoning            a reasoning ("thinking") model: each answer starts with a thinking phase of a seeded
  *                             length in {@code [minTokens, maxTokens]}, timed and counted like any output token, that
  *                             the request's think option turns off or scales ({@link Reasoning}); null = none
+ * @param decodeTable          per-stream decode rate (tokens/s) measured with N requests in the server (holding a slot
+ *                             or queued for one), keyed by N ({@code {"1": 90.9, "2": 40.8, "4": 31.5, "8": 23.9}}):
+ *                             the rate between two keys is interpolated (on the time per token), held beyond the last
+ *                             ones; it replaces {@code decodeTokensPerSec} and {@code batchSlowdown} for the pace.
+ *                             What {@code calibrate} writes from a sweep: the real llama.cpp engine with 4 slots
+ *                             decoded 22-32 % slower with 8 users than with 4 (the same 4 slots busy; the KV cache
+ *                             holds the rotating conversations of all of them), which a rate of the slot holders
+ *                             alone cannot play. Null: the {@code batchSlowdown} formula (the default)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -60,7 +71,8 @@ public record ModelSpec(
     Boolean prefillInBatch,
     Double prefillOverheadMs,
     String prefixCache,
-    Reasoning reasoning) {
+    Reasoning reasoning,
+    Map<String, Double> decodeTable) {
 
   /**
    * The thinking phase of a reasoning model: its length per request is drawn (seeded by the request's text seed,
@@ -118,16 +130,39 @@ public record ModelSpec(
     if (reasoning != null && EMBEDDING.equals(kind)) {
       throw new IllegalArgumentException("model '" + name + "': an embedding model does not reason");
     }
+    if (decodeTable != null) {
+      TreeMap<String, Double> sorted = new TreeMap<>((a, b) -> Integer.compare(tableKey(name, a), tableKey(name, b)));
+      decodeTable.forEach((k, v) -> {
+        if (v == null || !(v > 0)) {
+          throw new IllegalArgumentException("model '" + name + "': decodeTable rates must be > 0");
+        }
+        sorted.put(k, v);
+      });
+      decodeTable = sorted.isEmpty() ? null : Collections.unmodifiableMap(sorted);
+    }
   }
 
-  /** A model without a thinking phase (no {@code reasoning}). */
+  private static int tableKey(String name, String key) {
+    try {
+      int n = Integer.parseInt(key.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // below
+    }
+    throw new IllegalArgumentException("model '" + name + "': decodeTable keys must be request counts >= 1, not '"
+        + key + "'");
+  }
+
+  /** A model without a thinking phase, paced by its {@code batchSlowdown} formula (no {@code decodeTable}). */
   public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,
       double batchSlowdown, int contextLength, int embeddingDimensions, String family, String parameterSize,
       String quantization, long sizeBytes, Long loadTimeMs, Boolean prefillInBatch, Double prefillOverheadMs,
       String prefixCache) {
     this(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength, embeddingDimensions,
         family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch, prefillOverheadMs, prefixCache,
-        null);
+        null, null);
   }
 
   /** A model whose prompts are prefilled in full (no {@code prefixCache}). */
@@ -162,6 +197,12 @@ public record ModelSpec(
   @JsonIgnore
   public boolean cachesPrefix() {
     return prefixCache != null && !isEmbedding();
+  }
+
+  /** Whether the pace follows a measured {@code decodeTable} (keyed by requests in the server). */
+  @JsonIgnore
+  public boolean pacedByTable() {
+    return decodeTable != null && !isEmbedding();
   }
 
   /** Whether the cache reuses a kept answer too ({@code prefixCache: conversation}). */
@@ -201,25 +242,26 @@ public record ModelSpec(
     return n.indexOf(':') >= 0 ? n : n + ":latest";
   }
 
-  /** The same spec with other rates (for the zero-latency mode and tests). */
+  /** The same spec with other rates (for the zero-latency mode and tests); other decode rates drop the table. */
   public ModelSpec withRates(double prefill, double decode, double slowdown) {
+    boolean samePace = decode == decodeTokensPerSec && slowdown == batchSlowdown;
     return new ModelSpec(name, kind, prefill, decode, slowdown, contextLength, embeddingDimensions, family,
         parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
-        prefillOverheadMs, prefixCache, reasoning);
+        prefillOverheadMs, prefixCache, reasoning, samePace ? decodeTable : null);
   }
 
   /** The same spec with another cold load time (null: the config's). */
   public ModelSpec withLoadTimeMs(Long ms) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms, prefillInBatch,
-        prefillOverheadMs, prefixCache, reasoning);
+        prefillOverheadMs, prefixCache, reasoning, decodeTable);
   }
 
   /** The same spec as a reasoning model thinking {@code minTokens..maxTokens} before each answer. */
   public ModelSpec withReasoning(int minTokens, int maxTokens) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
-        prefillOverheadMs, prefixCache, new Reasoning(minTokens, maxTokens));
+        prefillOverheadMs, prefixCache, new Reasoning(minTokens, maxTokens), decodeTable);
   }
 
   /** Whether its answers start with a thinking phase. */

@@ -52,11 +52,40 @@ public final class PerformanceModel {
   /**
    * Per-stream decode rate when {@code concurrentStreams} streams decode together on the model: continuous
    * batching shares each forward pass, so each stream slows a little per extra stream and the aggregate
-   * ({@code n × rate}) grows sub-linearly.
+   * ({@code n × rate}) grows sub-linearly. A model with a {@code decodeTable} takes its rate from the table instead,
+   * {@code concurrentStreams} being then the requests in the server (holding a slot or queued; the simulator counts
+   * them so for such a model): see {@link #tableRate}.
    */
   public static double perStreamDecodeRate(ModelSpec model, int concurrentStreams) {
     int n = Math.max(1, concurrentStreams);
+    if (model.pacedByTable()) {
+      return tableRate(model.decodeTable(), n);
+    }
     return model.decodeTokensPerSec() / (1 + model.batchSlowdown() * (n - 1));
+  }
+
+  /**
+   * The rate of a measured table ({@code {"1": r1, "2": r2, "4": r4, ...}}, keys in ascending order) at {@code n}: a
+   * key's own rate, linear between two keys on the time per token (a pass's cost grows with what it carries; the
+   * rate's reciprocal), the first or last rate outside them.
+   */
+  static double tableRate(java.util.Map<String, Double> table, double n) {
+    double prevN = Double.NaN;
+    double prevMs = Double.NaN;
+    for (java.util.Map.Entry<String, Double> e : table.entrySet()) {
+      double k = Integer.parseInt(e.getKey().trim());
+      double ms = 1000.0 / e.getValue();
+      if (n <= k) {
+        if (Double.isNaN(prevN) || n == k) {
+          return e.getValue();
+        }
+        double t = (n - prevN) / (k - prevN);
+        return 1000.0 / (prevMs + t * (ms - prevMs));
+      }
+      prevN = k;
+      prevMs = ms;
+    }
+    return 1000.0 / prevMs;
   }
 
   /** Time between two tokens of one stream when {@code concurrentStreams} streams decode together. */

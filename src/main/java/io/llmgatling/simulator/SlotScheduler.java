@@ -23,6 +23,12 @@ public final class SlotScheduler {
     void schedule(Runnable task, long delayNanos);
   }
 
+  /** Told when a request joins (+1) or leaves (−1) a model's queue; called with the lock held. */
+  @FunctionalInterface
+  public interface QueueListener {
+    void changed(ModelSpec spec, int delta);
+  }
+
   /** Told when its request may run. */
   @FunctionalInterface
   public interface Waiter {
@@ -115,10 +121,20 @@ public final class SlotScheduler {
   private final Timer timer;
   private final LongSupplier clock;
   private final Map<String, State> states = new LinkedHashMap<>();
+  private final QueueListener queueListener;
   private final ArrayDeque<State> pendingLoads = new ArrayDeque<>();
   private int waiting;
 
   public SlotScheduler(SimulatorConfig config, Timer timer, LongSupplier clock) {
+    this(config, timer, clock, (spec, delta) -> { });
+  }
+
+  /**
+   * @param queueListener told of every request joining or leaving a queue (the simulator counts the requests in the
+   *                      server of a model paced by a {@code decodeTable})
+   */
+  public SlotScheduler(SimulatorConfig config, Timer timer, LongSupplier clock, QueueListener queueListener) {
+    this.queueListener = queueListener;
     this.config = config;
     this.timer = timer;
     this.clock = clock;
@@ -168,6 +184,7 @@ public final class SlotScheduler {
     applyKeepAlive(s, keepAliveNanos);
     s.queue.add(new Pending(waiter, arrivalNanos, prompt));
     waiting++;
+    queueListener.changed(s.spec, +1);
     if (s.phase == Phase.UNLOADED) {
       requestLoad(s);
     }
@@ -316,6 +333,7 @@ public final class SlotScheduler {
     while (!s.queue.isEmpty() && hasFreeSlot(s)) {
       Pending p = s.queue.poll();
       waiting--;
+      queueListener.changed(s.spec, -1);
       long load = s.loadedAt > p.arrival ? s.loadedAt - Math.max(p.arrival, s.loadStart) : 0;
       grant(s, p.waiter, now, Math.max(0, load), p.prompt);
     }

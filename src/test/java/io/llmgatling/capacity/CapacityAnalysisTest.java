@@ -44,6 +44,55 @@ class CapacityAnalysisTest {
   }
 
   @Test
+  void should_fit_back_a_measured_decode_table_keyed_by_the_requests_in_the_server() {
+    // the real engine's shape: 4 slots, slower with 8 users than with 4 although the same 4 slots are busy
+    java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
+    table.put("1", 90.0);
+    table.put("2", 45.0);
+    table.put("4", 32.0);
+    table.put("8", 24.0);
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 90, 0).table(table)
+        .prompts(50, 100, 200).outputs(64, 128), 30, 1, 2, 4, 8);
+
+    ServerFit.Fit fit = ServerFit.fit(records, new CapacityAnalysis.ServerHints(4));
+
+    assertThat(fit.decodeTable()).containsOnlyKeys(1, 2, 4, 8);
+    table.forEach((n, rate) -> assertThat(fit.decodeTable().get(Integer.parseInt(n))).as("decode at %s", n)
+        .isCloseTo(rate, withPercentage(1)));
+  }
+
+  @Test
+  void should_fit_the_prefill_on_the_prompt_tokens_the_server_did_not_serve_from_its_cache() {
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 50, 0.1).cached(0.4)
+        .prompts(100, 200, 400, 800).outputs(10, 20, 40), 20, 1, 2, 4, 8);
+
+    ServerFit.Fit fit = ServerFit.fit(records, new CapacityAnalysis.ServerHints(4));
+
+    assertThat(fit.cachedShare()).isCloseTo(0.4, within(0.01));
+    // on the whole prompts the rate came out 2000 / 0.6 = 3,333 tok/s
+    assertThat(fit.params().prefillTokensPerSec()).isCloseTo(2000, withPercentage(10));
+  }
+
+  @Test
+  void should_fit_back_a_decode_table_under_prompts_that_hold_the_decoding_streams_back() {
+    java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
+    table.put("1", 100.0);
+    table.put("2", 45.0);
+    table.put("4", 30.0);
+    table.put("8", 22.0);
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 400, 100, 0).inBatch(true).table(table)
+        .prompts(50, 100, 200, 400).outputs(128), 60, 1, 2, 4, 8);
+
+    ServerFit.Fit fit = ServerFit.fit(records, new CapacityAnalysis.ServerHints(4));
+
+    assertThat(fit.params().prefillInBatch()).isTrue();
+    // the stalls taken off are the fitted prompts' (from the requests admitted alone), replayed over the observed
+    // admissions, not the synthetic server's own: 2.2 % off at 2 streams and 3.4 % at 8 here
+    table.forEach((n, rate) -> assertThat(fit.decodeTable().get(Integer.parseInt(n))).as("decode at %s", n)
+        .isCloseTo(rate, withPercentage(5)));
+  }
+
+  @Test
   void should_recognise_prompts_that_hold_the_decoding_streams_back() {
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 400, 100, 1.0).inBatch(true)
         .prompts(50, 100, 200, 400).outputs(64, 128), 30, 1, 2, 4, 8);

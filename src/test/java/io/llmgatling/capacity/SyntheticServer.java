@@ -30,6 +30,8 @@ public final class SyntheticServer {
   private double booked;
   private int[] prompts = {100};
   private int[] outputs = {20};
+  private java.util.Map<String, Double> table;
+  private double cachedShare = -1;
 
   private final List<RequestRecord> records = new ArrayList<>();
   private final PriorityQueue<double[]> events = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
@@ -84,6 +86,27 @@ public final class SyntheticServer {
     return noise == 0 ? ms : ms * (1 + noise * (2 * noiseRandom.nextDouble() - 1));
   }
 
+  /**
+   * Decode paced by a measured table of per-stream rates keyed by the requests in the server (holding a slot or
+   * queued), interpolated as the simulator does ({@code decodeTable}), instead of the slowdown formula.
+   */
+  public SyntheticServer table(java.util.Map<String, Double> v) {
+    table = v;
+    return this;
+  }
+
+  /**
+   * A prompt cache serving this share of every prompt (not prefilled), reported as the records' {@code cachedTokens}.
+   */
+  public SyntheticServer cached(double share) {
+    cachedShare = share;
+    return this;
+  }
+
+  private int cachedOf(Req r) {
+    return cachedShare < 0 ? 0 : (int) Math.round(r.prompt * cachedShare);
+  }
+
   public SyntheticServer prompts(int... v) {
     prompts = v;
     return this;
@@ -95,6 +118,11 @@ public final class SyntheticServer {
   }
 
   private double interval() {
+    if (table != null) {
+      return 1000.0 / io.llmgatling.simulator.PerformanceModel.perStreamDecodeRate(
+          new io.llmgatling.simulator.ModelSpec("m1", "llm", prefillTokensPerSec, decode, slowdown, 4096, 0, null,
+              null, null, 0, null, null, null, null, null, table), holders + waiting.size());
+    }
     return 1000.0 / (decode / (1 + slowdown * (Math.max(1, holders) - 1)));
   }
 
@@ -161,7 +189,7 @@ public final class SyntheticServer {
       Req r = reqs.get(i);
       r.grant = t;
       holders++;
-      double prefill = noisy(r.prompt * 1000.0 / prefillTokensPerSec);
+      double prefill = noisy((r.prompt - cachedOf(r)) * 1000.0 / prefillTokensPerSec);
       double prefillEnd = t + prefill;
       if (inBatch) {
         prefillEnd = Math.max(t, promptFreeAt) + prefill;
@@ -191,6 +219,7 @@ public final class SyntheticServer {
     double itl = r.out > 1 ? (r.last - r.first) / (r.out - 1) : 0;
     records.add(new RequestRecord(records.size() + 1, "chat", "m1", "ollama", "chat", true, intended, delay, 1.0,
         ttft, e2e, r.out > 1 ? itl : null, r.out > 1 ? itl : null, null, r.prompt, r.out, "server", r.out,
-        reportQueue ? r.grant - r.arrival : null, 0.0, null, null, null, 200, true, null, null, "length"));
+        reportQueue ? r.grant - r.arrival : null, 0.0, null, null, null, 200, true, null, null, "length", false,
+        cachedShare < 0 ? null : cachedOf(r), false, null, null, null, null, false, null));
   }
 }

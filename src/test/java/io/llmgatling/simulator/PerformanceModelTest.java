@@ -67,4 +67,30 @@ class PerformanceModelTest {
     assertThat(PerformanceModel.jittered(1000, 0.1, 0.5)).isEqualTo(1000);
     assertThat(PerformanceModel.jittered(1000, 0.1, 0.999999)).isBetween(1099L, 1100L);
   }
+
+  @Test
+  void should_pace_by_the_measured_table_at_its_keys_and_between_them_on_the_time_per_token() {
+    java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
+    table.put("8", 25.0);
+    table.put("1", 100.0);
+    table.put("4", 40.0);
+    ModelSpec m = new ModelSpec("m", "llm", 1000, 100, 0.5, 4096, 0, null, null, null, 0, null, null, null, null, null,
+        table);
+
+    assertThat(m.decodeTable().keySet()).containsExactly("1", "4", "8");
+    assertThat(PerformanceModel.perStreamDecodeRate(m, 1)).isEqualTo(100.0);
+    assertThat(PerformanceModel.perStreamDecodeRate(m, 4)).isEqualTo(40.0);
+    assertThat(PerformanceModel.perStreamDecodeRate(m, 8)).isEqualTo(25.0);
+    // 6: halfway between 25 ms and 40 ms a token
+    assertThat(PerformanceModel.perStreamDecodeRate(m, 6)).isCloseTo(1000.0 / 32.5, within(1e-9));
+    assertThat(PerformanceModel.perStreamDecodeRate(m, 12)).isEqualTo(25.0);
+    assertThat(PerformanceModel.perStreamDecodeRate(m, 0)).isEqualTo(100.0);
+  }
+
+  @Test
+  void should_refuse_a_table_key_that_is_not_a_request_count() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ModelSpec("m", "llm", 1000, 100, 0.5, 4096, 0, null,
+        null, null, 0, null, null, null, null, null, java.util.Map.of("two", 50.0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decodeTable keys");
+  }
 }

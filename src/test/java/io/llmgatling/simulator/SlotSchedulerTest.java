@@ -92,6 +92,23 @@ class SlotSchedulerTest {
   }
 
   @Test
+  void should_tell_the_listener_of_every_request_joining_and_leaving_the_queue() {
+    SimulatorConfig cfg = config().preloadModels(true).build();
+    List<Integer> deltas = new ArrayList<>();
+    SlotScheduler s = new SlotScheduler(cfg, time, () -> time.now, (spec, delta) -> deltas.add(delta));
+    ModelSpec model = cfg.models().get(0);
+
+    s.submit(model, time.now, null, new Grants());
+    s.submit(model, time.now, null, new Grants());
+    assertThat(deltas).isEmpty(); // granted at once: never queued
+    s.submit(model, time.now, null, new Grants());
+    s.submit(model, time.now, null, new Grants());
+    assertThat(deltas).containsExactly(1, 1);
+    s.release(model);
+    assertThat(deltas).containsExactly(1, 1, -1);
+  }
+
+  @Test
   void should_refuse_past_the_maximum_queue() {
     SimulatorConfig cfg = config().slots(1).maxQueue(1).build();
     SlotScheduler s = scheduler(cfg);
