@@ -75,7 +75,10 @@ class ReasoningIT {
       "ollama,   openai,   qwen3:4b",
       "lmstudio, lmstudio, qwen/qwen3-4b",
       "lmstudio, openai,   qwen/qwen3-4b",
-      "llamacpp, llamacpp, qwen3-4b-q4_k_m.gguf"})
+      "llamacpp, llamacpp, qwen3-4b-q4_k_m.gguf",
+      "ollama,   responses, qwen3:4b",
+      "ollama,   anthropic, qwen3:4b",
+      "lmstudio, lmstudio-v1, qwen/qwen3-4b"})
   void should_measure_the_first_answer_after_the_thinking_and_count_the_tokens_the_simulator_generated(
       String profile, String api, String model) throws Exception {
     try (LlmSimulator sim = simulator(profile)) {
@@ -93,6 +96,42 @@ class ReasoningIT {
         double thinking = (truth.tokenNanos()[truth.reasoningTokens()] - truth.firstTokenNanos()) / 1e6;
         assertThat(r.ttfaMs() - r.ttftMs()).isGreaterThan(thinking / 2);
         assertThat(r.cause()).isNull();
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{1}, streamed {2}")
+  @CsvSource({
+      "openai,    true", "openai,    false",
+      "ollama,    true", "ollama,    false",
+      "responses, true", "responses, false",
+      "anthropic, true", "anthropic, false"})
+  void should_measure_a_tool_call_that_comes_after_the_thinking_as_the_answer(String api, boolean stream)
+      throws Exception {
+    com.fasterxml.jackson.databind.JsonNode tools = io.llmgatling.json.Json.MAPPER.readTree("[{\"type\":\"function\","
+        + "\"function\":{\"name\":\"get_weather\",\"description\":\"Weather of a city\",\"parameters\":{"
+        + "\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}}]");
+    try (LlmSimulator sim = simulator("ollama")) {
+      LlmRequest request = new LlmRequest("tools", Dialects.byId(api), Operation.CHAT, sim.baseUrl(), null,
+          "qwen3:4b", List.of(Message.user("Weather in Lyon?")), null, null, stream, 1024,
+          Dialects.byId(api).toolOptions(tools), Timeouts.DEFAULT, null);
+      CompletableFuture<LlmResult> future = new CompletableFuture<>();
+      client.send(request, System.nanoTime(), future::complete);
+      LlmResult result = future.get(30, TimeUnit.SECONDS);
+      RequestRecord r = result.record();
+      RequestTruth truth = truth(sim, r);
+
+      assertThat(r.ok()).as(r.message()).isTrue();
+      assertThat(r.toolCalls()).isEqualTo(1);
+      assertThat(result.toolCalls()).singleElement().satisfies(call -> {
+        assertThat(call.name()).isEqualTo("get_weather");
+        assertThat(io.llmgatling.json.Json.MAPPER.readTree(call.argumentsJson()).path("city").isTextual()).isTrue();
+      });
+      assertThat(truth.reasoningTokens()).isBetween(64, 256);
+      assertThat(r.outputTokens()).isEqualTo(truth.outputTokens()).isGreaterThan(truth.reasoningTokens());
+      if (stream) {
+        assertThat(r.reasoningTokens()).isEqualTo(truth.reasoningTokens());
+        assertThat(r.ttfaMs()).isGreaterThan(r.ttftMs());
       }
     }
   }
