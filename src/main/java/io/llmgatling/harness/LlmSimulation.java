@@ -421,7 +421,10 @@ public abstract class LlmSimulation extends Simulation {
         : marked.doSwitch(session -> session.getInt(WARMUP_TASK)).on(cases))
         .injectOpen(LlmInjection.open(offsets));
     building.warmupBuilt = true;
-    return List.of(warmup.andThen(measured));
+    // a protocol given to a population does not pass to the populations chained after it (eachTarget gives the
+    // top-level ones theirs): without this, the measured load went to the default base URL (localhost:11434)
+    LlmProtocolBuilder protocol = llmProtocol();
+    return List.of(warmup.andThen(measured.stream().map(p -> p.protocols(protocol)).toList()));
   }
 
   /**
