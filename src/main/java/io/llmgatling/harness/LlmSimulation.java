@@ -152,7 +152,7 @@ public abstract class LlmSimulation extends Simulation {
     if (compared.isEmpty()) {
       all.add(newStage(null, orExit(() -> WorkloadConfig.load(properties, userFiles, fallbacks))));
     } else {
-      for (CompareTargets.Named named : orExit(() -> CompareTargets.load(properties, userFiles))) {
+      for (CompareTargets.Named named : orExit(() -> CompareTargets.load(properties, userFiles, fallbacks))) {
         all.add(newStage(named.name(), named.workload()));
       }
       lastTargetRunning = false;

@@ -49,6 +49,16 @@ public final class CompareTargets {
    * @throws ConfigException with one line naming the key
    */
   public static List<Named> load(Map<String, String> properties, Path userFiles) {
+    return load(properties, userFiles, Map.of());
+  }
+
+  /**
+   * One workload per name of {@code llm.compare}, with the simulation's fallbacks (keys applied when nothing sets
+   * them: the main job's warm-up) for each.
+   *
+   * @throws ConfigException with one line naming the key
+   */
+  public static List<Named> load(Map<String, String> properties, Path userFiles, Map<String, String> fallbacks) {
     Map<String, String> merged = WorkloadConfig.mergedKeys(properties, userFiles);
     List<String> names = Keys.COMPARE.parse(merged.get(Keys.COMPARE.name()));
     if (names.size() < 2) {
@@ -91,7 +101,7 @@ public final class CompareTargets {
       copy(merged, one, Keys.COMPARE_API.prefix() + name, Keys.API.name());
       copy(merged, one, Keys.COMPARE_MONITOR_PID.prefix() + name, Keys.MONITOR_PID.name());
       try {
-        targets.add(new Named(name, WorkloadConfig.load(one, userFiles)));
+        targets.add(new Named(name, WorkloadConfig.load(one, userFiles, fallbacks)));
       } catch (ConfigException e) {
         throw new ConfigException(Keys.COMPARE + " " + name + ": " + e.getMessage());
       }
