@@ -421,7 +421,10 @@ public abstract class LlmSimulation extends Simulation {
         : marked.doSwitch(session -> session.getInt(WARMUP_TASK)).on(cases))
         .injectOpen(LlmInjection.open(offsets));
     building.warmupBuilt = true;
-    return List.of(warmup.andThen(measured));
+    // a population's protocol is not its andThen children's: eachTarget sets it on the warm-up only, so the measured
+    // load gets the target's protocol here (without it, it went to Gatling's default, localhost:11434)
+    LlmProtocolBuilder protocol = llmProtocol();
+    return List.of(warmup.andThen(measured.stream().map(p -> p.protocols(protocol)).toList()));
   }
 
   /**
