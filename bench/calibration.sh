@@ -70,8 +70,29 @@ run() {
   echo "$label done (load before: $(cat "$OUT/$label.load"))"
 }
 
+# The tokenizer probe's reference: one closed-loop user against the engine without the run's own warm-up (llm.warmup
+# 0; the probe runs without one too), so that the same request ids carry the same prompts: a warm-up's concurrent
+# users take ids in the order they finish, which differs between the engine and the simulator (with them the probe's
+# pairs were other prompts, and its map 16 characters a token)
+tokens_reference() {
+  run real-tokens 1 -Dllm.target=llamacpp -Dllm.baseUrl="$BASE_URL" -Dllm.warmup=0
+}
+
 if [[ -n "${REAL:-}" ]]; then
   REAL=$(realpath "$REAL")
+  if [[ ! -d "$REAL/real-tokens" ]]; then
+    # an older folder: its runs, and a tokenizer reference taken now
+    source bench/engine-lib.sh
+    start_engine
+    tokens_reference
+    stop_engine
+    trap - EXIT
+    cp -r "$OUT/real-tokens" "$REAL/real-tokens"
+    cp "$OUT/real-tokens.load" "$REAL/real-tokens.load"
+  fi
+  rm -rf "$OUT/real-tokens"
+  cp -r "$REAL/real-tokens" "$OUT/real-tokens"
+  cp "$REAL/real-tokens.load" "$OUT/real-tokens.load"
   for R in $(seq 1 "$REPEAT"); do
     for N in "${USERS[@]}"; do
       rm -rf "$OUT/real-$N-r$R"
@@ -103,6 +124,7 @@ else
       run "real-$N-r$R" "$N" -Dllm.target=llamacpp -Dllm.baseUrl="$BASE_URL"
     done
   done
+  tokens_reference
   stop_engine  # the simulator runs get the CPU to themselves, as the engine had it
   trap - EXIT
   if [[ -n "${REAL_ONLY:-}" ]]; then
@@ -124,17 +146,19 @@ calibrate() {
 # the map: server tokens = offset + simulator tokens (4 characters a token) x k, i.e. charsPerToken = 4 / k (fitted by
 # least absolute deviations).
 calibrate --name probe > "$OUT/probe-calibrate.txt"
-run probe 1 -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-probe.json"
-read -r CPT OFFSET < <(node - "$OUT" "${USERS[0]}" <<'EOF'
+run probe 1 -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-probe.json" -Dllm.warmup=0
+read -r CPT OFFSET < <(node - "$OUT" <<'EOF'
 const fs = require('fs');
-const [out, n] = process.argv.slice(2);
+const [out] = process.argv.slice(2);
 const records = (label) => {
   const dir = fs.readdirSync(`${out}/${label}`).find((d) => fs.existsSync(`${out}/${label}/${d}/requests.jsonl`));
   return fs.readFileSync(`${out}/${label}/${dir}/requests.jsonl`, 'utf8').trim().split('\n').map(JSON.parse);
 };
-const real = new Map(records(`real-${n}-r1`).filter((r) => r.promptTokens != null).map((r) => [r.id, r.promptTokens]));
-const pts = records('probe').filter((r) => real.has(r.id) && r.promptTokens != null)
-  .map((r) => [r.promptTokens, real.get(r.id)]);
+// the n-th request of each (one user, no warm-up: the same prompts in the same order); not the same ids: against a
+// server the run's smoke request takes id 1
+const inOrder = (label) => records(label).sort((a, b) => a.id - b.id).map((r) => r.promptTokens);
+const real = inOrder('real-tokens');
+const pts = inOrder('probe').map((t, i) => [t, real[i]]).filter(([x, y]) => x != null && y != null);
 const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
 const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
 // least absolute deviations (the line through two of the pairs with the smallest sum of |residuals|): the map of the
