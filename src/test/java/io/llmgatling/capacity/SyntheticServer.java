@@ -103,7 +103,8 @@ public final class SyntheticServer {
 
   /**
    * Prompts processed at a measured rate of evaluated tokens/s keyed by the requests in the server at their grant,
-   * interpolated as the simulator does ({@code prefillTable}), each record reporting its prompt eval time.
+   * interpolated as the simulator does ({@code prefillTable}; keys in ascending order), each record reporting its
+   * prompt eval time.
    */
   public SyntheticServer prefillTable(java.util.Map<String, Double> v) {
     prefillTable = v;

@@ -113,7 +113,10 @@ class CapacityCommandsTest {
 
   @Test
   void should_write_the_measured_prefill_table_and_the_template_tokens_the_cache_does_not_serve() throws IOException {
-    java.util.Map<String, Double> prefill = java.util.Map.of("1", 1000.0, "2", 800.0, "4", 500.0);
+    java.util.Map<String, Double> prefill = new java.util.LinkedHashMap<>(); // keys ascending, as a ModelSpec holds them
+    prefill.put("1", 1000.0);
+    prefill.put("2", 800.0);
+    prefill.put("4", 500.0);
     List<RequestRecord> records = new ArrayList<>();
     double start = 0;
     for (int users : new int[] {1, 2, 4}) {
