@@ -22,6 +22,8 @@
 # inference thread alone in the real-time class SCHED_FIFO at that priority, root only; see engine_rt_thread in
 # bench/engine-lib.sh for why not ENGINE_PRIO="chrt -f 10", which makes the engine's HTTP front deliver in bursts).
 # Results: OUT/table.txt (the table), OUT/simulator-calibrated.json (the profile), OUT/real-N-rK and OUT/sim-N-rK (runs,
+# OUT/real-tokens and OUT/probe: the tokenizer probe's two 1-user runs without warm-up; a REAL folder without
+# real-tokens gets one, the engine started for it alone), OUT/priority.txt,
 # results/<run>/summary.json per folder), OUT/calibrate.txt (the fit); the load average before each run in the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
