@@ -49,10 +49,16 @@ public final class ServerFit {
    * @param cachedShare share of the prompt tokens the server served from its prompt cache (requests.jsonl {@code
    *                    cachedTokens}), null when fewer than half of the requests said; the prefill is then fitted on
    *                    the evaluated tokens (the prompt less the cached ones), and {@code samples} carry those
+   * @param prefillTable prompt processing rate (evaluated tokens/s) by requests in the server, the simulator's {@code
+   *                    prefillTable} ({@link #prefillTable}); null when the server did not report its prompt eval times
+   *                    or fewer than two request counts had enough requests
+   * @param sharedCachedTokens prompt tokens the server served from its cache on nearly every request (the 10th
+   *                    percentile of {@code cachedTokens}: the start of its chat template, which llama.cpp keeps in every
+   *                    slot), null when {@code cachedShare} is
    */
   public record Fit(ServerParams params, List<Sample> samples, ServerModel model, List<String> models,
                     List<String> embeddingModels, int[] naturalOutputTokens, Map<Integer, Double> decodeTable,
-                    Double cachedShare) {
+                    Double cachedShare, Map<Integer, Double> prefillTable, Integer sharedCachedTokens) {
   }
 
   /** Requests a request count needs in a run for its own {@link Fit#decodeTable} entry. */
@@ -68,6 +74,8 @@ public final class ServerFit {
     double load;
     double itl = Double.NaN;
     double serverPrefill = Double.NaN;
+    /** The server's prompt eval time (ms; llama-server {@code timings.prompt_ms}), NaN when it did not say. */
+    double promptEval = Double.NaN;
     /** Prompt tokens the server evaluated (less those it said it served from its cache), -1 when unknown. */
     int prompt = -1;
     /** Prompt tokens served from the server's cache, -1 when it did not say. */
@@ -226,13 +234,114 @@ public final class ServerFit {
     }
     double[] service = gen.stream().mapToDouble(Obs::service).toArray();
     ServerModel model = toModel(params, service);
-    double[] stall = inBatch ? Choice.stallPerToken(gen, overhead, prefillRate) : new double[gen.size()];
+    Map<Integer, Double> prefillTable = prefillTable(all, gen, inBatch);
+    double[] stall = !inBatch ? new double[gen.size()]
+        : prefillTable == null ? Choice.stallPerToken(gen, overhead, prefillRate)
+        : Choice.stallPerToken(gen, tableCosts(all, gen, prefillTable));
     long withCache = gen.stream().filter(o -> o.cached >= 0).count();
     double cachedSum = gen.stream().filter(o -> o.cached >= 0).mapToDouble(o -> o.cached).sum();
     double promptSum = gen.stream().filter(o -> o.cached >= 0).mapToDouble(o -> o.cached + o.prompt).sum();
     Double cachedShare = withCache * 2 >= gen.size() && promptSum > 0 ? round(cachedSum / promptSum, 4) : null;
+    Integer sharedCached = null;
+    if (cachedShare != null) {
+      double[] cachedTokens = gen.stream().filter(o -> o.cached >= 0).mapToDouble(o -> o.cached).sorted().toArray();
+      sharedCached = (int) percentile(cachedTokens, 10);
+    }
     return new Fit(params, List.copyOf(samples), model, List.copyOf(models), List.copyOf(embeddingModels),
-        natural.stream().mapToInt(Integer::intValue).toArray(), decodeTable(all, gen, y, stall), cachedShare);
+        natural.stream().mapToInt(Integer::intValue).toArray(), decodeTable(all, gen, y, stall), cachedShare,
+        prefillTable, sharedCached);
+  }
+
+  /**
+   * The prompt cost as the server measured it, per number of requests in the server while the prompt was processed
+   * (time-averaged over its prompt eval, rounded; as {@link #decodeTable} counts): evaluated tokens (the prompt less
+   * the cached ones) per second of the server's prompt eval time ({@code promptEvalMs}), summed over the count's
+   * requests. Prompts processed in one pass of a server whose prompts share the decode batch ({@code prefillInBatch}:
+   * llama.cpp puts every prompt pending at a pass in its batch; their prompt evals end together) each report the whole pass's time: each is charged the tokens of the whole pass, since the
+   * simulator books its own prompt into the pass and ends them all with it ({@code PromptBatch}). Why a table: on the
+   * real llama.cpp engine (4 slots, one CPU thread) a prompt cost 4.0 ms an evaluated token alone, 4.4 with 2 requests
+   * in the server and 5.3 with 8 per token of its pass (7.0 and 8.6 per token of its own), and the simulator charging
+   * the alone cost left TTFT 35 % short at 2-8 streams.
+   *
+   * @return request count to evaluated tokens/s, ascending; null when fewer than two counts had {@link
+   *     #MIN_TABLE_GROUP} requests with a prompt eval time (and a quarter of the most any count had)
+   */
+  static Map<Integer, Double> prefillTable(List<Obs> all, List<Obs> gen, boolean inBatch) {
+    List<Obs> timed = gen.stream().filter(o -> o.promptEval > 0 && o.prompt >= 1).toList();
+    if (timed.size() < MIN_RECORDS) {
+      return null;
+    }
+    double[] passTokens = inBatch ? passTokens(timed) : timed.stream().mapToDouble(o -> o.prompt).toArray();
+    Occupancy inServer = new Occupancy(all, true);
+    Map<Integer, double[]> groups = new java.util.TreeMap<>();
+    for (int i = 0; i < timed.size(); i++) {
+      Obs o = timed.get(i);
+      int n = (int) Math.max(1, Math.round(inServer.mean(evalEnd(o) - o.promptEval, evalEnd(o))));
+      double[] g = groups.computeIfAbsent(n, k -> new double[3]);
+      g[0] += o.promptEval;
+      g[1] += passTokens[i];
+      g[2]++;
+    }
+    // a count passed only while a closed loop turned around (5-7 requests in a sweep of 1, 2, 4 and 8 users: 6-14
+    // requests each against 51-61 for the users' counts) is noise (6: 98.6 tok/s between 211 at 4 and 166 at 8 on the
+    // real engine), and the simulator grants most of an 8-user loop's prompts at 7, between two measured counts
+    double largest = groups.values().stream().mapToDouble(g -> g[2]).max().orElse(0);
+    Map<Integer, Double> table = new java.util.TreeMap<>();
+    groups.forEach((n, g) -> {
+      if (g[2] >= MIN_TABLE_GROUP && g[2] >= largest / 4 && g[0] > 0) {
+        table.put(n, round(g[1] * 1000.0 / g[0]));
+      }
+    });
+    return table.size() >= 2 ? java.util.Collections.unmodifiableMap(table) : null;
+  }
+
+  /**
+   * When a prompt's eval ended: at its first token (llama.cpp samples it from the prompt's pass), else its grant plus
+   * its eval time (the server's eval time leaves out a wait for the pass running at its grant).
+   */
+  private static double evalEnd(Obs o) {
+    return Double.isNaN(o.ttft) ? o.holdStart() + o.promptEval : o.start + o.ttft;
+  }
+
+  /**
+   * Per request, the evaluated tokens of the pass its prompt was processed in: its own and those of the prompts whose
+   * eval ended with it (within 15 ms or 5 % of its eval time) and overlapped it.
+   */
+  private static double[] passTokens(List<Obs> timed) {
+    double[] tokens = new double[timed.size()];
+    for (int i = 0; i < timed.size(); i++) {
+      Obs o = timed.get(i);
+      double end = evalEnd(o);
+      double start = end - o.promptEval;
+      double tolerance = Math.max(15, 0.05 * o.promptEval);
+      tokens[i] = o.prompt;
+      for (int j = 0; j < timed.size(); j++) {
+        Obs p = timed.get(j);
+        double pEnd = evalEnd(p);
+        double pStart = pEnd - p.promptEval;
+        if (j != i && Math.abs(pEnd - end) <= tolerance && pStart < end && start < pEnd) {
+          tokens[i] += p.prompt;
+        }
+      }
+    }
+    return tokens;
+  }
+
+  /**
+   * Per request, the prompt time the simulator books for it under a fitted {@link #prefillTable}: its evaluated tokens
+   * at the table's rate for the requests in the server at its admission.
+   */
+  private static double[] tableCosts(List<Obs> all, List<Obs> gen, Map<Integer, Double> table) {
+    Map<String, Double> keyed = new java.util.LinkedHashMap<>();
+    table.forEach((n, rate) -> keyed.put(Integer.toString(n), rate));
+    Occupancy inServer = new Occupancy(all, true);
+    double[] cost = new double[gen.size()];
+    for (int i = 0; i < gen.size(); i++) {
+      Obs o = gen.get(i);
+      double n = Math.max(1, inServer.at(o.holdStart()));
+      cost[i] = Math.max(0, o.prompt) * 1000.0 / io.llmgatling.simulator.PerformanceModel.tableRate(keyed, n);
+    }
+    return cost;
   }
 
   /**
@@ -261,9 +370,12 @@ public final class ServerFit {
         groups.computeIfAbsent(n, k -> new ArrayList<>()).add(ms);
       }
     }
+    // as in the prefill table, a count passed only while a closed loop turned around is noise (the real engine's 5
+    // requests in the server: 68.5 tok/s between 50.7 at 4 and 49.8 at 8)
+    int largest = groups.values().stream().mapToInt(List::size).max().orElse(0);
     Map<Integer, Double> table = new java.util.TreeMap<>();
     groups.forEach((n, ms) -> {
-      if (ms.size() >= MIN_TABLE_GROUP) {
+      if (ms.size() >= MIN_TABLE_GROUP && ms.size() * 4 >= largest) {
         table.put(n, round(1000.0 / Choice.median(ms.stream().mapToDouble(Double::doubleValue).toArray())));
       }
     });
@@ -403,6 +515,15 @@ public final class ServerFit {
      *     prompt time it added to its pass
      */
     static double[][] passes(List<Obs> gen, double overhead, double rate) {
+      double[] cost = new double[gen.size()];
+      for (int i = 0; i < cost.length; i++) {
+        cost[i] = overhead + Math.max(0, gen.get(i).prompt) * 1000.0 / rate;
+      }
+      return passes(gen, cost);
+    }
+
+    /** {@link #passes(List, double, double)} with each request's prompt time given ({@code cost}, ms). */
+    static double[][] passes(List<Obs> gen, double[] cost) {
       Integer[] order = new Integer[gen.size()];
       for (int i = 0; i < order.length; i++) {
         order[i] = i;
@@ -415,7 +536,6 @@ public final class ServerFit {
       double passCost = 0;
       for (int i : order) {
         double t = gen.get(i).holdStart();
-        double tokens = Math.max(0, gen.get(i).prompt) * 1000.0 / rate;
         if (pass.isEmpty() || passStart <= t) {
           // the last pass has begun: its prompts are done at its end
           for (int j : pass) {
@@ -425,7 +545,7 @@ public final class ServerFit {
           passCost = 0;
           pass.clear();
         }
-        booked[i] = overhead + tokens;
+        booked[i] = cost[i];
         pass.add(i);
         passCost += booked[i];
       }
@@ -437,7 +557,11 @@ public final class ServerFit {
 
     /** Per request, the prompt time of the other requests admitted during its decode, spread over its tokens. */
     static double[] stallPerToken(List<Obs> gen, double overhead, double rate) {
-      double[] booked = passes(gen, overhead, rate)[1];
+      return stallPerToken(gen, passes(gen, overhead, rate)[1]);
+    }
+
+    /** {@link #stallPerToken(List, double, double)} with each request's booked prompt time given (ms). */
+    static double[] stallPerToken(List<Obs> gen, double[] booked) {
       double[] stall = new double[gen.size()];
       for (int i = 0; i < gen.size(); i++) {
         Obs o = gen.get(i);
@@ -558,6 +682,7 @@ public final class ServerFit {
       o.cached = Math.min(o.prompt, r.cachedTokens());
       o.prompt -= o.cached;
     }
+    o.promptEval = r.promptEvalMs() == null || !(r.promptEvalMs() >= 0) ? Double.NaN : r.promptEvalMs();
     o.out = r.outputTokens() == null ? 0 : r.outputTokens();
     o.gen = o.out >= 1 && !"embed".equals(r.operation());
     if (r.ttftMs() != null && r.ttftMs() >= 0 && r.stream()) {

@@ -87,7 +87,14 @@ public final class SimulatorProfile {
       root.put("minOutputTokens", Math.max(1, longest));
       root.put("maxOutputTokens", Math.max(longest, SimulatorConfig.forProfile(profile).maxOutputTokens()));
     }
-    double prefill = effectivePrefillRate(p, fit.samples());
+    // with the server's own prompt eval times by requests in the server, the prompt cost is the measured one: the
+    // table's rate with the fewest requests as the base rate, the fitted fixed part (TTFT-based) folded in the table
+    double prefill = fit.prefillTable() != null ? fit.prefillTable().values().iterator().next()
+        : effectivePrefillRate(p, fit.samples());
+    // the chat template's first tokens are served from the server's cache on every prompt (llama.cpp: 12-14 of the
+    // real engine's 72 on a conversation's first turn); the simulator's cache only serves a slot's kept conversation
+    double templateTokens = Math.max(0, promptTokenOffset - (fit.sharedCachedTokens() == null ? 0
+        : Math.min(promptTokenOffset, fit.sharedCachedTokens())));
     ArrayNode models = root.putArray("models");
     for (String name : fit.models().isEmpty() ? List.of("calibrated") : fit.models()) {
       ObjectNode m = models.addObject();
@@ -104,8 +111,12 @@ public final class SimulatorProfile {
         ObjectNode table = m.putObject("decodeTable");
         fit.decodeTable().forEach((n, rate) -> table.put(Integer.toString(n), rate));
       }
-      double fixedMs = (p.overheadMs() > EXCHANGE_MS ? p.overheadMs() : 0)
-          + Math.max(0, promptTokenOffset) * 1000 / prefill;
+      if (fit.prefillTable() != null) {
+        ObjectNode table = m.putObject("prefillTable");
+        fit.prefillTable().forEach((n, rate) -> table.put(Integer.toString(n), rate));
+      }
+      double fixedMs = (p.overheadMs() > EXCHANGE_MS && fit.prefillTable() == null ? p.overheadMs() : 0)
+          + templateTokens * 1000 / prefill;
       if (p.prefillTokensPerSec() != null && fixedMs > 0) {
         m.put("prefillOverheadMs", round(fixedMs));
       }

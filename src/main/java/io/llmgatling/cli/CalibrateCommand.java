@@ -121,6 +121,17 @@ public final class CalibrateCommand implements Callable<Integer> {
       fit.decodeTable().forEach((n, rate) -> t.append(' ').append(n).append(": ").append(WhatIfCommand.num(rate)));
       System.out.println(t);
     }
+    if (fit.prefillTable() != null) {
+      StringBuilder t = new StringBuilder("prefill table (requests in the server: evaluated tokens/s, from the "
+          + "server's prompt eval times):");
+      fit.prefillTable().forEach((n, rate) -> t.append(' ').append(n).append(": ").append(WhatIfCommand.num(rate)));
+      System.out.println(t);
+    }
+    if (fit.sharedCachedTokens() != null && fit.sharedCachedTokens() > 0 && promptTokenOffset > 0) {
+      System.out.println(String.format(Locale.ROOT, "template: %s of the %s tokens a prompt has beyond its text "
+          + "served from the server's cache on nearly every request (10th percentile of cachedTokens); the fixed "
+          + "prompt cost charges the rest", fit.sharedCachedTokens(), WhatIfCommand.num(promptTokenOffset)));
+    }
     if (p.overheadMs() >= 0.5 && p.overheadMs() <= 20) {
       System.out.println(String.format(Locale.ROOT, "note: the %s ms fixed prefill part fitted is taken for the "
           + "HTTP exchange, which runs against the simulator pay again, and left out of the profile",

@@ -145,7 +145,8 @@ final class Generation {
     loadNanos = load;
     sim.decoding(job.model).incrementAndGet();
     long prefill = PerformanceModel.jittered(
-        PerformanceModel.prefillNanos(job.model, job.promptTokens, cachedTokens(), config.zeroLatency()),
+        PerformanceModel.prefillNanos(job.model, job.promptTokens, cachedTokens(), sim.inServer(job.model),
+            config.zeroLatency()),
         config.jitter(), jitterRandom.nextDouble());
     if (inBatch) {
       PromptBatch batch = sim.promptBatch(job.model);

@@ -53,6 +53,8 @@ public final class LlmSimulator implements AutoCloseable {
   private final ChannelGroup channels;
   private final SlotScheduler scheduler;
   private final Map<String, AtomicInteger> decoding = new ConcurrentHashMap<>();
+  /** Requests queued for a slot, per model (a prefillTable's count is the slot holders and these). */
+  private final Map<String, AtomicInteger> queued = new ConcurrentHashMap<>();
   private final Map<String, PromptBatch> promptBatches = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<RequestTruth> truth = new ConcurrentLinkedQueue<>();
   private final AtomicInteger truthSize = new AtomicInteger();
@@ -90,9 +92,11 @@ public final class LlmSimulator implements AutoCloseable {
           if (spec.pacedByTable()) {
             decoding.get(spec.name()).addAndGet(delta);
           }
+          queued.get(spec.name()).addAndGet(delta);
         });
     for (ModelSpec m : config.models()) {
       decoding.put(m.name(), new AtomicInteger());
+      queued.put(m.name(), new AtomicInteger());
       promptBatches.put(m.name(), new PromptBatch());
     }
     try {
@@ -201,6 +205,12 @@ public final class LlmSimulator implements AutoCloseable {
 
   AtomicInteger decoding(ModelSpec model) {
     return decoding.get(model.name());
+  }
+
+  /** Requests of a model in the server: holding a slot or queued for one (the key of its {@code prefillTable}). */
+  int inServer(ModelSpec model) {
+    int holders = decoding.get(model.name()).get();
+    return model.pacedByTable() ? holders : holders + queued.get(model.name()).get();
   }
 
   /** The prompts of a model whose prompt shares the decode batch ({@link ModelSpec#prefillSharesBatch()}). */

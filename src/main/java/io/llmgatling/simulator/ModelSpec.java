@@ -52,6 +52,14 @@ import java.util.TreeMap;
  *                             decoded 22-32 % slower with 8 users than with 4 (the same 4 slots busy; the KV cache
  *                             holds the rotating conversations of all of them), which a rate of the slot holders
  *                             alone cannot play. Null: the {@code batchSlowdown} formula (the default)
+ * @param prefillTable         prompt processing rate (evaluated tokens/s) measured with N requests in the server, keyed
+ *                             and interpolated as {@code decodeTable} ({@code {"1": 250, "4": 238, "8": 190}}): it
+ *                             replaces {@code prefillTokensPerSec} for a prompt granted with N requests in the server,
+ *                             and {@code prefillOverheadMs} (a prompt's fixed part, mostly its chat template's tokens)
+ *                             scales with it ({@code prefillOverheadMs × prefillTokensPerSec / rate}). What {@code
+ *                             calibrate} writes from the server's own prompt eval times: on the real llama.cpp engine
+ *                             a prompt cost 4.0 ms an evaluated token alone and 5.3 beside 7 other requests (per token
+ *                             of its pass). Null: {@code prefillTokensPerSec} at any load (the default)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -72,7 +80,8 @@ public record ModelSpec(
     Double prefillOverheadMs,
     String prefixCache,
     Reasoning reasoning,
-    Map<String, Double> decodeTable) {
+    Map<String, Double> decodeTable,
+    Map<String, Double> prefillTable) {
 
   /**
    * The thinking phase of a reasoning model: its length per request is drawn (seeded by the request's text seed,
@@ -130,19 +139,27 @@ public record ModelSpec(
     if (reasoning != null && EMBEDDING.equals(kind)) {
       throw new IllegalArgumentException("model '" + name + "': an embedding model does not reason");
     }
-    if (decodeTable != null) {
-      TreeMap<String, Double> sorted = new TreeMap<>((a, b) -> Integer.compare(tableKey(name, a), tableKey(name, b)));
-      decodeTable.forEach((k, v) -> {
-        if (v == null || !(v > 0)) {
-          throw new IllegalArgumentException("model '" + name + "': decodeTable rates must be > 0");
-        }
-        sorted.put(k, v);
-      });
-      decodeTable = sorted.isEmpty() ? null : Collections.unmodifiableMap(sorted);
-    }
+    decodeTable = sortedTable(name, "decodeTable", decodeTable);
+    prefillTable = sortedTable(name, "prefillTable", prefillTable);
   }
 
-  private static int tableKey(String name, String key) {
+  /** A rate table keyed by request counts, in ascending key order (null when null or empty). */
+  private static Map<String, Double> sortedTable(String name, String key, Map<String, Double> table) {
+    if (table == null) {
+      return null;
+    }
+    TreeMap<String, Double> sorted = new TreeMap<>((a, b) -> Integer.compare(tableKey(name, key, a),
+        tableKey(name, key, b)));
+    table.forEach((k, v) -> {
+      if (v == null || !(v > 0)) {
+        throw new IllegalArgumentException("model '" + name + "': " + key + " rates must be > 0");
+      }
+      sorted.put(k, v);
+    });
+    return sorted.isEmpty() ? null : Collections.unmodifiableMap(sorted);
+  }
+
+  private static int tableKey(String name, String table, String key) {
     try {
       int n = Integer.parseInt(key.trim());
       if (n >= 1) {
@@ -151,8 +168,18 @@ public record ModelSpec(
     } catch (NumberFormatException e) {
       // below
     }
-    throw new IllegalArgumentException("model '" + name + "': decodeTable keys must be request counts >= 1, not '"
+    throw new IllegalArgumentException("model '" + name + "': " + table + " keys must be request counts >= 1, not '"
         + key + "'");
+  }
+
+  /** A model whose prompts cost the same at any load (no {@code prefillTable}). */
+  public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,
+      double batchSlowdown, int contextLength, int embeddingDimensions, String family, String parameterSize,
+      String quantization, long sizeBytes, Long loadTimeMs, Boolean prefillInBatch, Double prefillOverheadMs,
+      String prefixCache, Reasoning reasoning, Map<String, Double> decodeTable) {
+    this(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength, embeddingDimensions,
+        family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch, prefillOverheadMs, prefixCache,
+        reasoning, decodeTable, null);
   }
 
   /** A model without a thinking phase, paced by its {@code batchSlowdown} formula (no {@code decodeTable}). */
@@ -162,7 +189,7 @@ public record ModelSpec(
       String prefixCache) {
     this(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength, embeddingDimensions,
         family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch, prefillOverheadMs, prefixCache,
-        null, null);
+        null, null, null);
   }
 
   /** A model whose prompts are prefilled in full (no {@code prefixCache}). */
@@ -205,6 +232,12 @@ public record ModelSpec(
     return decodeTable != null && !isEmbedding();
   }
 
+  /** Whether the prompt cost follows a measured {@code prefillTable} (keyed by requests in the server). */
+  @JsonIgnore
+  public boolean prefillByTable() {
+    return prefillTable != null && !isEmbedding();
+  }
+
   /** Whether the cache reuses a kept answer too ({@code prefixCache: conversation}). */
   @JsonIgnore
   public boolean reusesAnswers() {
@@ -242,26 +275,30 @@ public record ModelSpec(
     return n.indexOf(':') >= 0 ? n : n + ":latest";
   }
 
-  /** The same spec with other rates (for the zero-latency mode and tests); other decode rates drop the table. */
+  /**
+   * The same spec with other rates (for the zero-latency mode and tests); other decode rates drop the decode table,
+   * another prefill rate the prefill table.
+   */
   public ModelSpec withRates(double prefill, double decode, double slowdown) {
     boolean samePace = decode == decodeTokensPerSec && slowdown == batchSlowdown;
     return new ModelSpec(name, kind, prefill, decode, slowdown, contextLength, embeddingDimensions, family,
         parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
-        prefillOverheadMs, prefixCache, reasoning, samePace ? decodeTable : null);
+        prefillOverheadMs, prefixCache, reasoning, samePace ? decodeTable : null,
+        prefill == prefillTokensPerSec ? prefillTable : null);
   }
 
   /** The same spec with another cold load time (null: the config's). */
   public ModelSpec withLoadTimeMs(Long ms) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms, prefillInBatch,
-        prefillOverheadMs, prefixCache, reasoning, decodeTable);
+        prefillOverheadMs, prefixCache, reasoning, decodeTable, prefillTable);
   }
 
   /** The same spec as a reasoning model thinking {@code minTokens..maxTokens} before each answer. */
   public ModelSpec withReasoning(int minTokens, int maxTokens) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
-        prefillOverheadMs, prefixCache, new Reasoning(minTokens, maxTokens), decodeTable);
+        prefillOverheadMs, prefixCache, new Reasoning(minTokens, maxTokens), decodeTable, prefillTable);
   }
 
   /** Whether its answers start with a thinking phase. */

@@ -31,6 +31,11 @@ public final class SyntheticServer {
   private int[] prompts = {100};
   private int[] outputs = {20};
   private java.util.Map<String, Double> table;
+  private java.util.Map<String, Double> prefillTable;
+  private boolean reportPromptEval;
+  /** Users of a closed loop (0: open model): a closed loop with no turnaround keeps them all in the server. */
+  private int closedUsers;
+  private double stopSendingAt = Double.POSITIVE_INFINITY;
   private double cachedShare = -1;
 
   private final List<RequestRecord> records = new ArrayList<>();
@@ -52,6 +57,7 @@ public final class SyntheticServer {
     int emitted;
     int user = -1;
     double stallSeen;
+    double promptEval;
   }
 
   public SyntheticServer(int slots, double prefillTokensPerSec, double decode, double slowdown) {
@@ -92,6 +98,23 @@ public final class SyntheticServer {
    */
   public SyntheticServer table(java.util.Map<String, Double> v) {
     table = v;
+    return this;
+  }
+
+  /**
+   * Prompts processed at a measured rate of evaluated tokens/s keyed by the requests in the server at their grant,
+   * interpolated as the simulator does ({@code prefillTable}; keys in ascending order), each record reporting its
+   * prompt eval time.
+   */
+  public SyntheticServer prefillTable(java.util.Map<String, Double> v) {
+    prefillTable = v;
+    reportPromptEval = true;
+    return this;
+  }
+
+  /** Records report the server's prompt eval time ({@code promptEvalMs}). */
+  public SyntheticServer reportPromptEval(boolean v) {
+    reportPromptEval = v;
     return this;
   }
 
@@ -139,6 +162,7 @@ public final class SyntheticServer {
 
   /** Closed loop: {@code users} users, each sending its next request when the previous one ends. */
   public List<RequestRecord> closed(int users, double durationMs, double startMs) {
+    closedUsers = users;
     for (int u = 0; u < users; u++) {
       arrive(startMs + u * 0.01, u);
     }
@@ -156,6 +180,7 @@ public final class SyntheticServer {
   }
 
   private void drive(double stopSendingAt, boolean closed) {
+    this.stopSendingAt = stopSendingAt;
     while (!events.isEmpty()) {
       double[] e = events.poll();
       double t = e[0];
@@ -189,7 +214,15 @@ public final class SyntheticServer {
       Req r = reqs.get(i);
       r.grant = t;
       holders++;
-      double prefill = noisy((r.prompt - cachedOf(r)) * 1000.0 / prefillTokensPerSec);
+      double rate = prefillTokensPerSec;
+      if (prefillTable != null) {
+        // a closed loop's finished user sends its next request at the same instant: its users are all in the server
+        // (until it stops sending: then the ones still there)
+        int inServer = closedUsers > 0 && t < stopSendingAt ? closedUsers : holders + waiting.size();
+        rate = io.llmgatling.simulator.PerformanceModel.tableRate(prefillTable, inServer);
+      }
+      double prefill = noisy((r.prompt - cachedOf(r)) * 1000.0 / rate);
+      r.promptEval = prefill;
       double prefillEnd = t + prefill;
       if (inBatch) {
         prefillEnd = Math.max(t, promptFreeAt) + prefill;
@@ -219,7 +252,7 @@ public final class SyntheticServer {
     double itl = r.out > 1 ? (r.last - r.first) / (r.out - 1) : 0;
     records.add(new RequestRecord(records.size() + 1, "chat", "m1", "ollama", "chat", true, intended, delay, 1.0,
         ttft, e2e, r.out > 1 ? itl : null, r.out > 1 ? itl : null, null, r.prompt, r.out, "server", r.out,
-        reportQueue ? r.grant - r.arrival : null, 0.0, null, null, null, 200, true, null, null, "length", false,
+        reportQueue ? r.grant - r.arrival : null, 0.0, reportPromptEval ? r.promptEval : null, null, null, 200, true, null, null, "length", false,
         cachedShare < 0 ? null : cachedOf(r), false, null, null, null, null, false, null));
   }
 }

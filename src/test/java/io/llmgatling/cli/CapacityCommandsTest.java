@@ -112,6 +112,42 @@ class CapacityCommandsTest {
   }
 
   @Test
+  void should_write_the_measured_prefill_table_and_the_template_tokens_the_cache_does_not_serve() throws IOException {
+    java.util.Map<String, Double> prefill = new java.util.LinkedHashMap<>(); // keys ascending, as a ModelSpec holds them
+    prefill.put("1", 1000.0);
+    prefill.put("2", 800.0);
+    prefill.put("4", 500.0);
+    List<RequestRecord> records = new ArrayList<>();
+    double start = 0;
+    for (int users : new int[] {1, 2, 4}) {
+      // 8 of every 80-token prompt served from the cache
+      records.addAll(new SyntheticServer(2, 1000, 50, 0).prompts(80).cached(0.1).prefillTable(prefill)
+          .closed(users, 15_000, start));
+      start += 80_000;
+    }
+    Path dir = tmp.resolve("run");
+    Files.createDirectories(dir);
+    StringBuilder lines = new StringBuilder();
+    for (RequestRecord r : records) {
+      lines.append(JSON.writeValueAsString(r)).append('\n');
+    }
+    Files.writeString(dir.resolve("requests.jsonl"), lines);
+
+    String[] result = cli("calibrate", dir.toString(), "--name", "box", "--out", tmp.resolve("uf").toString(),
+        "--slots", "2", "--prompt-token-offset", "20");
+
+    assertThat(result[0]).as(result[2]).isEqualTo("0");
+    assertThat(result[1]).contains("prefill table").contains("template: 8 of the 20 tokens");
+    ModelSpec m = SimulatorConfig.fromFile(tmp.resolve("uf/simulator-box.json"), null).model("m1");
+    assertThat(m.prefillTable()).containsOnlyKeys("1", "2", "4");
+    prefill.forEach((n, rate) -> assertThat(m.prefillTable().get(n)).as("prefill at %s", n)
+        .isCloseTo(rate, withPercentage(3)));
+    assertThat(m.prefillTokensPerSec()).isEqualTo(m.prefillTable().get("1"));
+    // the 12 template tokens the cache does not serve, at the rate of one request alone
+    assertThat(m.prefillOverheadMs()).isCloseTo(12.0, withPercentage(3));
+  }
+
+  @Test
   void should_refuse_bad_input_in_one_line_with_exit_code_2() throws IOException {
     Path run = twoSlotRun();
     Path empty = Files.createDirectories(tmp.resolve("empty"));

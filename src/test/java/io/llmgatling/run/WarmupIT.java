@@ -34,6 +34,9 @@ class WarmupIT {
     assertThat(summary.path("all").path("requests").asLong()).isEqualTo(measured.size());
     assertThat(summary.path("warmup").path("requests").asLong()).isEqualTo(warmup.size());
     assertThat(summary.path("warmup").path("ko").asLong()).isZero();
+    // the measured load goes to the same target as the warm-up (it once went to Gatling's default protocol instead)
+    assertThat(summary.path("all").path("ko").asLong()).isZero();
+    assertThat(measured).isNotEmpty().allSatisfy(r -> assertThat(r.path("ok").asBoolean()).as("%s", r).isTrue());
     // the simulator loads each model for 3 s (± 10 % jitter) on its first request: the warm-up met it
     assertThat(summary.path("warmup").path("coldLoadMs").asDouble()).isBetween(2500.0, 3500.0);
     // the measured run starts after the warm-up: none of its requests waited for a model load

@@ -93,4 +93,49 @@ class PerformanceModelTest {
         null, null, 0, null, null, null, null, null, java.util.Map.of("two", 50.0)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decodeTable keys");
   }
+
+  @Test
+  void should_charge_a_prompt_the_measured_prefill_rate_of_the_requests_in_the_server() {
+    java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
+    table.put("8", 250.0);
+    table.put("1", 1000.0);
+    table.put("4", 500.0);
+    ModelSpec m = new ModelSpec("m", "llm", 1000, 100, 0, 4096, 0, null, null, null, 0, null, null, null, null, null,
+        null, table);
+
+    assertThat(m.prefillTable().keySet()).containsExactly("1", "4", "8");
+    // 100 tokens: 1 ms a token with 1 request, 2 with 4, 4 with 8; 1.333 with 2 (a third of the way on the time per
+    // token), held beyond the keys
+    assertThat(PerformanceModel.prefillNanos(m, 100, 0, 1, false)).isEqualTo(100_000_000L);
+    assertThat(PerformanceModel.prefillNanos(m, 100, 0, 4, false)).isEqualTo(200_000_000L);
+    assertThat(PerformanceModel.prefillNanos(m, 100, 0, 8, false)).isEqualTo(400_000_000L);
+    assertThat(PerformanceModel.prefillNanos(m, 100, 0, 2, false)).isCloseTo(133_333_333L, within(2L));
+    assertThat(PerformanceModel.prefillNanos(m, 100, 0, 16, false)).isEqualTo(400_000_000L);
+    assertThat(PerformanceModel.prefillNanos(m, 100, 0, 0, false)).isEqualTo(100_000_000L);
+    assertThat(PerformanceModel.prefillNanos(m, 100, 0, 4, true)).isZero();
+  }
+
+  @Test
+  void should_scale_the_fixed_prompt_cost_with_the_prefill_table_and_skip_the_cached_share() {
+    ModelSpec m = new ModelSpec("m", "llm", 1000, 100, 0, 4096, 0, null, null, null, 0, null, null, 50.0, null, null,
+        null, java.util.Map.of("1", 1000.0, "4", 500.0));
+
+    // (50 ms + 100 tokens at 1,000 tok/s) at half the rate
+    assertThat(PerformanceModel.prefillNanos(m, 100, 0, 4, false)).isEqualTo(300_000_000L);
+    // 40 of 100 tokens cached: 60 % of the fixed part and 60 tokens, at half the rate
+    assertThat(PerformanceModel.prefillNanos(m, 100, 40, 4, false)).isEqualTo(180_000_000L);
+  }
+
+  @Test
+  void should_charge_the_same_prompt_at_any_load_without_a_prefill_table() {
+    assertThat(PerformanceModel.prefillNanos(model, 300, 0, 8, false))
+        .isEqualTo(PerformanceModel.prefillNanos(model, 300, 0, 1, false)).isEqualTo(100_000_000L);
+  }
+
+  @Test
+  void should_refuse_a_prefill_table_rate_that_is_not_positive() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ModelSpec("m", "llm", 1000, 100, 0.5, 4096, 0, null,
+        null, null, 0, null, null, null, null, null, null, java.util.Map.of("2", 0.0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefillTable rates");
+  }
 }
