@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 
 /** JSON and byte helpers the dialects share when they write frames. */
@@ -38,6 +41,22 @@ public final class Frames {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise a JSON tree", e);
     }
+  }
+
+  /** The headers of a server-sent-events answer: {@code text/event-stream}, not cached. */
+  public static void sseHeaders(HttpHeaders headers) {
+    headers.set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
+        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+  }
+
+  /**
+   * One named SSE event whose data carries its name as {@code type} first, then {@code fields} (Anthropic Messages,
+   * OpenAI Responses, LM Studio v1): {@code event: <type>\ndata: {"type":"<type>",...}\n\n}.
+   */
+  public static byte[] namedEvent(String type, ObjectNode fields) {
+    ObjectNode data = obj().put("type", type);
+    data.setAll(fields);
+    return utf8("event: " + type + "\ndata: " + data + "\n\n");
   }
 
   /** One SSE event {@code data: <json>\n\n}. */

@@ -8,8 +8,6 @@ import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.Outcome;
 import io.llmgatling.simulator.dialect.ToolCallPlan;
 import io.llmgatling.simulator.dialect.WireFormat;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,8 +56,7 @@ public final class AnthropicWire implements WireFormat {
 
   @Override
   public void streamHeaders(HttpHeaders headers) {
-    headers.set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+    Frames.sseHeaders(headers);
   }
 
   // ------------------------------------------------------------------ stream
@@ -269,9 +266,7 @@ public final class AnthropicWire implements WireFormat {
 
   /** {@code event: <type>\ndata: {"type":…,…fields}\n\n}. */
   private static byte[] event(String type, ObjectNode fields) {
-    ObjectNode data = Frames.obj().put("type", type);
-    data.setAll(fields);
-    return Frames.utf8("event: " + type + "\ndata: " + data + "\n\n");
+    return Frames.namedEvent(type, fields);
   }
 
   private static ChunkTemplate template(int index, String deltaType, String field) {

@@ -7,8 +7,6 @@ import io.llmgatling.simulator.dialect.ChunkTemplate;
 import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.Outcome;
 import io.llmgatling.simulator.dialect.WireFormat;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.List;
 
@@ -63,8 +61,7 @@ final class LlamaCppNativeWire implements WireFormat {
 
   @Override
   public void streamHeaders(HttpHeaders headers) {
-    headers.set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+    Frames.sseHeaders(headers);
   }
 
   @Override

@@ -11,8 +11,6 @@ import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.Outcome;
 import io.llmgatling.simulator.dialect.ToolCallPlan;
 import io.llmgatling.simulator.dialect.WireFormat;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -57,9 +55,7 @@ final class LmStudioV1Wire implements WireFormat {
 
   /** One named event. */
   static byte[] event(String type, ObjectNode data) {
-    ObjectNode payload = Frames.obj().put("type", type);
-    payload.setAll(data);
-    return Frames.utf8("event: " + type + "\ndata: " + payload + "\n\n");
+    return Frames.namedEvent(type, data);
   }
 
   private static byte[] event(String type) {
@@ -85,8 +81,7 @@ final class LmStudioV1Wire implements WireFormat {
 
   @Override
   public void streamHeaders(HttpHeaders headers) {
-    headers.set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+    Frames.sseHeaders(headers);
   }
 
   @Override

@@ -11,8 +11,6 @@ import io.llmgatling.simulator.dialect.Kind;
 import io.llmgatling.simulator.dialect.Outcome;
 import io.llmgatling.simulator.dialect.ToolCallPlan;
 import io.llmgatling.simulator.dialect.WireFormat;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -48,8 +46,7 @@ public class OpenAiWire implements WireFormat {
 
   @Override
   public void streamHeaders(HttpHeaders headers) {
-    headers.set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+    Frames.sseHeaders(headers);
   }
 
   @Override

@@ -8,8 +8,6 @@ import io.llmgatling.simulator.dialect.Frames;
 import io.llmgatling.simulator.dialect.Outcome;
 import io.llmgatling.simulator.dialect.ToolCallPlan;
 import io.llmgatling.simulator.dialect.WireFormat;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,8 +69,7 @@ public final class ResponsesWire implements WireFormat {
 
   @Override
   public void streamHeaders(HttpHeaders headers) {
-    headers.set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream")
-        .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE);
+    Frames.sseHeaders(headers);
   }
 
   // ------------------------------------------------------------------ stream
@@ -341,9 +338,9 @@ public final class ResponsesWire implements WireFormat {
 
   /** {@code event: <type>\ndata: {"type":…,"sequence_number":n,…fields}\n\n}. */
   private byte[] event(String type, ObjectNode fields) {
-    ObjectNode data = Frames.obj().put("type", type).put("sequence_number", sequence++);
-    data.setAll(fields);
-    return Frames.utf8("event: " + type + "\ndata: " + data + "\n\n");
+    ObjectNode numbered = Frames.obj().put("sequence_number", sequence++);
+    numbered.setAll(fields);
+    return Frames.namedEvent(type, numbered);
   }
 
   /** A delta event around one token: the sequence number is the engine's stamp, the token the delta. */
