@@ -109,7 +109,22 @@ public final class SimulatorProfile {
       if (fit.decodeTable() != null) {
         // the measured pace per requests in the server: plays each concurrency of the sweep it comes from
         ObjectNode table = m.putObject("decodeTable");
-        fit.decodeTable().forEach((n, rate) -> table.put(Integer.toString(n), rate));
+        Double context = fit.contextMsPer1kTokens();
+        fit.decodeTable().forEach((n, rate) -> {
+          if (context == null || promptTokenOffset <= 0) {
+            table.put(Integer.toString(n), rate);
+          } else {
+            // the simulator's context count leaves out the chat template's tokens of each holder's prompt (the
+            // offset), which the fit's count held: their part, context × holders × (holders × offset) / 1,000 ms a
+            // token, goes into the pace of the count (its holders: the count, at most the slots)
+            int holders = Math.min(n, Math.max(1, p.slots()));
+            double ms = 1000.0 / rate + context * holders * holders * promptTokenOffset / 1000;
+            table.put(Integer.toString(n), round(1000.0 / ms));
+          }
+        });
+        if (context != null) {
+          m.put("contextMsPer1kTokens", context);
+        }
       }
       if (fit.prefillTable() != null) {
         ObjectNode table = m.putObject("prefillTable");

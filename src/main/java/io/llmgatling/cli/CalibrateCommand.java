@@ -119,6 +119,10 @@ public final class CalibrateCommand implements Callable<Integer> {
     if (fit.decodeTable() != null) {
       StringBuilder t = new StringBuilder("decode table (requests in the server: per-stream tokens/s):");
       fit.decodeTable().forEach((n, rate) -> t.append(' ').append(n).append(": ").append(WhatIfCommand.num(rate)));
+      if (fit.contextMsPer1kTokens() != null) {
+        t.append(String.format(Locale.ROOT, "; with no context held, each token interval growing by %s ms per 1,000 "
+            + "context tokens x slot holders (contextMsPer1kTokens)", WhatIfCommand.num(fit.contextMsPer1kTokens())));
+      }
       System.out.println(t);
     }
     if (fit.prefillTable() != null) {

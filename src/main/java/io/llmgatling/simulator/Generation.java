@@ -72,6 +72,10 @@ final class Generation {
   private long stallSeenNanos;
   /** The pass carrying this request's prompt (in-batch prompts); null once its first token is out. */
   private PromptBatch.Pass pass;
+  /** The model's pace depends on its slots' context: this stream's tokens are counted there while it holds a slot. */
+  private final boolean contextPaced;
+  /** Tokens this stream added to its model's context count (its prompt, then each token generated). */
+  private long contextAdded;
 
   // --- the thinking phase (GenerationRequest.reasoningTokens): see phase()
   /** The token index at which the phase changes next (answer start; the thinking phase and its tags). */
@@ -98,6 +102,7 @@ final class Generation {
     this.tokenNanos = new long[Math.min(job.outputTokens, 256)];
     this.faultAt = Math.max(1, job.outputTokens / 2);
     this.inBatch = job.model.prefillSharesBatch() && !config.zeroLatency();
+    this.contextPaced = job.model.pacedByContext() && !config.zeroLatency();
   }
 
   /** Applies the request-level faults, then asks the scheduler for a slot. */
@@ -144,6 +149,11 @@ final class Generation {
     slotNanos = slot;
     loadNanos = load;
     sim.decoding(job.model).incrementAndGet();
+    if (contextPaced) {
+      sim.contextStreams(job.model).incrementAndGet();
+      contextAdded = Math.max(0, job.promptTokens);
+      sim.contextTokens(job.model).addAndGet(contextAdded);
+    }
     long prefill = PerformanceModel.jittered(
         PerformanceModel.prefillNanos(job.model, job.promptTokens, cachedTokens(), sim.inServer(job.model),
             config.zeroLatency()),
@@ -178,6 +188,10 @@ final class Generation {
   private long nextInterval() {
     long interval = PerformanceModel.decodeIntervalNanos(job.model, sim.decoding(job.model).get(),
         config.zeroLatency());
+    if (contextPaced) {
+      interval += PerformanceModel.contextNanos(job.model, sim.contextStreams(job.model).get(),
+          sim.contextTokens(job.model).get(), false);
+    }
     interval = PerformanceModel.jittered(interval, config.jitter(), jitterRandom.nextDouble());
     if (inBatch) {
       // the prompts of other requests processed since the previous token hold this one back
@@ -268,6 +282,10 @@ final class Generation {
         firstTokenNanos = at;
       }
       emitted++;
+      if (contextPaced) {
+        contextAdded++;
+        sim.contextTokens(job.model).incrementAndGet();
+      }
       if (emitted == faultAt && job.fault != null && applyStreamFault()) {
         return;
       }
@@ -586,6 +604,11 @@ final class Generation {
       slotHeld = false;
       if (slotNanos >= 0) {
         sim.decoding(job.model).decrementAndGet();
+        if (contextPaced) {
+          sim.contextStreams(job.model).decrementAndGet();
+          sim.contextTokens(job.model).addAndGet(-contextAdded);
+          contextAdded = 0;
+        }
       }
       sim.scheduler().release(job.model, job.cachedPrompt,
           job.cachedPrompt == null ? null : PrefixCacheText.answer(job, emitted));

@@ -56,6 +56,9 @@ public final class LlmSimulator implements AutoCloseable {
   /** Requests queued for a slot, per model (a prefillTable's count is the slot holders and these). */
   private final Map<String, AtomicInteger> queued = new ConcurrentHashMap<>();
   private final Map<String, PromptBatch> promptBatches = new ConcurrentHashMap<>();
+  /** Per model paced by its context ({@code contextMsPer1kTokens}): the slot holders' context tokens, and holders. */
+  private final Map<String, AtomicLong> contextTokens = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> contextStreams = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<RequestTruth> truth = new ConcurrentLinkedQueue<>();
   private final AtomicInteger truthSize = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
@@ -98,6 +101,8 @@ public final class LlmSimulator implements AutoCloseable {
       decoding.put(m.name(), new AtomicInteger());
       queued.put(m.name(), new AtomicInteger());
       promptBatches.put(m.name(), new PromptBatch());
+      contextTokens.put(m.name(), new AtomicLong());
+      contextStreams.put(m.name(), new AtomicInteger());
     }
     try {
       ServerBootstrap bootstrap = new ServerBootstrap()
@@ -211,6 +216,16 @@ public final class LlmSimulator implements AutoCloseable {
   int inServer(ModelSpec model) {
     int holders = decoding.get(model.name()).get();
     return model.pacedByTable() ? holders : holders + queued.get(model.name()).get();
+  }
+
+  /** Context tokens (prompts and tokens generated so far) of a model's slot holders ({@code contextMsPer1kTokens}). */
+  AtomicLong contextTokens(ModelSpec model) {
+    return contextTokens.get(model.name());
+  }
+
+  /** Slot holders of a model paced by its context ({@code contextMsPer1kTokens}). */
+  AtomicInteger contextStreams(ModelSpec model) {
+    return contextStreams.get(model.name());
   }
 
   /** The prompts of a model whose prompt shares the decode batch ({@link ModelSpec#prefillSharesBatch()}). */

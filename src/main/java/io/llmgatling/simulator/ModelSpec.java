@@ -60,6 +60,13 @@ import java.util.TreeMap;
  *                             calibrate} writes from the server's own prompt eval times: on the real llama.cpp engine
  *                             a prompt cost 4.0 ms an evaluated token alone and 5.3 beside 7 other requests (per token
  *                             of its pass). Null: {@code prefillTokensPerSec} at any load (the default)
+ * @param contextMsPer1kTokens the decode pace's dependence on what the streams attend over: every token interval of
+ *                             a stream grows by this many ms × the streams holding a slot × the context tokens they
+ *                             hold (prompts and tokens generated so far) / 1,000, on top of the rate or table. llama.cpp
+ *                             keeps the slots in one KV cache and each token of a pass attends over the cells of all
+ *                             of them: on the real engine (4 slots, 8 × 512 F16) a 4-stream round decoded at 23.5 ms a
+ *                             token with 377 prompt tokens in its slots and at 31.5-34 ms with 600-1,125. What {@code
+ *                             calibrate} writes when the sweep shows it. Null: no dependence (the default)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -81,7 +88,8 @@ public record ModelSpec(
     String prefixCache,
     Reasoning reasoning,
     Map<String, Double> decodeTable,
-    Map<String, Double> prefillTable) {
+    Map<String, Double> prefillTable,
+    Double contextMsPer1kTokens) {
 
   /**
    * The thinking phase of a reasoning model: its length per request is drawn (seeded by the request's text seed,
@@ -141,6 +149,20 @@ public record ModelSpec(
     }
     decodeTable = sortedTable(name, "decodeTable", decodeTable);
     prefillTable = sortedTable(name, "prefillTable", prefillTable);
+    if (contextMsPer1kTokens != null && !(contextMsPer1kTokens >= 0)) {
+      throw new IllegalArgumentException("model '" + name + "': contextMsPer1kTokens must be >= 0");
+    }
+    contextMsPer1kTokens = contextMsPer1kTokens == null || contextMsPer1kTokens == 0 ? null : contextMsPer1kTokens;
+  }
+
+  /** A model whose pace does not depend on the context its streams hold (no {@code contextMsPer1kTokens}). */
+  public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,
+      double batchSlowdown, int contextLength, int embeddingDimensions, String family, String parameterSize,
+      String quantization, long sizeBytes, Long loadTimeMs, Boolean prefillInBatch, Double prefillOverheadMs,
+      String prefixCache, Reasoning reasoning, Map<String, Double> decodeTable, Map<String, Double> prefillTable) {
+    this(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength, embeddingDimensions,
+        family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch, prefillOverheadMs, prefixCache,
+        reasoning, decodeTable, prefillTable, null);
   }
 
   /** A rate table keyed by request counts, in ascending key order (null when null or empty). */
@@ -238,6 +260,12 @@ public record ModelSpec(
     return prefillTable != null && !isEmbedding();
   }
 
+  /** Whether the pace depends on the context the streams hold ({@code contextMsPer1kTokens}). */
+  @JsonIgnore
+  public boolean pacedByContext() {
+    return contextMsPer1kTokens != null && !isEmbedding();
+  }
+
   /** Whether the cache reuses a kept answer too ({@code prefixCache: conversation}). */
   @JsonIgnore
   public boolean reusesAnswers() {
@@ -284,21 +312,22 @@ public record ModelSpec(
     return new ModelSpec(name, kind, prefill, decode, slowdown, contextLength, embeddingDimensions, family,
         parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
         prefillOverheadMs, prefixCache, reasoning, samePace ? decodeTable : null,
-        prefill == prefillTokensPerSec ? prefillTable : null);
+        prefill == prefillTokensPerSec ? prefillTable : null, samePace ? contextMsPer1kTokens : null);
   }
 
   /** The same spec with another cold load time (null: the config's). */
   public ModelSpec withLoadTimeMs(Long ms) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms, prefillInBatch,
-        prefillOverheadMs, prefixCache, reasoning, decodeTable, prefillTable);
+        prefillOverheadMs, prefixCache, reasoning, decodeTable, prefillTable, contextMsPer1kTokens);
   }
 
   /** The same spec as a reasoning model thinking {@code minTokens..maxTokens} before each answer. */
   public ModelSpec withReasoning(int minTokens, int maxTokens) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
-        prefillOverheadMs, prefixCache, new Reasoning(minTokens, maxTokens), decodeTable, prefillTable);
+        prefillOverheadMs, prefixCache, new Reasoning(minTokens, maxTokens), decodeTable, prefillTable,
+        contextMsPer1kTokens);
   }
 
   /** Whether its answers start with a thinking phase. */

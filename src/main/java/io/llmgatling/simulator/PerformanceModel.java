@@ -113,6 +113,18 @@ public final class PerformanceModel {
     return (long) (NANOS_PER_SECOND / perStreamDecodeRate(model, concurrentStreams));
   }
 
+  /**
+   * What the context held by a model's slots adds to each token interval ({@code contextMsPer1kTokens}): that many ms
+   * × {@code streams} × {@code contextTokens} / 1,000 (each token of a pass attends over the cells of all slots), 0 for
+   * a model without it.
+   */
+  public static long contextNanos(ModelSpec model, int streams, long contextTokens, boolean zeroLatency) {
+    if (zeroLatency || !model.pacedByContext() || streams <= 0 || contextTokens <= 0) {
+      return 0;
+    }
+    return (long) (model.contextMsPer1kTokens() * 1_000 * streams * (double) contextTokens);
+  }
+
   /** Aggregate decode throughput (tokens/s) of {@code concurrentStreams} streams. */
   public static double aggregateDecodeRate(ModelSpec model, int concurrentStreams) {
     return Math.max(1, concurrentStreams) * perStreamDecodeRate(model, concurrentStreams);

@@ -26,7 +26,8 @@ public final class SyntheticServer {
   private final double slowdown;
   private boolean reportQueue = true;
   private boolean inBatch;
-  private double promptFreeAt = Double.NEGATIVE_INFINITY;
+  /** The last pass carrying prompts (in-batch): {@code [start, cost]}. */
+  private double[] lastPass;
   private double booked;
   private int[] prompts = {100};
   private int[] outputs = {20};
@@ -37,6 +38,9 @@ public final class SyntheticServer {
   private int closedUsers;
   private double stopSendingAt = Double.POSITIVE_INFINITY;
   private double cachedShare = -1;
+  private double contextMs;
+  /** Context tokens of the slot holders: their prompts and the tokens they generated so far. */
+  private double contextTokens;
 
   private final List<RequestRecord> records = new ArrayList<>();
   private final PriorityQueue<double[]> events = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
@@ -57,6 +61,9 @@ public final class SyntheticServer {
     int emitted;
     int user = -1;
     double stallSeen;
+    /** The pass carrying its prompt (in-batch) and when its first token was scheduled for (that pass's end then). */
+    double[] pass;
+    double passEndSeen;
     double promptEval;
   }
 
@@ -72,7 +79,7 @@ public final class SyntheticServer {
     return this;
   }
 
-  /** Prompts share the decode batch (the simulator's {@code prefillInBatch}): one at a time, decoders wait. */
+  /** Prompts share the decode batch (the simulator's {@code prefillInBatch}): in passes as its PromptBatch books them, decoders wait. */
   public SyntheticServer inBatch(boolean v) {
     inBatch = v;
     return this;
@@ -96,6 +103,15 @@ public final class SyntheticServer {
    * Decode paced by a measured table of per-stream rates keyed by the requests in the server (holding a slot or
    * queued), interpolated as the simulator does ({@code decodeTable}), instead of the slowdown formula.
    */
+  /**
+   * The pace grows with the context the slot holders hold, as the simulator's {@code contextMsPer1kTokens}: each
+   * interval by {@code msPer1k} × holders × their prompts and tokens generated so far / 1,000.
+   */
+  public SyntheticServer context(double msPer1k) {
+    contextMs = msPer1k;
+    return this;
+  }
+
   public SyntheticServer table(java.util.Map<String, Double> v) {
     table = v;
     return this;
@@ -141,12 +157,13 @@ public final class SyntheticServer {
   }
 
   private double interval() {
+    double context = contextMs * holders * contextTokens / 1000;
     if (table != null) {
-      return 1000.0 / io.llmgatling.simulator.PerformanceModel.perStreamDecodeRate(
+      return context + 1000.0 / io.llmgatling.simulator.PerformanceModel.perStreamDecodeRate(
           new io.llmgatling.simulator.ModelSpec("m1", "llm", prefillTokensPerSec, decode, slowdown, 4096, 0, null,
               null, null, 0, null, null, null, null, null, table), holders + waiting.size());
     }
-    return 1000.0 / (decode / (1 + slowdown * (Math.max(1, holders) - 1)));
+    return context + 1000.0 / (decode / (1 + slowdown * (Math.max(1, holders) - 1)));
   }
 
   // event kinds: 0 arrival, 1 token due
@@ -189,15 +206,25 @@ public final class SyntheticServer {
         waiting.add((int) e[2]);
         admit(t);
       } else {
+        if (r.emitted == 0 && r.pass != null && r.pass[0] + r.pass[1] > r.passEndSeen) {
+          // prompts joined its pass after it was booked (the simulator's PromptBatch): its first token comes later
+          double later = r.pass[0] + r.pass[1] - r.passEndSeen;
+          r.passEndSeen += later;
+          r.stallSeen += later;
+          events.add(new double[] {t + later, 1, e[2]});
+          continue;
+        }
         if (r.emitted == 0) {
           r.first = t;
         }
         r.emitted++;
+        contextTokens++;
         if (r.emitted < r.out) {
           events.add(new double[] {t + noisy(interval()) + stall(r), 1, e[2]});
         } else {
           r.last = t;
           holders--;
+          contextTokens -= r.prompt + r.out;
           finish(r);
           admit(t);
           if (closed && t < stopSendingAt) {
@@ -214,6 +241,7 @@ public final class SyntheticServer {
       Req r = reqs.get(i);
       r.grant = t;
       holders++;
+      contextTokens += r.prompt;
       double rate = prefillTokensPerSec;
       if (prefillTable != null) {
         // a closed loop's finished user sends its next request at the same instant: its users are all in the server
@@ -225,8 +253,15 @@ public final class SyntheticServer {
       r.promptEval = prefill;
       double prefillEnd = t + prefill;
       if (inBatch) {
-        prefillEnd = Math.max(t, promptFreeAt) + prefill;
-        promptFreeAt = prefillEnd;
+        // the simulator's PromptBatch: a prompt joins the pass not yet begun, else begins one (at once or when the
+        // running one ends); the pass's prompts are all done at its end
+        if (lastPass == null || lastPass[0] <= t) {
+          lastPass = new double[] {lastPass == null ? t : Math.max(t, lastPass[0] + lastPass[1]), 0};
+        }
+        lastPass[1] += prefill;
+        r.pass = lastPass;
+        prefillEnd = lastPass[0] + lastPass[1];
+        r.passEndSeen = prefillEnd;
         booked += prefill;
         r.stallSeen = booked;
       }
@@ -252,7 +287,7 @@ public final class SyntheticServer {
     double itl = r.out > 1 ? (r.last - r.first) / (r.out - 1) : 0;
     records.add(new RequestRecord(records.size() + 1, "chat", "m1", "ollama", "chat", true, intended, delay, 1.0,
         ttft, e2e, r.out > 1 ? itl : null, r.out > 1 ? itl : null, null, r.prompt, r.out, "server", r.out,
-        reportQueue ? r.grant - r.arrival : null, 0.0, reportPromptEval ? r.promptEval : null, null, null, 200, true, null, null, "length", false,
+        reportQueue ? r.grant - r.arrival : null, 0.0, reportPromptEval ? (r.pass != null ? r.pass[1] : r.promptEval) : null, null, null, 200, true, null, null, "length", false,
         cachedShare < 0 ? null : cachedOf(r), false, null, null, null, null, false, null));
   }
 }

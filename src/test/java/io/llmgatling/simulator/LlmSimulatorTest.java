@@ -91,6 +91,33 @@ class LlmSimulatorTest {
   }
 
   @Test
+  void should_slow_each_token_by_the_context_its_models_slot_holders_hold() throws Exception {
+    // 200 tok/s alone (5 ms a token) and 10 ms per 1,000 context tokens held × holders
+    ModelSpec m = new ModelSpec("ctx:1b", "llm", 1_000_000, 200, 0, 131_072, 0, null, null, null, 0, null, null, null,
+        null, null, null, null, 10.0);
+    start(SimulatorConfig.defaults().toBuilder().models(List.of(m)).preloadModels(true).jitter(0).outputTokens(20)
+        .charsPerToken(4));
+
+    post("/api/chat", "{\"model\":\"ctx:1b\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(40)
+        + "\"}]}", "short");
+    post("/api/chat", "{\"model\":\"ctx:1b\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(8000)
+        + "\"}]}", "long");
+
+    // 10 prompt tokens: 5.1-5.3 ms a token; 2,000: 25.1-25.3 ms
+    assertThat(meanGapMs(truthOf("short"))).isBetween(4.5, 9.0);
+    assertThat(meanGapMs(truthOf("long"))).isBetween(24.0, 32.0);
+  }
+
+  private RequestTruth truthOf(String id) {
+    return sim.truth().stream().filter(t -> id.equals(t.requestId())).findFirst().orElseThrow();
+  }
+
+  private static double meanGapMs(RequestTruth t) {
+    long[] at = t.tokenNanos();
+    return (at[at.length - 1] - at[0]) / 1e6 / (at.length - 1);
+  }
+
+  @Test
   void should_answer_503_with_ollamas_words_when_the_queue_is_full() throws Exception {
     start(SimulatorConfig.defaults().toBuilder().slots(1).maxQueue(0).loadTimeMs(0).outputTokens(30)
         .rates(3000, 100, 0));

@@ -138,4 +138,22 @@ class PerformanceModelTest {
         null, null, 0, null, null, null, null, null, null, java.util.Map.of("2", 0.0)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefillTable rates");
   }
+
+  @Test
+  void should_add_the_context_cost_of_the_slot_holders_to_each_token_interval() {
+    ModelSpec m = new ModelSpec("m", "llm", 1000, 100, 0, 4096, 0, null, null, null, 0, null, null, null, null, null,
+        null, null, 2.0);
+
+    // 2 ms per 1,000 tokens × 4 holders × 1,500 tokens held = 12 ms
+    assertThat(PerformanceModel.contextNanos(m, 4, 1500, false)).isEqualTo(12_000_000L);
+    assertThat(PerformanceModel.contextNanos(m, 4, 1500, true)).isZero();
+    assertThat(PerformanceModel.contextNanos(model, 4, 1500, false)).isZero();
+  }
+
+  @Test
+  void should_refuse_a_negative_context_cost() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ModelSpec("m", "llm", 1000, 100, 0.5, 4096, 0, null,
+        null, null, 0, null, null, null, null, null, null, null, -1.0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("contextMsPer1kTokens");
+  }
 }
