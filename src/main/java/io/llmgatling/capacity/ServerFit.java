@@ -638,13 +638,14 @@ public final class ServerFit {
         pre[i] = overhead + prefills.get(i)[0] * 1000.0 / rate;
         itl[i] = a + c * x[i];
       }
-      return worst(prefills, y, pre, itl);
+      return worst(prefills, y, pre, itl, false);
     }
 
     /**
      * Worst group error of the in-batch model: each prompt's pass replayed over the observed admissions as the
      * simulator plays it ({@code PromptBatch}: a prompt admitted while a pass runs joins the next one, done when
-     * that pass's prompts all are), ITL = the fitted line plus the stalls of the prompts admitted during the decode.
+     * that pass's prompts all are; its first token comes with the pass), ITL = the fitted line plus the stalls of the
+     * prompts admitted during the decode.
      */
     static double inBatch(List<Obs> gen, List<double[]> prefills, double[] x, double[] y, double[] fit) {
       double a = 1000.0 / fit[2];
@@ -655,7 +656,7 @@ public final class ServerFit {
       for (int i = 0; i < y.length; i++) {
         itl[i] = a + c * x[i] + stall[i];
       }
-      return worst(prefills, y, passes[0], itl);
+      return worst(prefills, y, passes[0], itl, true);
     }
 
     /**
@@ -767,8 +768,13 @@ public final class ServerFit {
       return sum;
     }
 
-    /** The worst relative error of the group medians (TTFT less the queue, ITL) over the concurrencies seen. */
-    private static double worst(List<double[]> prefills, double[] y, double[] pre, double[] itl) {
+    /**
+     * The worst relative error of the group medians (TTFT less the queue, ITL) over the concurrencies seen; the
+     * predicted first token one interval after the prefill, or with it ({@code firstWithPass}: a prompt in the decode
+     * batch gives its first token with its pass, as llama.cpp samples it from the pass's logits).
+     */
+    private static double worst(List<double[]> prefills, double[] y, double[] pre, double[] itl,
+        boolean firstWithPass) {
       Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
       for (int i = 0; i < y.length; i++) {
         groups.computeIfAbsent((int) Math.round(prefills.get(i)[2]), k -> new ArrayList<>()).add(i);
@@ -779,7 +785,7 @@ public final class ServerFit {
           continue;
         }
         double[] headObs = g.stream().mapToDouble(i -> prefills.get(i)[1] + y[i]).toArray();
-        double[] headPred = g.stream().mapToDouble(i -> pre[i] + itl[i]).toArray();
+        double[] headPred = g.stream().mapToDouble(i -> pre[i] + (firstWithPass ? 0 : itl[i])).toArray();
         double[] itlObs = g.stream().mapToDouble(i -> y[i]).toArray();
         double[] itlPred = g.stream().mapToDouble(i -> itl[i]).toArray();
         worst = Math.max(worst, relativeError(median(headPred), median(headObs)));

@@ -175,7 +175,8 @@ final class Generation {
       } else {
         text = new StringBuilder(Math.min(job.outputTokens, 4096) * 6);
       }
-      nextDueNanos = promptEvalEndNanos + nextInterval();
+      // a prompt in the decode batch gives its first token with its pass (llama.cpp samples it from the pass's logits)
+      nextDueNanos = inBatch ? promptEvalEndNanos : promptEvalEndNanos + nextInterval();
     }
     if (nextDueNanos <= System.nanoTime() && config.flushIntervalMs() <= 0) {
       // already due (zero latency, or a loop running late): emit now rather than queue one more task

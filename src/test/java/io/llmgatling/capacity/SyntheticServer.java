@@ -9,8 +9,9 @@ import java.util.SplittableRandom;
 
 /**
  * Records of a run against a known server, token by token as the embedded simulator paces them (each next token
- * one interval of the current holder count after the previous one; the first one interval after the prefill):
- * independent of the fluid replay in {@link QueueSimulation}, so fitting these records tests the fit.
+ * one interval of the current holder count after the previous one; the first one interval after the prefill, or
+ * with its pass for a prompt in the decode batch): independent of the fluid replay in {@link QueueSimulation}, so
+ * fitting these records tests the fit.
  */
 public final class SyntheticServer {
   public static final long T0 = 1_700_000_000_000L;
@@ -265,7 +266,8 @@ public final class SyntheticServer {
         booked += prefill;
         r.stallSeen = booked;
       }
-      events.add(new double[] {prefillEnd + noisy(interval()), 1, i});
+      // a prompt in the decode batch gives its first token with its pass (the simulator's Generation)
+      events.add(new double[] {inBatch ? prefillEnd : prefillEnd + noisy(interval()), 1, i});
     }
   }
 
