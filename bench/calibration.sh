@@ -7,7 +7,11 @@
 #   bench/calibration.sh [USERS...]        default 1 2 4 8
 #
 # Environment: SLOTS (4), LAYERS (8), DIM (512), ENGINE_ARGS (more engine options, e.g. "--threads 2"),
-# DURATION (30s), MAX_TOKENS (128), MIX (chat), OUT (bench/results/calibration-<time>),
+# DURATION (30s), RAMP_UP (2s: the closed loop's users start over it, so the first prompt is done before the second
+# user comes; with 0s Gatling started them 250 ms apart, and whether the first prompt's pass (191-266 ms on the engine,
+# 248-252 in the simulator) ended before the second user came decided how a 4-user loop ran for the whole run: in
+# step, TTFT p50 1,010-1,146 ms, or staggered, 715-898; see bench/RESULTS.md), MAX_TOKENS (128), MIX (chat),
+# OUT (bench/results/calibration-<time>),
 # REAL (a previous OUT folder: reuse its real-engine runs instead of running the engine again), REAL_ONLY (non-empty:
 # stop after the real runs),
 # BENCH_SKIP_BUILD (non-empty: use target/ as built), WARMUP (20s: a closed loop of SLOTS users against the engine
@@ -34,6 +38,7 @@ SLOTS=${SLOTS:-4}
 LAYERS=${LAYERS:-8}
 DIM=${DIM:-512}
 DURATION=${DURATION:-30s}
+RAMP_UP=${RAMP_UP:-2s}
 MAX_TOKENS=${MAX_TOKENS:-128}
 MIX=${MIX:-chat}
 WARMUP=${WARMUP:-20s}
@@ -66,7 +71,7 @@ run() {
   shift 2
   load > "$OUT/$label.load"
   "${PRIO[@]}" mvn -q gatling:test -Dllm.model="$MODEL" -Dllm.mix="$MIX" -Dllm.profile=closed -Dllm.users="$n" \
-    -Dllm.rampUp=0s -Dllm.duration="$DURATION" -Dllm.maxTokens="$MAX_TOKENS" -Dllm.slo=none -Dllm.progress=0 \
+    -Dllm.rampUp="$RAMP_UP" -Dllm.duration="$DURATION" -Dllm.maxTokens="$MAX_TOKENS" -Dllm.slo=none -Dllm.progress=0 \
     -Dllm.results="$OUT/$label" "$@" > "$OUT/$label.log" 2>&1 \
     || { echo "run $label failed, see $OUT/$label.log" >&2; exit 1; }
   echo "$label done (load before: $(cat "$OUT/$label.load"))"
