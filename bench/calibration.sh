@@ -7,10 +7,11 @@
 #   bench/calibration.sh [USERS...]        default 1 2 4 8
 #
 # Environment: SLOTS (4), LAYERS (8), DIM (512), ENGINE_ARGS (more engine options, e.g. "--threads 2"),
-# DURATION (30s), RAMP_UP (2s: the closed loop's users start over it, so the first prompt is done before the second
-# user comes; with 0s Gatling started them 250 ms apart, and whether the first prompt's pass (191-266 ms on the engine,
-# 248-252 in the simulator) ended before the second user came decided how a 4-user loop ran for the whole run: in
-# step, TTFT p50 1,010-1,146 ms, or staggered, 715-898; see bench/RESULTS.md), MAX_TOKENS (128), MIX (chat),
+# DURATION (30s), RAMP_UP (0s: Gatling then starts the users 250 ms apart, and whether the first prompt's pass
+# (191-266 ms on the engine, 248-252 in the simulator) ends before the second user comes decides how a 4-user loop runs
+# for the whole run: in step, TTFT p50 1,010-1,146 ms, or staggered, 715-898; 2s starts them staggered on both sides,
+# which the engine then was in every run (513-518 ms), but the simulator's prompts were cheaper at the median: see
+# bench/RESULTS.md), MAX_TOKENS (128), MIX (chat),
 # OUT (bench/results/calibration-<time>),
 # REAL (a previous OUT folder: reuse its real-engine runs instead of running the engine again), REAL_ONLY (non-empty:
 # stop after the real runs),
@@ -38,7 +39,7 @@ SLOTS=${SLOTS:-4}
 LAYERS=${LAYERS:-8}
 DIM=${DIM:-512}
 DURATION=${DURATION:-30s}
-RAMP_UP=${RAMP_UP:-2s}
+RAMP_UP=${RAMP_UP:-0s}
 MAX_TOKENS=${MAX_TOKENS:-128}
 MIX=${MIX:-chat}
 WARMUP=${WARMUP:-20s}
