@@ -380,21 +380,18 @@ public final class ServerFit {
     for (int i = 0; i < y.length; i++) {
       residual[i] = y[i] - slope[1] * context[i] / 1000;
     }
-    // within-count residuals: a robust sd (1.4826 × the median absolute deviation from their count's median)
+    // the line within each count: its slope through the count's median residual; beyond 3 robust sd of it: out
     Map<Integer, List<Double>> byCount = new java.util.HashMap<>();
     for (int i = 0; i < y.length; i++) {
       byCount.computeIfAbsent(count[i], k -> new ArrayList<>()).add(residual[i]);
     }
     Map<Integer, Double> centre = new java.util.HashMap<>();
     byCount.forEach((n, r) -> centre.put(n, Choice.median(r.stream().mapToDouble(Double::doubleValue).toArray())));
-    double[] dev = new double[y.length];
+    double[] fitted = new double[y.length];
     for (int i = 0; i < y.length; i++) {
-      dev[i] = Math.abs(residual[i] - centre.get(count[i]));
+      fitted[i] = centre.get(count[i]) + slope[1] * context[i] / 1000;
     }
-    double sd = 1.4826 * Choice.median(dev);
-    for (int i = 0; i < y.length; i++) {
-      keep[i] = sd <= 0 || dev[i] <= 3 * sd;
-    }
+    keep = inliers(y, fitted);
     slope = pooledSlope(count, context, y, keep);
     if (slope == null || !(slope[1] > 0) || slope[0] < 0.1) {
       return null;

@@ -24,6 +24,16 @@ class CapacityAnalysisTest {
     return all;
   }
 
+  /** A rate table keyed by request counts 1, 2, 4 and 8, in that order. */
+  private static java.util.Map<String, Double> rates(double r1, double r2, double r4, double r8) {
+    java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
+    table.put("1", r1);
+    table.put("2", r2);
+    table.put("4", r4);
+    table.put("8", r8);
+    return table;
+  }
+
   @Test
   void should_recover_slots_prefill_and_decode_rates_of_a_known_server() {
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 50, 0.1).prompts(50, 100, 200, 400)
@@ -46,11 +56,7 @@ class CapacityAnalysisTest {
   @Test
   void should_fit_back_a_measured_decode_table_keyed_by_the_requests_in_the_server() {
     // the real engine's shape: 4 slots, slower with 8 users than with 4 although the same 4 slots are busy
-    java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
-    table.put("1", 90.0);
-    table.put("2", 45.0);
-    table.put("4", 32.0);
-    table.put("8", 24.0);
+    java.util.Map<String, Double> table = rates(90.0, 45.0, 32.0, 24.0);
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 90, 0).table(table)
         .prompts(50, 100, 200).outputs(64, 128), 30, 1, 2, 4, 8);
 
@@ -64,11 +70,7 @@ class CapacityAnalysisTest {
   @Test
   void should_fit_back_a_measured_prefill_table_keyed_by_the_requests_in_the_server() {
     // the real engine's shape: prompts cost more per token the more requests the server holds
-    java.util.Map<String, Double> prefill = new java.util.LinkedHashMap<>();
-    prefill.put("1", 250.0);
-    prefill.put("2", 230.0);
-    prefill.put("4", 210.0);
-    prefill.put("8", 165.0);
+    java.util.Map<String, Double> prefill = rates(250.0, 230.0, 210.0, 165.0);
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 250, 90, 0.2).prefillTable(prefill).cached(0.3)
         .prompts(50, 100, 200).outputs(64, 128), 30, 1, 2, 4, 8);
 
@@ -81,16 +83,8 @@ class CapacityAnalysisTest {
 
   @Test
   void should_fit_back_a_prefill_table_under_prompts_that_hold_the_decoding_streams_back() {
-    java.util.Map<String, Double> prefill = new java.util.LinkedHashMap<>();
-    prefill.put("1", 400.0);
-    prefill.put("2", 350.0);
-    prefill.put("4", 300.0);
-    prefill.put("8", 200.0);
-    java.util.Map<String, Double> decode = new java.util.LinkedHashMap<>();
-    decode.put("1", 100.0);
-    decode.put("2", 45.0);
-    decode.put("4", 30.0);
-    decode.put("8", 22.0);
+    java.util.Map<String, Double> prefill = rates(400.0, 350.0, 300.0, 200.0);
+    java.util.Map<String, Double> decode = rates(100.0, 45.0, 30.0, 22.0);
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 400, 100, 0).inBatch(true).table(decode)
         .prefillTable(prefill).prompts(50, 100, 200, 400).outputs(128), 60, 1, 2, 4, 8);
 
@@ -129,11 +123,7 @@ class CapacityAnalysisTest {
 
   @Test
   void should_fit_back_a_decode_table_under_prompts_that_hold_the_decoding_streams_back() {
-    java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
-    table.put("1", 100.0);
-    table.put("2", 45.0);
-    table.put("4", 30.0);
-    table.put("8", 22.0);
+    java.util.Map<String, Double> table = rates(100.0, 45.0, 30.0, 22.0);
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 400, 100, 0).inBatch(true).table(table)
         .prompts(50, 100, 200, 400).outputs(128), 60, 1, 2, 4, 8);
 
@@ -148,11 +138,7 @@ class CapacityAnalysisTest {
 
   @Test
   void should_fit_back_how_the_pace_grows_with_the_context_the_slots_hold() {
-    java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
-    table.put("1", 100.0);
-    table.put("2", 45.0);
-    table.put("4", 30.0);
-    table.put("8", 22.0);
+    java.util.Map<String, Double> table = rates(100.0, 45.0, 30.0, 22.0);
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 100, 0).table(table).context(2.0)
         .prompts(50, 200, 800).outputs(128), 60, 1, 2, 4, 8);
 
@@ -166,11 +152,7 @@ class CapacityAnalysisTest {
 
   @Test
   void should_fit_no_context_cost_when_the_pace_does_not_depend_on_the_context() {
-    java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
-    table.put("1", 100.0);
-    table.put("2", 45.0);
-    table.put("4", 30.0);
-    table.put("8", 22.0);
+    java.util.Map<String, Double> table = rates(100.0, 45.0, 30.0, 22.0);
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 100, 0).table(table)
         .prompts(50, 200, 800).outputs(128), 60, 1, 2, 4, 8);
 
