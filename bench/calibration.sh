@@ -149,13 +149,29 @@ calibrate() {
   java -cp "$ENGINE_CP" io.llmgatling.cli.LlmGatlingCli calibrate "${REAL_RUNS[@]}" --out "$OUT" --slots "$SLOTS" "$@"
 }
 # The server's tokenizer: the records carry its prompt token counts, not the prompts, so a short probe sends the same
-# workload (the same prompts in the same order, as long as the 1-stream run) to the simulator, and the prompt tokens
-# of the same request ids give
-# the map: server tokens = offset + simulator tokens (4 characters a token) x k, i.e. charsPerToken = 4 / k (fitted by
-# least absolute deviations).
+# workload (the same prompts in the same order as the 1-stream reference run) to the simulator, and the prompt tokens
+# of the same request numbers give the map: server tokens = offset + messages x template tokens a message +
+# characters / charsPerToken. The probe's simulator counts 4 characters a token and marks each chat message with
+# 1,000,000 tokens (messageTokens; no delays, no context limit), so one count carries both: messages =
+# tokens / 1e6, text tokens = the rest. The per-message part is the chat template's (the test model's vocabulary
+# spells ChatML's <|im_start|> and <|im_end|> out: a system message added 28 tokens beyond its text, which a
+# per-prompt offset charged to no prompt)
 calibrate --name probe > "$OUT/probe-calibrate.txt"
+node - "$OUT/simulator-probe.json" <<'EOF'
+const fs = require('fs');
+const [file] = process.argv.slice(2);
+const p = JSON.parse(fs.readFileSync(file, 'utf8'));
+p.zeroLatency = true;
+p.messageTokens = 1e6;
+p.charsPerToken = 4;
+for (const m of p.models) m.contextLength = 2147483647;
+fs.writeFileSync(file, JSON.stringify(p, null, 2));
+EOF
+DURATION_SAVED=$DURATION
+DURATION=5s
 run probe 1 -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-probe.json" -Dllm.warmup=0
-read -r CPT OFFSET < <(node - "$OUT" <<'EOF'
+DURATION=$DURATION_SAVED
+read -r CPT OFFSET MSG < <(node - "$OUT" <<'EOF'
 const fs = require('fs');
 const [out] = process.argv.slice(2);
 const records = (label) => {
@@ -166,34 +182,46 @@ const records = (label) => {
 // server the run's smoke request takes id 1
 const inOrder = (label) => records(label).sort((a, b) => a.id - b.id).map((r) => r.promptTokens);
 const real = inOrder('real-tokens');
-const pts = inOrder('probe').map((t, i) => [t, real[i]]).filter(([x, y]) => x != null && y != null);
-const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length;
-const my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
-// least absolute deviations (the line through two of the pairs with the smallest sum of |residuals|): the map of the
-// typical prompt, which the p50 figures judge. Least squares followed the few long multi-turn prompts (each message
-// adds its template tokens): offset 71.8 where a one-message prompt had 54-73 tokens in all, and the simulator's
-// median prompt came out 40 % longer than the engine's (TTFT p50 +26 % at 1 stream, run J); LAD: offset 52.0
-let k = my / mx;
-let a = 0;
+const MARK = 1e6;
+const pts = inOrder('probe').slice(0, real.length).map((t, i) => [Math.floor(t / MARK), t % MARK, real[i]])
+  .filter(([, x, y]) => x != null && y != null);
+// least absolute deviations (the plane through three of the points with the smallest sum of |residuals|): the map
+// of the typical prompt, which the p50 figures judge. Least squares followed the few long multi-turn prompts (run J:
+// offset 71.8 where a one-message prompt had 54-73 tokens in all)
 let best = Infinity;
-for (const [x1, y1] of pts) {
-  for (const [x2, y2] of pts) {
-    if (!(x2 > x1)) continue;
-    const kk = (y2 - y1) / (x2 - x1);
-    const aa = y1 - kk * x1;
-    if (!(kk > 0) || aa < 0) continue;
-    const e = pts.reduce((s, [x, y]) => s + Math.abs(y - aa - kk * x), 0);
-    if (e < best) { best = e; k = kk; a = aa; }
+let fit = [0, 0, 1];
+const consider = (a, b, k) => {
+  if (!(k > 0) || a < 0 || b < 0) return;
+  const e = pts.reduce((s, [m, x, y]) => s + Math.abs(y - a - b * m - k * x), 0);
+  if (e < best) { best = e; fit = [a, b, k]; }
+};
+for (let i = 0; i < pts.length; i++) {
+  for (let j = i + 1; j < pts.length; j++) {
+    const [p, q] = [pts[i], pts[j]];
+    if (q[1] !== p[1]) { // the line through two, no per-message part (one message count in all the prompts)
+      const k = (q[2] - p[2]) / (q[1] - p[1]);
+      consider(p[2] - k * p[1], 0, k);
+    }
+    for (let l = j + 1; l < pts.length; l++) {
+      const r = pts[l];
+      const det = (q[0] - p[0]) * (r[1] - p[1]) - (r[0] - p[0]) * (q[1] - p[1]);
+      if (Math.abs(det) < 1e-9) continue;
+      const dy1 = q[2] - p[2];
+      const dy2 = r[2] - p[2];
+      const b = (dy1 * (r[1] - p[1]) - dy2 * (q[1] - p[1])) / det;
+      const k = ((q[0] - p[0]) * dy2 - (r[0] - p[0]) * dy1) / det;
+      consider(p[2] - b * p[0] - k * p[1], b, k);
+    }
   }
 }
-console.log((4 / k).toFixed(3), a.toFixed(1));
+console.log((4 / fit[2]).toFixed(3), fit[0].toFixed(1), fit[1].toFixed(1));
 EOF
 )
-echo "tokenizer probe: charsPerToken $CPT, prompt token offset $OFFSET (server tokens = offset + characters / charsPerToken)" \
-  | tee "$OUT/tokenizer.txt"
+echo "tokenizer probe: charsPerToken $CPT, prompt token offset $OFFSET, message tokens $MSG (server tokens = offset +" \
+  "messages x message tokens + characters / charsPerToken)" | tee "$OUT/tokenizer.txt"
 CACHE_OPT=()
 [[ -n "${PREFIX_CACHE:-}" ]] && CACHE_OPT=(--prefix-cache "$PREFIX_CACHE")
-calibrate --name calibrated --chars-per-token "$CPT" --prompt-token-offset "$OFFSET" \
+calibrate --name calibrated --chars-per-token "$CPT" --prompt-token-offset "$OFFSET" --message-tokens "$MSG" \
   "${CACHE_OPT[@]}" --jitter "${JITTER:-0.1}" | tee "$OUT/calibrate.txt"
 
 for R in $(seq 1 "$REPEAT"); do

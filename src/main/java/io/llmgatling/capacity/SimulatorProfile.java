@@ -60,6 +60,16 @@ public final class SimulatorProfile {
    * part of the model's fixed prompt cost ({@code prefillOverheadMs}).
    */
   public static ObjectNode of(ServerFit.Fit fit, List<String> apis, Double charsPerToken, double promptTokenOffset) {
+    return of(fit, apis, charsPerToken, promptTokenOffset, 0);
+  }
+
+  /**
+   * As {@link #of(ServerFit.Fit, List, Double, double)}, the server's chat template counted per message too: the
+   * simulator adds {@code messageTokens} prompt tokens for each chat message (written to the profile when above 0),
+   * and the offset is then what a prompt has beyond its text and its messages' template tokens.
+   */
+  public static ObjectNode of(ServerFit.Fit fit, List<String> apis, Double charsPerToken, double promptTokenOffset,
+      double messageTokens) {
     ServerParams p = fit.params();
     ObjectNode root = JSON.createObjectNode();
     // llamacpp-native, lmstudio-v0 and lmstudio-v1 are the same servers' other APIs
@@ -72,6 +82,9 @@ public final class SimulatorProfile {
     root.put("preloadModels", p.loadMs() <= 0);
     if (charsPerToken != null) {
       root.put("charsPerToken", charsPerToken);
+    }
+    if (messageTokens > 0) {
+      root.put("messageTokens", messageTokens);
     }
     int[] natural = fit.naturalOutputTokens();
     boolean anyCapped = fit.samples().stream().anyMatch(Sample::capped);

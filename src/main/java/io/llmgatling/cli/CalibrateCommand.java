@@ -55,6 +55,12 @@ public final class CalibrateCommand implements Callable<Integer> {
           + "their prefill is written as the model's fixed prompt cost")
   double promptTokenOffset;
 
+  @Option(names = "--message-tokens", paramLabel = "M", defaultValue = "0",
+      description = "tokens the server's chat template adds per chat message (role markers, separators), written to "
+          + "the profile's messageTokens: the simulator counts them as prompt tokens; --prompt-token-offset is then "
+          + "what a prompt has beyond its text and its messages' template")
+  double messageTokens;
+
   @Option(names = "--prefix-cache", paramLabel = "MODE",
       description = "the server's per-slot prompt cache, written to the profile's models: none, prompt "
           + "(a slot's last prompt is reused; llama-server on a model whose answers re-tokenize otherwise) or "
@@ -84,8 +90,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     if (!(jitter >= 0 && jitter < 1)) {
       throw new IllegalArgumentException("--jitter must be in [0, 1)");
     }
-    if (!(promptTokenOffset >= 0)) {
-      throw new IllegalArgumentException("--prompt-token-offset must be >= 0");
+    if (!(promptTokenOffset >= 0) || !(messageTokens >= 0)) {
+      throw new IllegalArgumentException("--prompt-token-offset and --message-tokens must be >= 0");
     }
     CapacityAnalysis.ServerHints hints = slots != null ? new CapacityAnalysis.ServerHints(slots)
         : runDirs.stream().map(RunRecords::hints).filter(h -> h.slots() != null).findFirst()
@@ -97,7 +103,7 @@ public final class CalibrateCommand implements Callable<Integer> {
           + records.size() + " requests)");
     }
     List<String> apis = records.stream().map(RequestRecord::api).filter(Objects::nonNull).distinct().toList();
-    ObjectNode profile = SimulatorProfile.of(fit, apis, charsPerToken, promptTokenOffset);
+    ObjectNode profile = SimulatorProfile.of(fit, apis, charsPerToken, promptTokenOffset, messageTokens);
     String cache = prefixCache != null ? prefixCache
         : fit.cachedShare() == null ? null : fit.cachedShare() > 0 ? "prompt" : "none";
     SimulatorProfile.withPrefixCache(profile, cache);

@@ -678,6 +678,6 @@ final class Generation {
 
   /** Prompt tokens the slot held already (prefix cache), which are not prefilled; 0 before the grant. */
   private int cachedTokens() {
-    return PrefixCacheText.cachedTokens(job, config.charsPerToken());
+    return PrefixCacheText.cachedTokens(job, config.charsPerToken(), config.messageTokens());
   }
 }

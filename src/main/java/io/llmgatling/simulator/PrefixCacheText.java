@@ -41,12 +41,15 @@ final class PrefixCacheText {
     // front of the conversation
     String system = messages.isArray() && !body.has("prompt") ? "system" : input.isMissingNode() ? null
         : "instructions";
+    java.util.List<Integer> ends = new java.util.ArrayList<>();
     if (system != null && body.hasNonNull(system)) {
       message(key, "system", Prompts.contentText(body.path(system)));
+      ends.add(key.length());
     }
     if (messages.isArray()) {
       for (com.fasterxml.jackson.databind.JsonNode m : messages) {
         message(key, m.path("role").asText(), Prompts.contentText(m.path("content")));
+        ends.add(key.length());
       }
     } else if (!body.has("prompt") && input.isArray()) {
       // Responses' input items: messages, and function calls and their outputs as text
@@ -54,18 +57,15 @@ final class PrefixCacheText {
         message(key, item.path("role").asText(item.path("type").asText("")), item.has("content")
             ? Prompts.contentText(item.path("content")) : Prompts.contentText(item.path("arguments"))
             + Prompts.contentText(item.path("output")));
+        ends.add(key.length());
       }
     } else if (!body.has("prompt") && input.isTextual()) {
       key.append(input.asText());
     } else {
       key.append(Prompts.contentText(body.path("prompt")));
     }
-    return of(key, model);
-  }
-
-  /** The request's cached prompt from its key (null without one). */
-  static SlotScheduler.CachedPrompt of(StringBuilder key, ModelSpec model) {
-    return key == null ? null : new SlotScheduler.CachedPrompt(key.toString(), model.reusesAnswers());
+    return new SlotScheduler.CachedPrompt(key.toString(), model.reusesAnswers(),
+        ends.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** The answer of a finished request as the slot keeps it after its prompt (the same seeded text it sent). */
@@ -83,12 +83,16 @@ final class PrefixCacheText {
     return job.kind == io.llmgatling.simulator.dialect.Kind.CHAT ? "assistant:" + text + "\n" : text.toString();
   }
 
-  /** Prompt tokens of the request its slot held already; 0 without a cache or before the grant. */
-  static int cachedTokens(Job job, double charsPerToken) {
+  /**
+   * Prompt tokens of the request its slot held already (the reused characters at {@code charsPerToken}, and the
+   * template's {@code messageTokens} of each message they hold whole); 0 without a cache or before the grant.
+   */
+  static int cachedTokens(Job job, double charsPerToken, double messageTokens) {
     if (job.cachedPrompt == null || job.cachedPrompt.cachedChars() <= 0) {
       return 0;
     }
-    int tokens = (int) Math.floor(job.cachedPrompt.cachedChars() / charsPerToken);
+    int tokens = (int) Math.floor(job.cachedPrompt.cachedChars() / charsPerToken)
+        + Prompts.templateTokens(job.cachedPrompt.cachedMessages(), messageTokens);
     return Math.max(0, Math.min(tokens, job.promptTokens - 1));
   }
 }

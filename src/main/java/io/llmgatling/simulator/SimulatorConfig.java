@@ -65,6 +65,10 @@ import java.util.Map;
  * @param lmstudioApi         {@code v1} (default): LM Studio's REST v1 ({@code /api/v1/chat}, {@code /api/v1/models})
  *                            is served; {@code v0}: the simulator plays an LM Studio before 0.4.0, which answers
  *                            every {@code /api/v1} path with HTTP 200 and its unknown-endpoint error
+ * @param messageTokens       template tokens each chat message adds to the prompt (its role markers and separators:
+ *                            ChatML's {@code <|im_start|>role\n ... <|im_end|>\n}, 5 with a tokenizer that has them
+ *                            as special tokens, 28 on the real-engine test model whose vocabulary spells them out);
+ *                            0 (default) counts the messages' text alone
  */
 public record SimulatorConfig(
     String host,
@@ -95,7 +99,8 @@ public record SimulatorConfig(
     boolean keepAliveHeader,
     List<ModelSpec> models,
     Faults faults,
-    String lmstudioApi) {
+    String lmstudioApi,
+    double messageTokens) {
 
   /** The profiles, in the order the help lists them. */
   public static final List<String> PROFILES = List.of("ollama", "lmstudio", "llamacpp");
@@ -130,6 +135,9 @@ public record SimulatorConfig(
     if (charsPerToken <= 0) {
       throw new IllegalArgumentException("charsPerToken must be > 0");
     }
+    if (!(messageTokens >= 0)) {
+      throw new IllegalArgumentException("messageTokens must be >= 0");
+    }
     if (models == null || models.isEmpty()) {
       throw new IllegalArgumentException("the simulator needs at least one model");
     }
@@ -154,6 +162,19 @@ public record SimulatorConfig(
         minOutputTokens, maxOutputTokens, charsPerToken, zeroLatency, flushIntervalMs, headersOnFirstToken,
         llamacppTimings, acceptAnyModel, serverVersion, ioThreads, maxBodyBytes, truthLimit, keepAliveTimeoutMs,
         keepAliveMax, keepAliveHeader, models, faults, "v1");
+  }
+
+  /** A config counting the messages' text alone (every knob but {@code messageTokens}). */
+  public SimulatorConfig(String host, int port, String profile, long seed, int slots, int maxQueue,
+      int maxLoadedModels, long loadTimeMs, long keepAliveMs, boolean preloadModels, double jitter,
+      int minOutputTokens, int maxOutputTokens, double charsPerToken, boolean zeroLatency, long flushIntervalMs,
+      boolean headersOnFirstToken, boolean llamacppTimings, boolean acceptAnyModel, String serverVersion,
+      int ioThreads, int maxBodyBytes, int truthLimit, long keepAliveTimeoutMs, int keepAliveMax,
+      boolean keepAliveHeader, List<ModelSpec> models, Faults faults, String lmstudioApi) {
+    this(host, port, profile, seed, slots, maxQueue, maxLoadedModels, loadTimeMs, keepAliveMs, preloadModels, jitter,
+        minOutputTokens, maxOutputTokens, charsPerToken, zeroLatency, flushIntervalMs, headersOnFirstToken,
+        llamacppTimings, acceptAnyModel, serverVersion, ioThreads, maxBodyBytes, truthLimit, keepAliveTimeoutMs,
+        keepAliveMax, keepAliveHeader, models, faults, lmstudioApi, 0);
   }
 
   /** Whether LM Studio's REST v1 is served ({@code lmstudioApi} v1), else the simulator plays an older LM Studio. */
@@ -319,6 +340,7 @@ public record SimulatorConfig(
     private int minOutputTokens;
     private int maxOutputTokens;
     private double charsPerToken;
+    private double messageTokens;
     private boolean zeroLatency;
     private long flushIntervalMs;
     private boolean headersOnFirstToken;
@@ -350,6 +372,7 @@ public record SimulatorConfig(
       minOutputTokens = c.minOutputTokens;
       maxOutputTokens = c.maxOutputTokens;
       charsPerToken = c.charsPerToken;
+      messageTokens = c.messageTokens;
       zeroLatency = c.zeroLatency;
       flushIntervalMs = c.flushIntervalMs;
       headersOnFirstToken = c.headersOnFirstToken;
@@ -382,6 +405,7 @@ public record SimulatorConfig(
     /** Every answer has exactly this many tokens unless capped by the request. */
     public Builder outputTokens(int v) { minOutputTokens = v; maxOutputTokens = v; return this; }
     public Builder charsPerToken(double v) { charsPerToken = v; return this; }
+    public Builder messageTokens(double v) { messageTokens = v; return this; }
     public Builder zeroLatency(boolean v) { zeroLatency = v; return this; }
     public Builder flushIntervalMs(long v) { flushIntervalMs = v; return this; }
     public Builder headersOnFirstToken(boolean v) { headersOnFirstToken = v; return this; }
@@ -411,7 +435,7 @@ public record SimulatorConfig(
       return new SimulatorConfig(host, port, profile, seed, slots, maxQueue, maxLoadedModels, loadTimeMs,
           keepAliveMs, preloadModels, jitter, minOutputTokens, maxOutputTokens, charsPerToken, zeroLatency,
           flushIntervalMs, headersOnFirstToken, llamacppTimings, acceptAnyModel, serverVersion, ioThreads, maxBodyBytes, truthLimit,
-          keepAliveTimeoutMs, keepAliveMax, keepAliveHeader, models, faults, lmstudioApi);
+          keepAliveTimeoutMs, keepAliveMax, keepAliveHeader, models, faults, lmstudioApi, messageTokens);
     }
   }
 }

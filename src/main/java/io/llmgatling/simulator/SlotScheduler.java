@@ -41,14 +41,20 @@ public final class SlotScheduler {
 
   /**
    * A request's prompt as a model's per-slot prefix cache ({@code prefixCache}) sees it: the text a slot keeps.
-   * The scheduler picks the slot when it grants the request, as llama-server does: the idle slot whose kept text
-   * shares the longest prefix with this prompt, when that prefix is more than half of the prompt
-   * ({@code --slot-prompt-similarity} 0.5), else the least recently used idle slot. {@link #cachedChars()} is then
+   * The scheduler picks the slot when it grants the request, as llama-server does ({@code get_available_slot}):
+   * of the idle slots whose reusable prefix is more than half of all the slot keeps, its prompt and its answer
+   * ({@code --slot-prompt-similarity} 0.5 of {@code cache_tokens}), the one with the longest; else the least
+   * recently used idle slot. With a cache that reuses no answer (a random-weight engine's re-tokenize otherwise)
+   * a follow-up turn then rarely finds its own slot: its first turn is under half of what the slot kept when the
+   * answer is longer than the prompt (128 answer tokens after 60-90 prompt tokens: the real engine's second turns
+   * had 14 tokens cached, the template's, where the simulator's reused their first turn when the rule measured
+   * the prefix against the new prompt). {@link #cachedChars()} is then
    * the prefix that slot already held (its prefill is skipped), and the slot keeps this prompt.
    */
   public static final class CachedPrompt {
     private final String text;
     private final boolean answersReused;
+    private final int[] messageEnds;
     private int slot = -1;
     private int cachedChars;
 
@@ -60,8 +66,23 @@ public final class SlotScheduler {
      *                      random-weight engine's do), the slot still being chosen on the whole kept text
      */
     public CachedPrompt(String text, boolean answersReused) {
+      this(text, answersReused, new int[0]);
+    }
+
+    /** @param messageEnds where each chat message of the text ends (none for a completion's prompt) */
+    public CachedPrompt(String text, boolean answersReused, int[] messageEnds) {
       this.text = text == null ? "" : text;
       this.answersReused = answersReused;
+      this.messageEnds = messageEnds.clone();
+    }
+
+    /** Messages the reused prefix holds whole (their template tokens are reused with them). */
+    public int cachedMessages() {
+      int n = 0;
+      while (n < messageEnds.length && messageEnds[n] <= cachedChars) {
+        n++;
+      }
+      return n;
     }
 
     /** Characters of the prompt the granted slot held already (0 before the grant). */
@@ -75,7 +96,8 @@ public final class SlotScheduler {
     }
   }
 
-  /** llama-server's {@code --slot-prompt-similarity} default: a slot is chosen for its prefix beyond half the prompt. */
+  /** llama-server's {@code --slot-prompt-similarity} default: a slot is chosen for a reusable prefix beyond half of
+   * what it keeps. */
   static final double SLOT_PROMPT_SIMILARITY = 0.5;
 
   /** Outcome of {@link #submit}. */
@@ -289,16 +311,18 @@ public final class SlotScheduler {
       Arrays.fill(s.slotText, "");
     }
     int best = -1;
-    int bestPrefix = 0;
+    int bestReused = 0;
     int lru = -1;
     for (int i = 0; i < s.slotText.length; i++) {
       if (s.slotBusy[i]) {
         continue;
       }
-      int prefix = commonPrefix(s.slotText[i], prompt.text);
-      if (prefix > bestPrefix) {
+      // llama-server's get_available_slot: the part of the slot's cache the prompt can reuse over all the slot
+      // keeps (its prompt and the tokens it generated), above --slot-prompt-similarity; of those, the longest part
+      int reused = reusable(s, i, prompt);
+      if (reused > bestReused && reused > SLOT_PROMPT_SIMILARITY * s.slotText[i].length()) {
         best = i;
-        bestPrefix = prefix;
+        bestReused = reused;
       }
       if (lru < 0 || s.slotUsed[i] < s.slotUsed[lru]) {
         lru = i;
@@ -307,13 +331,19 @@ public final class SlotScheduler {
     if (lru < 0) {
       return; // more grants than slots cannot happen; be safe
     }
-    int slot = best >= 0 && bestPrefix > SLOT_PROMPT_SIMILARITY * prompt.text.length() ? best : lru;
+    int slot = best >= 0 ? best : lru;
     prompt.slot = slot;
-    int prefix = commonPrefix(s.slotText[slot], prompt.text);
-    prompt.cachedChars = prompt.answersReused ? prefix : Math.min(prefix, s.slotPrompt[slot]);
+    prompt.cachedChars = reusable(s, slot, prompt);
     s.slotText[slot] = prompt.text;
     s.slotPrompt[slot] = prompt.text.length();
     s.slotBusy[slot] = true;
+  }
+
+  /** Characters of the slot's kept text the prompt reuses: the common prefix, up to the kept prompt's end unless
+   * the answers are reused too. */
+  private static int reusable(State s, int slot, CachedPrompt prompt) {
+    int prefix = commonPrefix(s.slotText[slot], prompt.text);
+    return prompt.answersReused ? prefix : Math.min(prefix, s.slotPrompt[slot]);
   }
 
   static int commonPrefix(String a, String b) {

@@ -99,12 +99,14 @@ class CapacityCommandsTest {
     Path run = twoSlotRun(); // every answer runs to its 20-token limit
 
     String[] result = cli("calibrate", run.toString(), "--name", "box", "--out", tmp.resolve("uf").toString(),
-        "--slots", "3", "--chars-per-token", "1.5", "--prefix-cache", "prompt", "--jitter", "0.1");
+        "--slots", "3", "--chars-per-token", "1.5", "--message-tokens", "28", "--prefix-cache", "prompt", "--jitter",
+        "0.1");
 
     assertThat(result[0]).as(result[2]).isEqualTo("0");
     SimulatorConfig config = SimulatorConfig.fromFile(tmp.resolve("uf/simulator-box.json"), null);
     assertThat(config.slots()).isEqualTo(3);
     assertThat(config.charsPerToken()).isEqualTo(1.5);
+    assertThat(config.messageTokens()).isEqualTo(28);
     assertThat(config.minOutputTokens()).isEqualTo(20);
     assertThat(config.maxOutputTokens()).isGreaterThanOrEqualTo(20);
     assertThat(config.models()).allMatch(m -> m.isEmbedding() || "prompt".equals(m.prefixCache()));
@@ -164,6 +166,8 @@ class CapacityCommandsTest {
         cli("calibrate", empty.toString(), "--name", "x", "--out", tmp.resolve("uf").toString()),
         cli("calibrate", run.toString(), "--name", "../evil", "--out", tmp.resolve("uf").toString()),
         cli("calibrate", run.toString(), "--name", "x", "--out", tmp.resolve("uf").toString(), "--prefix-cache", "all"),
+        cli("calibrate", run.toString(), "--name", "x", "--out", tmp.resolve("uf").toString(), "--message-tokens",
+            "-1"),
         cli("calibrate", run.toString()));
     for (String[] m : mistakes) {
       assertThat(m[0]).as(m[2]).isEqualTo("2");

@@ -40,7 +40,9 @@ class SimulatorPrefixCacheIT {
     ModelSpec model = ModelSpec.llm("m", "llama", "1B", 1, 1000, 4096, 64);
     model = new ModelSpec(model.name(), model.kind(), 100_000, 1000, 0, 4096, 64, null, null, null, 1, null, null,
         null, ModelSpec.CACHE_PROMPT);
-    sim = LlmSimulator.start(SimulatorConfig.forProfile("llamacpp").toBuilder().port(0).slots(2).jitter(0)
+    // one slot: the first turn is under half of what its slot keeps with the answer (the follow-up would get the
+    // least recently used slot of several)
+    sim = LlmSimulator.start(SimulatorConfig.forProfile("llamacpp").toBuilder().port(0).slots(1).jitter(0)
         .models(List.of(model)).build());
     String first = "[{\"role\":\"system\",\"content\":\"You answer in one short sentence.\"},"
         + "{\"role\":\"user\",\"content\":\"What does a slot of a server hold?\"}]";
@@ -58,5 +60,27 @@ class SimulatorPrefixCacheIT {
     assertThat(cached).isBetween(15, promptTokens - 1);
     assertThat(warm.path("timings").path("cache_n").asInt()).isEqualTo(cached);
     assertThat(warm.path("timings").path("prompt_n").asInt()).isEqualTo(promptTokens - cached);
+  }
+  @Test
+  void should_count_each_messages_template_tokens_and_reuse_those_its_slot_held() throws Exception {
+    ModelSpec model = ModelSpec.llm("m", "llama", "1B", 1, 1000, 4096, 64);
+    model = new ModelSpec(model.name(), model.kind(), 100_000, 1000, 0, 4096, 64, null, null, null, 1, null, null,
+        null, ModelSpec.CACHE_PROMPT);
+    sim = LlmSimulator.start(SimulatorConfig.forProfile("llamacpp").toBuilder().port(0).slots(1).jitter(0)
+        .messageTokens(10).models(List.of(model)).build());
+    String first = "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi!\"}]";
+
+    JsonNode cold = chat(first);
+    String answer = cold.path("choices").get(0).path("message").path("content").asText();
+    JsonNode warm = chat(first.substring(0, first.length() - 1) + ",{\"role\":\"assistant\",\"content\":"
+        + JSON.writeValueAsString(answer) + "},{\"role\":\"user\",\"content\":\"Why?\"}]");
+
+    // "Be brief." 9 characters, 3 tokens at 4 a token (rounded up); "Hi!" 1; two messages of 10 template tokens
+    assertThat(cold.path("usage").path("prompt_tokens").asInt()).isEqualTo(3 + 1 + 20);
+    // the first turn's two messages held whole by the slot: their 26 characters as the cache keeps them
+    // ("system:Be brief.\nuser:Hi!\n", 6 tokens) and their template tokens
+    int cached = warm.path("usage").path("prompt_tokens_details").path("cached_tokens").asInt();
+    assertThat(cached).isEqualTo(6 + 20);
+    assertThat(warm.path("usage").path("prompt_tokens").asInt()).isGreaterThan(cached + 20);
   }
 }

@@ -245,6 +245,29 @@ class SlotSchedulerTest {
   }
 
   @Test
+  void should_give_a_follow_up_the_least_recently_used_slot_when_it_reuses_under_half_of_what_its_slot_kept() {
+    SimulatorConfig cfg = preloaded(2);
+    SlotScheduler s = scheduler(cfg);
+    ModelSpec model = cfg.models().get(0);
+    SlotScheduler.CachedPrompt first = prompt("user:hello\n");
+    SlotScheduler.CachedPrompt other = prompt("user:what is a slot?\n");
+    s.submit(model, 0, null, first, new Grants());
+    s.submit(model, 0, null, other, new Grants());
+    s.release(model, other, "assistant:a place\n");
+    time.advance(10 * MS);
+    s.release(model, first, "assistant:a much longer answer than the question was\n");
+    // the answer is not reused (prefixCache prompt): 11 of the 64 characters the first turn's slot keeps, under
+    // half, as llama-server measures the similarity against the slot's cache, its prompt and its answer
+    SlotScheduler.CachedPrompt next = prompt("user:hello\nassistant:a much longer answer than the question was\n"
+        + "user:and?\n");
+
+    s.submit(model, 0, null, next, new Grants());
+
+    assertThat(next.slot()).isEqualTo(other.slot());
+    assertThat(next.cachedChars()).isEqualTo("user:".length());
+  }
+
+  @Test
   void should_reuse_the_kept_answer_too_when_the_cache_keeps_conversations() {
     SimulatorConfig cfg = preloaded(1);
     SlotScheduler s = scheduler(cfg);

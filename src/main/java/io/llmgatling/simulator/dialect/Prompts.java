@@ -39,6 +39,11 @@ public final class Prompts {
     return PerformanceModel.estimateTokens(text, charsPerToken);
   }
 
+  /** The chat template's tokens around {@code messages} messages ({@code messageTokens} each, rounded). */
+  public static int templateTokens(int messages, double messageTokens) {
+    return (int) Math.round(messages * messageTokens);
+  }
+
   /** An image of {@code encodedBytes} (base64 characters count as 3/4 of a byte each). */
   public static int imageTokens(long encodedBytes) {
     return (int) Math.max(MIN_IMAGE_TOKENS, Math.min(MAX_IMAGE_TOKENS, encodedBytes / 1024));

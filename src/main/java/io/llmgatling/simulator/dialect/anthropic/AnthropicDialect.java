@@ -62,6 +62,8 @@ public final class AnthropicDialect implements ServerDialect {
     for (JsonNode message : messages) {
       promptTokens += messageTokens(message, charsPerToken);
     }
+    promptTokens += Prompts.templateTokens(messages.size() + (body.hasNonNull("system") ? 1 : 0),
+        config.messageTokens());
     int contextLimit = a.model().contextLength();
     if (promptTokens > contextLimit) {
       x.error(400, "prompt is too long: " + promptTokens + " tokens > " + contextLimit + " maximum");

@@ -142,6 +142,9 @@ public final class LmStudioV1Dialect implements ServerDialect {
         }
       }
     }
+    // one user message (its text and image items), after the system prompt's
+    promptTokens += Prompts.templateTokens(1 + (body.path("system_prompt").asText("").isEmpty() ? 0 : 1),
+        config.messageTokens());
     int contextLimit = a.model().contextLength();
     if (promptTokens > contextLimit) {
       x.error(400, OpenAiContext.MESSAGE.formatted(promptTokens, contextLimit));

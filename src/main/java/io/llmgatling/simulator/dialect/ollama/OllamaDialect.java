@@ -189,6 +189,7 @@ public final class OllamaDialect implements ServerDialect {
       for (JsonNode message : messages) {
         promptTokens += Prompts.messageTokens(message, config.charsPerToken());
       }
+      promptTokens += Prompts.templateTokens(messages.size(), config.messageTokens());
       promptTokens += Prompts.toolTokens(body.path("tools"), config.charsPerToken());
     } else {
       String prompt = Prompts.contentText(body.path("system")) + Prompts.contentText(body.path("prompt"));

@@ -134,6 +134,7 @@ public class OpenAiDialect implements ServerDialect {
       for (JsonNode message : messages) {
         promptTokens += Prompts.messageTokens(message, config.charsPerToken());
       }
+      promptTokens += Prompts.templateTokens(messages.size(), config.messageTokens());
       promptTokens += Prompts.toolTokens(body.path("tools"), config.charsPerToken());
     } else {
       promptTokens = Prompts.textTokens(Prompts.contentText(body.path("prompt")), config.charsPerToken());

@@ -60,6 +60,8 @@ public final class ResponsesDialect implements ServerDialect {
         promptTokens += itemTokens(item, charsPerToken);
       }
     }
+    promptTokens += Prompts.templateTokens((input.isTextual() ? 1 : input.size())
+        + (body.path("instructions").asText("").isEmpty() ? 0 : 1), config.messageTokens());
     int contextLimit = a.model().contextLength();
     if (promptTokens > contextLimit) {
       x.error(400, "the request exceeds the available context size, try increasing it");
