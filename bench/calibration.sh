@@ -7,10 +7,10 @@
 #   bench/calibration.sh [USERS...]        default 1 2 4 8
 #
 # Environment: SLOTS (4), LAYERS (8), DIM (512), ENGINE_ARGS (more engine options, e.g. "--threads 2"),
-# DURATION (30s), RAMP_UP (0s: Gatling then starts the users 250 ms apart, and whether the first prompt's pass
-# (191-266 ms on the engine, 248-252 in the simulator) ends before the second user comes decides how a 4-user loop runs
-# for the whole run: in step, TTFT p50 1,010-1,146 ms, or staggered, 715-898; 2s starts them staggered on both sides,
-# which the engine then was in every run (513-518 ms), but the simulator's prompts were cheaper at the median: see
+# DURATION (30s), RAMP_UP (0s: every user's first request goes at the same instant, so each loop starts in step on
+# both sides; Gatling alone starts a second's users spread over it, 250 ms apart for 4, and whether the engine's first
+# prompt pass (191-266 ms) ended before the second user came then decided how a 4-user loop ran for the whole run: in
+# step, TTFT p50 1,010-1,146 ms, or staggered, 715-898; see
 # bench/RESULTS.md), MAX_TOKENS (128), MIX (chat),
 # OUT (bench/results/calibration-<time>),
 # REAL (a previous OUT folder: reuse its real-engine runs instead of running the engine again), REAL_ONLY (non-empty:

@@ -74,7 +74,8 @@ public class MultiTaskSimulation extends LlmSimulation {
       ScenarioBuilder scenario = scenario(scenarioName(task.name()));
       LoadProfile profile = workload().injectedProfile();
       if (profile instanceof LoadProfile.Closed closed) {
-        populations.add(scenario.exec(measuredStart()).exec(visit).injectClosed(LlmInjection.closed(closed, share)));
+        populations.add(scenario.exec(measuredStart()).exec(LlmInjection.startTogether(closed, share)).exec(visit)
+            .injectClosed(LlmInjection.closed(closed, share)));
       } else if (profile instanceof LoadProfile.Capacity) {
         // the search decides the rate while the run goes: tick users, admitted or not by its gate
         populations.add(scenario

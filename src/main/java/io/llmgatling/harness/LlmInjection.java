@@ -5,7 +5,9 @@ import static io.gatling.javaapi.core.CoreDsl.constantConcurrentUsers;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.rampConcurrentUsers;
 
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.ClosedInjectionStep;
+import io.gatling.javaapi.core.CoreDsl;
 import io.gatling.javaapi.core.OpenInjectionStep;
 import io.llmgatling.workload.LoadProfile;
 import io.llmgatling.workload.LoadStep;
@@ -13,6 +15,8 @@ import io.llmgatling.workload.Warmup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Maps a workload's {@link LoadProfile} onto Gatling injection steps.
@@ -175,6 +179,54 @@ public final class LlmInjection {
     }
     steps.add(constantConcurrentUsers(users).during(closed.duration()));
     return steps;
+  }
+
+  /**
+   * What the users of the share {@code fraction} of a closed profile do before their first visit: with no ramp-up
+   * they start together, the first ones waiting for the last (a pause, nothing with a ramp-up or one user).
+   * Gatling's closed injection spreads the users it starts in a second over that second (4 users: 0, 250, 500,
+   * 750 ms), and against a server whose answers all have the same length (a token cap) that spread decided how the
+   * whole run went: 4 streams of the real llama.cpp engine stayed in step (a round's first prompt alone, the
+   * other three waiting behind its pass: TTFT p50 1,010 ms) when its first prompt's pass had not ended when the
+   * second user came, 250 ms in, else staggered (715-898 ms); its first pass took 191-266 ms. Started together
+   * the streams begin in step, every run.
+   *
+   * @param closed   the closed profile
+   * @param fraction share of the users (at least one user per share)
+   * @return the chain to put in front of the visit
+   */
+  public static ChainBuilder startTogether(LoadProfile.Closed closed, double fraction) {
+    int users = Math.max(1, (int) Math.round(closed.users() * fraction));
+    if (!closed.rampUp().isZero() || users == 1) {
+      return CoreDsl.exec(session -> session);
+    }
+    StartBarrier barrier = new StartBarrier(users);
+    return CoreDsl.pause(session -> barrier.delay(System.nanoTime()));
+  }
+
+  /**
+   * The first {@code users} callers wait until the last of them has come: Gatling starts the k-th of n users of
+   * a second k / n of a second after the first, so the barrier opens (n - 1) / n of a second after the first
+   * came, and 20 ms later for a late thread. Later callers (the users replacing those that ended) go at once.
+   */
+  static final class StartBarrier {
+    static final long LATE_NANOS = 20_000_000L;
+    private final int users;
+    private final AtomicInteger arrived = new AtomicInteger();
+    private final AtomicLong first = new AtomicLong(Long.MIN_VALUE);
+
+    StartBarrier(int users) {
+      this.users = users;
+    }
+
+    Duration delay(long nowNanos) {
+      if (arrived.getAndIncrement() >= users) {
+        return Duration.ZERO;
+      }
+      first.compareAndSet(Long.MIN_VALUE, nowNanos);
+      long open = first.get() + (users - 1) * 1_000_000_000L / users + LATE_NANOS;
+      return Duration.ofNanos(Math.max(0, open - nowNanos));
+    }
   }
 
   private static double seconds(Duration d) {

@@ -100,4 +100,18 @@ class LlmInjectionTest {
     assertThat(LlmInjection.warmupRate(closed)).isEqualTo(2.0);
     assertThat(LlmInjection.warmupOffsets(closed, io.llmgatling.workload.Warmup.parse("3s"), 1.0, 0)).hasSize(6);
   }
+
+  @Test
+  void should_hold_the_first_users_of_a_closed_profile_without_ramp_until_the_last_of_them_has_come() {
+    LlmInjection.StartBarrier barrier = new LlmInjection.StartBarrier(4);
+    long ms = 1_000_000L;
+    long late = LlmInjection.StartBarrier.LATE_NANOS;
+
+    // Gatling starts them 250 ms apart; all go 750 ms (+ the margin) after the first; a replacement goes at once
+    assertThat(barrier.delay(0)).isEqualTo(Duration.ofNanos(750 * ms + late));
+    assertThat(barrier.delay(250 * ms)).isEqualTo(Duration.ofNanos(500 * ms + late));
+    assertThat(barrier.delay(500 * ms)).isEqualTo(Duration.ofNanos(250 * ms + late));
+    assertThat(barrier.delay(750 * ms)).isEqualTo(Duration.ofNanos(late));
+    assertThat(barrier.delay(2_000 * ms)).isZero();
+  }
 }
