@@ -612,7 +612,7 @@ final class Generation {
         }
       }
       sim.scheduler().release(job.model, job.cachedPrompt,
-          job.cachedPrompt == null ? null : PrefixCacheText.answer(job, emitted));
+          job.cachedPrompt == null ? null : PrefixCacheText.answer(job, emitted), emitted);
     }
   }
 

@@ -220,6 +220,9 @@ final class SimulatorHandler extends SimpleChannelInboundHandler<FullHttpRequest
       job.stream = g.stream();
       job.promptTokens = g.promptTokens();
       job.cachedPrompt = g.kind() == Kind.EMBED ? null : PrefixCacheText.fromBody(body(), a.model());
+      if (job.cachedPrompt != null) {
+        job.cachedPrompt.tokens(job.promptTokens);
+      }
       job.outputTokens = g.outputTokens();
       job.reasoningTokens = g.reasoningTokens();
       job.doneReason = g.doneReason();

@@ -1,5 +1,6 @@
 package io.llmgatling.simulator;
 
+import io.llmgatling.simulator.dialect.Prompts;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,6 +56,7 @@ public final class SlotScheduler {
     private final String text;
     private final boolean answersReused;
     private final int[] messageEnds;
+    private int promptTokens = -1;
     private int slot = -1;
     private int cachedChars;
 
@@ -78,11 +80,25 @@ public final class SlotScheduler {
 
     /** Messages the reused prefix holds whole (their template tokens are reused with them). */
     public int cachedMessages() {
+      return messagesWithin(cachedChars);
+    }
+
+    /** Messages the first {@code chars} characters hold whole. */
+    int messagesWithin(int chars) {
       int n = 0;
-      while (n < messageEnds.length && messageEnds[n] <= cachedChars) {
+      while (n < messageEnds.length && messageEnds[n] <= chars) {
         n++;
       }
       return n;
+    }
+
+    /**
+     * The prompt's tokens as the simulator counts them (text and template), so that the slot's choice weighs
+     * prefixes in tokens as llama-server does; unset (-1) it weighs characters.
+     */
+    public CachedPrompt tokens(int promptTokens) {
+      this.promptTokens = promptTokens;
+      return this;
     }
 
     /** Characters of the prompt the granted slot held already (0 before the grant). */
@@ -127,6 +143,8 @@ public final class SlotScheduler {
     /** Per slot (prefix cache): the text it keeps, whether a request holds it, when it was last given back. */
     String[] slotText;
     int[] slotPrompt;
+    /** Per slot: the tokens it keeps (its prompt's and its answer's), -1 when not counted. */
+    int[] slotTokens;
     boolean[] slotBusy;
     long[] slotUsed;
 
@@ -223,6 +241,11 @@ public final class SlotScheduler {
    * {@code answer} when given (a server whose answers the next turn's prompt carries token for token).
    */
   public synchronized void release(ModelSpec spec, CachedPrompt prompt, String answer) {
+    release(spec, prompt, answer, -1);
+  }
+
+  /** As {@link #release(ModelSpec, CachedPrompt, String)}, the answer's {@code answerTokens} kept with it. */
+  public synchronized void release(ModelSpec spec, CachedPrompt prompt, String answer, int answerTokens) {
     State s = state(spec);
     if (prompt != null && prompt.slot >= 0 && s.slotBusy != null && prompt.slot < s.slotBusy.length) {
       s.slotBusy[prompt.slot] = false;
@@ -230,6 +253,8 @@ public final class SlotScheduler {
       if (answer != null && !answer.isEmpty()) {
         s.slotText[prompt.slot] = prompt.text + answer;
         s.slotPrompt[prompt.slot] = prompt.text.length();
+        s.slotTokens[prompt.slot] = prompt.promptTokens >= 0 && answerTokens >= 0
+            ? prompt.promptTokens + answerTokens : -1;
       }
     }
     s.active--;
@@ -308,7 +333,9 @@ public final class SlotScheduler {
       s.slotPrompt = new int[config.slots()];
       s.slotBusy = new boolean[config.slots()];
       s.slotUsed = new long[config.slots()];
+      s.slotTokens = new int[config.slots()];
       Arrays.fill(s.slotText, "");
+      Arrays.fill(s.slotTokens, -1);
     }
     int best = -1;
     int bestReused = 0;
@@ -320,7 +347,7 @@ public final class SlotScheduler {
       // llama-server's get_available_slot: the part of the slot's cache the prompt can reuse over all the slot
       // keeps (its prompt and the tokens it generated), above --slot-prompt-similarity; of those, the longest part
       int reused = reusable(s, i, prompt);
-      if (reused > bestReused && reused > SLOT_PROMPT_SIMILARITY * s.slotText[i].length()) {
+      if (reused > bestReused && similar(s, i, prompt, reused)) {
         best = i;
         bestReused = reused;
       }
@@ -336,7 +363,23 @@ public final class SlotScheduler {
     prompt.cachedChars = reusable(s, slot, prompt);
     s.slotText[slot] = prompt.text;
     s.slotPrompt[slot] = prompt.text.length();
+    s.slotTokens[slot] = prompt.promptTokens;
     s.slotBusy[slot] = true;
+  }
+
+  /**
+   * Whether the reusable part is above {@code --slot-prompt-similarity} of all the slot keeps: in tokens when both
+   * are counted (the chat template's tokens weigh in: a 3-message turn of 154 tokens, 127 of them template, was
+   * reused by the real engine from a slot keeping it and a 128-token answer, 0.55; its 150 characters against the
+   * answer's 700 were 0.18), else in characters.
+   */
+  private boolean similar(State s, int slot, CachedPrompt prompt, int reusedChars) {
+    if (prompt.promptTokens >= 0 && s.slotTokens[slot] > 0) {
+      double tokens = Math.floor(reusedChars / config.charsPerToken())
+          + Prompts.templateTokens(prompt.messagesWithin(reusedChars), config.messageTokens());
+      return tokens > SLOT_PROMPT_SIMILARITY * s.slotTokens[slot];
+    }
+    return reusedChars > SLOT_PROMPT_SIMILARITY * s.slotText[slot].length();
   }
 
   /** Characters of the slot's kept text the prompt reuses: the common prefix, up to the kept prompt's end unless

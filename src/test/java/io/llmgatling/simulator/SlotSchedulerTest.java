@@ -268,6 +268,28 @@ class SlotSchedulerTest {
   }
 
   @Test
+  void should_weigh_the_reusable_prefix_in_tokens_when_the_prompts_are_counted() {
+    SimulatorConfig cfg = preloaded(2).toBuilder().messageTokens(40).build();
+    SlotScheduler s = scheduler(cfg);
+    ModelSpec model = cfg.models().get(0);
+    String answer = "assistant:" + "word ".repeat(40) + "\n";
+    SlotScheduler.CachedPrompt first = new SlotScheduler.CachedPrompt("user:hi\n", false, new int[] {8}).tokens(42);
+    SlotScheduler.CachedPrompt other = new SlotScheduler.CachedPrompt("user:yo\n", false, new int[] {8}).tokens(42);
+    s.submit(model, 0, null, first, new Grants());
+    s.submit(model, 0, null, other, new Grants());
+    s.release(model, other, answer, 30);
+    time.advance(10 * MS);
+    s.release(model, first, answer, 30);
+    // the same prompt again: 8 of the 219 characters its slot keeps, but 2 + 40 of its 72 tokens (the template's)
+    SlotScheduler.CachedPrompt again = new SlotScheduler.CachedPrompt("user:hi\n", false, new int[] {8}).tokens(42);
+
+    s.submit(model, 0, null, again, new Grants());
+
+    assertThat(again.slot()).isEqualTo(first.slot());
+    assertThat(again.cachedMessages()).isEqualTo(1);
+  }
+
+  @Test
   void should_reuse_the_kept_answer_too_when_the_cache_keeps_conversations() {
     SimulatorConfig cfg = preloaded(1);
     SlotScheduler s = scheduler(cfg);
