@@ -101,6 +101,15 @@ class SimulatorConfigTest {
   }
 
   @Test
+  void should_read_the_profile_calibrated_on_the_real_engine() {
+    SimulatorConfig config = SimulatorConfig.fromFile(Path.of("user-files/simulator-real-engine.json"), null);
+
+    assertThat(config.slots()).isEqualTo(4);
+    assertThat(config.messageTokens()).isPositive();
+    assertThat(config.model("random-llama-8x512-f16-s42").decodeTable()).containsKeys("1", "2", "4", "8");
+  }
+
+  @Test
   void should_explain_a_bad_file_in_one_line(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, "{\"slotz\":3}");
