@@ -153,7 +153,9 @@ class LlmClientTest {
     assertThat(r.queueMs()).isEqualTo(5.0);
     assertThat(r.finishReason()).isEqualTo("stop");
     assertThat(r.status()).isEqualTo(200);
-    assertThat(r.ttftMs()).isGreaterThanOrEqualTo(19.0).isLessThan(500.0);
+    // the stub pauses 20 ms before the first chunk on its event loop's timer, which fired 1.15 ms early once (18.85 ms
+    // measured): the bound shows the pause is counted, timing accuracy is the benchmarks' (bench/)
+    assertThat(r.ttftMs()).isGreaterThanOrEqualTo(15.0).isLessThan(500.0);
     assertThat(r.chunkGapsMs()).hasSize(2);
     assertThat(r.chunkGapsMs()[0]).isGreaterThanOrEqualTo(9.0);
     assertThat(r.itlMs()).isCloseTo((r.chunkGapsMs()[0] + r.chunkGapsMs()[1]) / 2, within(0.002));
