@@ -154,8 +154,8 @@ calibrate() {
 # characters / charsPerToken. The probe's simulator counts 4 characters a token and marks each chat message with
 # 1,000,000 tokens (messageTokens; no delays, no context limit), so one count carries both: messages =
 # tokens / 1e6, text tokens = the rest. The per-message part is the chat template's (the test model's vocabulary
-# spells ChatML's <|im_start|> and <|im_end|> out: a system message added 28 tokens beyond its text, which a
-# per-prompt offset charged to no prompt)
+# spells ChatML's <|im_start|> and <|im_end|> out: fitted 42.4 tokens a message in run Y, which a per-prompt offset
+# charged to no prompt)
 calibrate --name probe > "$OUT/probe-calibrate.txt"
 node - "$OUT/simulator-probe.json" <<'EOF'
 const fs = require('fs');
@@ -189,7 +189,8 @@ const pts = inOrder('probe').slice(0, real.length).map((t, i) => [Math.floor(t /
 // of the typical prompt, which the p50 figures judge. Least squares followed the few long multi-turn prompts (run J:
 // offset 71.8 where a one-message prompt had 54-73 tokens in all)
 let best = Infinity;
-let fit = [0, 0, 1];
+// with no plane through three points (all prompts one size): the ratio of the means
+let fit = [0, 0, pts.reduce((s, p) => s + p[2], 0) / pts.reduce((s, p) => s + p[1], 0)];
 const consider = (a, b, k) => {
   if (!(k > 0) || a < 0 || b < 0) return;
   const e = pts.reduce((s, [m, x, y]) => s + Math.abs(y - a - b * m - k * x), 0);

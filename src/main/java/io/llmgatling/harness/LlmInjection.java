@@ -165,7 +165,8 @@ public final class LlmInjection {
 
   /**
    * Gatling steps for the share {@code fraction} of a closed profile: a ramp to the users, then that many
-   * concurrent users for the duration.
+   * concurrent users for the duration. Put {@link #startTogether} in front of the visit, or without a ramp-up the
+   * users start spread over the first second.
    *
    * @param closed   the closed profile
    * @param fraction share of the users (at least one user per share)

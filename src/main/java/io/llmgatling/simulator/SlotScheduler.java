@@ -46,10 +46,10 @@ public final class SlotScheduler {
    * of the idle slots whose reusable prefix is more than half of all the slot keeps, its prompt and its answer
    * ({@code --slot-prompt-similarity} 0.5 of {@code cache_tokens}), the one with the longest; else the least
    * recently used idle slot. With a cache that reuses no answer (a random-weight engine's re-tokenize otherwise)
-   * a follow-up turn then rarely finds its own slot: its first turn is under half of what the slot kept when the
-   * answer is longer than the prompt (128 answer tokens after 60-90 prompt tokens: the real engine's second turns
-   * had 14 tokens cached, the template's, where the simulator's reused their first turn when the rule measured
-   * the prefix against the new prompt). {@link #cachedChars()} is then
+   * a follow-up turn finds its own slot only when its first turn is more than half of what the slot kept, the
+   * answer included: on the real engine a follow-up of a 72-token first turn (kept with a 128-token answer) had the
+   * template's 14 tokens cached, one of a 123-token first turn 130; measuring the prefix against the new prompt,
+   * the simulator gave every follow-up its first turn. {@link #cachedChars()} is then
    * the prefix that slot already held (its prefill is skipped), and the slot keeps this prompt.
    */
   public static final class CachedPrompt {
@@ -369,9 +369,10 @@ public final class SlotScheduler {
 
   /**
    * Whether the reusable part is above {@code --slot-prompt-similarity} of all the slot keeps: in tokens when both
-   * are counted (the chat template's tokens weigh in: a 3-message turn of 154 tokens, 127 of them template, was
-   * reused by the real engine from a slot keeping it and a 128-token answer, 0.55; its 150 characters against the
-   * answer's 700 were 0.18), else in characters.
+   * are counted, else in characters. The chat template's tokens weigh in: the real engine found a repeated
+   * 3-message prompt of 170 tokens again in the slot keeping it and its 128-token answer (169 cached, 0.57); the
+   * simulator counts it 154 tokens, 127 of them template (0.55), where weighed in characters the slot went
+   * unchosen (run X: 1 token cached).
    */
   private boolean similar(State s, int slot, CachedPrompt prompt, int reusedChars) {
     if (prompt.promptTokens >= 0 && s.slotTokens[slot] > 0) {

@@ -35,15 +35,22 @@ class SimulatorPrefixCacheIT {
     return JSON.readTree(response.body());
   }
 
-  @Test
-  void should_report_the_prompt_tokens_a_follow_up_turn_found_in_its_slot() throws Exception {
+  /**
+   * A simulator with one slot and a model keeping its prompt ({@code prefixCache prompt}): a first turn is under
+   * half of what its slot keeps with the answer, so with several slots the follow-up would get the least recently
+   * used one.
+   */
+  private void startOneSlot(double messageTokens) {
     ModelSpec model = ModelSpec.llm("m", "llama", "1B", 1, 1000, 4096, 64);
     model = new ModelSpec(model.name(), model.kind(), 100_000, 1000, 0, 4096, 64, null, null, null, 1, null, null,
         null, ModelSpec.CACHE_PROMPT);
-    // one slot: the first turn is under half of what its slot keeps with the answer (the follow-up would get the
-    // least recently used slot of several)
     sim = LlmSimulator.start(SimulatorConfig.forProfile("llamacpp").toBuilder().port(0).slots(1).jitter(0)
-        .models(List.of(model)).build());
+        .messageTokens(messageTokens).models(List.of(model)).build());
+  }
+
+  @Test
+  void should_report_the_prompt_tokens_a_follow_up_turn_found_in_its_slot() throws Exception {
+    startOneSlot(0);
     String first = "[{\"role\":\"system\",\"content\":\"You answer in one short sentence.\"},"
         + "{\"role\":\"user\",\"content\":\"What does a slot of a server hold?\"}]";
 
@@ -63,11 +70,7 @@ class SimulatorPrefixCacheIT {
   }
   @Test
   void should_count_each_messages_template_tokens_and_reuse_those_its_slot_held() throws Exception {
-    ModelSpec model = ModelSpec.llm("m", "llama", "1B", 1, 1000, 4096, 64);
-    model = new ModelSpec(model.name(), model.kind(), 100_000, 1000, 0, 4096, 64, null, null, null, 1, null, null,
-        null, ModelSpec.CACHE_PROMPT);
-    sim = LlmSimulator.start(SimulatorConfig.forProfile("llamacpp").toBuilder().port(0).slots(1).jitter(0)
-        .messageTokens(10).models(List.of(model)).build());
+    startOneSlot(10);
     String first = "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi!\"}]";
 
     JsonNode cold = chat(first);
