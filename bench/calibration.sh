@@ -13,17 +13,20 @@
 # step, TTFT p50 1,010-1,146 ms, or staggered, 715-898; see
 # bench/RESULTS.md), MAX_TOKENS (128), MIX (chat),
 # OUT (bench/results/calibration-<time>),
-# REAL (a previous OUT folder: reuse its real-engine runs instead of running the engine again), REAL_ONLY (non-empty:
-# stop after the real runs),
+# REAL (a previous OUT folder: reuse its real-engine runs instead of running the engine again; several, space-separated,
+# pool their runs, REPEAT then being their count: the engine's own 2-stream TTFT p50 was 301-337 ms in one sweep and
+# 370-518 in the next), REAL_ONLY (non-empty: stop after the real runs),
 # BENCH_SKIP_BUILD (non-empty: use target/ as built), WARMUP (20s: a closed loop of SLOTS users against the engine
 # before the measured runs, not judged: every slot then holds a conversation in llama.cpp's KV cache, as in every
 # later run), PREFIX_CACHE (default: fitted by calibrate from the records' cachedTokens, prompt on the real engine; else
 # the profile's prefixCache as calibrate --prefix-cache: the engine keeps each slot's prompt and its random answers
-# re-tokenize otherwise in the next turn), JITTER (0.1: the profile's jitter, calibrate --jitter;
-# with none the simulator's equal-length streams run in lock step and their prompts wait for each other), NICE (-20: the
+# re-tokenize otherwise in the next turn), JITTER (0.1: the profile's jitter, calibrate --jitter, on the token intervals;
+# the prompt times' spread is fitted, the model's prefillJitter: 0.26-0.30 on this engine; with no jitter the
+# simulator's equal-length streams run in lock step and their prompts wait for each other), NICE (-20: the
 # priority of the engine, of every load run and so of the embedded simulator; root only), REPEAT (3: runs per
 # concurrency and side, interleaved 1 2 4 8 1 2 4 8 ...; the table shows medians and their min-max spread: one run
-# per row moved 10-30 % between runs on this shared machine), ENGINE_RT (e.g. 10: after the warm-up, the engine's
+# per row moved 10-30 % between runs on this shared machine), SIM_REPEAT (REPEAT, at most 3: the simulator's runs per
+# row; seeded as the workload, they repeat within a few per cent), ENGINE_RT (e.g. 10: after the warm-up, the engine's
 # inference thread alone in the real-time class SCHED_FIFO at that priority, root only; see engine_rt_thread in
 # bench/engine-lib.sh for why not ENGINE_PRIO="chrt -f 10", which makes the engine's HTTP front deliver in bursts).
 # Results: OUT/table.txt (the table), OUT/simulator-calibrated.json (the profile), OUT/real-N-rK and OUT/sim-N-rK (runs,
@@ -87,7 +90,8 @@ tokens_reference() {
 }
 
 if [[ -n "${REAL:-}" ]]; then
-  REAL=$(realpath "$REAL")
+  read -r -a REALS <<< "$REAL"
+  REAL=$(realpath "${REALS[0]}")
   if [[ ! -d "$REAL/real-tokens" ]]; then
     # an older folder: its runs, and a tokenizer reference taken now
     source bench/engine-lib.sh
@@ -101,13 +105,22 @@ if [[ -n "${REAL:-}" ]]; then
   rm -rf "$OUT/real-tokens"
   cp -r "$REAL/real-tokens" "$OUT/real-tokens"
   cp "$REAL/real-tokens.load" "$OUT/real-tokens.load"
-  for R in $(seq 1 "$REPEAT"); do
-    for N in "${USERS[@]}"; do
-      rm -rf "$OUT/real-$N-r$R"
-      cp -r "$REAL/real-$N-r$R" "$OUT/real-$N-r$R"
-      cp "$REAL/real-$N-r$R.load" "$OUT/real-$N-r$R.load"
+  # every folder's repeats, numbered on: REAL="A B" pools A's and B's runs (REPEAT becomes their count)
+  K=0
+  for F in "${REALS[@]}"; do
+    F=$(realpath "$F")
+    R=1
+    while [[ -d "$F/real-${USERS[0]}-r$R" ]]; do
+      K=$((K + 1))
+      for N in "${USERS[@]}"; do
+        rm -rf "$OUT/real-$N-r$K"
+        cp -r "$F/real-$N-r$R" "$OUT/real-$N-r$K"
+        cp "$F/real-$N-r$R.load" "$OUT/real-$N-r$K.load"
+      done
+      R=$((R + 1))
     done
   done
+  REPEAT=$K
   MODEL=$(cat "$REAL/model.txt")
   cp "$REAL/model.txt" "$OUT/model.txt"
 else
@@ -225,16 +238,17 @@ CACHE_OPT=()
 calibrate --name calibrated --chars-per-token "$CPT" --prompt-token-offset "$OFFSET" --message-tokens "$MSG" \
   "${CACHE_OPT[@]}" --jitter "${JITTER:-0.1}" | tee "$OUT/calibrate.txt"
 
-for R in $(seq 1 "$REPEAT"); do
+SIM_REPEAT=${SIM_REPEAT:-$(( REPEAT < 3 ? REPEAT : 3 ))}
+for R in $(seq 1 "$SIM_REPEAT"); do
   for N in "${USERS[@]}"; do
     run "sim-$N-r$R" "$N" -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-calibrated.json"
   done
 done
 
-REPEAT=$REPEAT node - "$OUT" "${USERS[@]}" <<'EOF' | tee "$OUT/table.txt"
+REPEAT=$REPEAT SIM_REPEAT=$SIM_REPEAT node - "$OUT" "${USERS[@]}" <<'EOF' | tee "$OUT/table.txt"
 const fs = require('fs');
 const [out, ...users] = process.argv.slice(2);
-const reps = Number(process.env.REPEAT);
+const repeats = { real: Number(process.env.REPEAT), sim: Number(process.env.SIM_REPEAT) };
 const summary = (label) => {
   const dir = fs.readdirSync(`${out}/${label}`).find((d) => fs.existsSync(`${out}/${label}/${d}/summary.json`));
   return JSON.parse(fs.readFileSync(`${out}/${label}/${dir}/summary.json`, 'utf8')).all;
@@ -245,6 +259,7 @@ const median = (xs) => { const v = [...xs].sort((a, b) => a - b); const m = v.le
 const f = (v, d) => (v == null ? '-' : v.toFixed(d));
 const err = (sim, real) => (real ? (100 * (sim - real) / real) : NaN);
 const side = (prefix, n) => {
+  const reps = repeats[prefix];
   const runs = [];
   for (let r = 1; r <= reps; r++) runs.push(summary(`${prefix}-${n}-r${r}`));
   const fig = runs.map(figures);
@@ -257,7 +272,7 @@ const side = (prefix, n) => {
   };
 };
 const header = ['streams', ...names.flatMap((n) => [`${n} real (min-max)`, 'sim (min-max)', 'err %']), 'KO real/sim', 'load 1-min real', 'load 1-min sim'];
-console.log(`medians of ${reps} run(s) per row; spread = (max - min) / median`);
+console.log(`medians of ${repeats.real} real and ${repeats.sim} simulator run(s) per row; spread = (max - min) / median`);
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => '---').join('|')}|`);
 let worst = 0;

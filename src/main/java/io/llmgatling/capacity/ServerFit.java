@@ -58,12 +58,20 @@ public final class ServerFit {
    * @param contextMsPer1kTokens the pace's dependence on the context the slot holders hold, the simulator's {@code
    *                    contextMsPer1kTokens} ({@link #contextCost}); null when there is no decode table or the sweep
    *                    shows none
+   * @param prefillSpread how much the server's prompt times vary about the fitted prefill model, the simulator's
+   *                    {@code prefillJitter} ({@link #prefillSpread}); null when too few prompts were processed alone
    */
   public record Fit(ServerParams params, List<Sample> samples, ServerModel model, List<String> models,
                     List<String> embeddingModels, int[] naturalOutputTokens, Map<Integer, Double> decodeTable,
                     Double cachedShare, Map<Integer, Double> prefillTable, Integer sharedCachedTokens,
-                    Double contextMsPer1kTokens) {
+                    Double contextMsPer1kTokens, Double prefillSpread) {
   }
+
+  /** Evaluated prompt tokens a prompt needs to weigh in {@link #prefillSpread} (below, the HTTP exchange's noise). */
+  static final int MIN_SPREAD_PROMPT = 16;
+
+  /** The most {@link #prefillSpread} writes: a wider spread is a disturbed run, not the server. */
+  static final double MAX_SPREAD = 0.5;
 
   /** Requests a request count needs in a run for its own {@link Fit#decodeTable} entry. */
   static final int MIN_TABLE_GROUP = 5;
@@ -256,9 +264,57 @@ public final class ServerFit {
     double[] context = holdersContext(gen);
     Double contextCost = contextCost(all, gen, y, stall, context);
     Map<Integer, Double> decodeTable = decodeTable(all, gen, y, stall, context, contextCost == null ? 0 : contextCost);
+    double rateAlone = prefillTable != null && prefillTable.containsKey(1) ? prefillTable.get(1)
+        : prefillRate == null ? Double.NaN : prefillRate;
+    Double spread = prefillSpread(gen, new Occupancy(all, true), overhead, rateAlone);
     return new Fit(params, List.copyOf(samples), model, List.copyOf(models), List.copyOf(embeddingModels),
         natural.stream().mapToInt(Integer::intValue).toArray(), decodeTable, cachedShare, prefillTable,
-        sharedCached, decodeTable == null ? null : contextCost);
+        sharedCached, decodeTable == null ? null : contextCost, spread);
+  }
+
+  /**
+   * How much the server's prompt times vary about the fitted prefill model ({@code overheadMs + tokens / rate}), as
+   * the simulator's {@code prefillJitter}: the interquartile range of observed / predicted over its median, which a
+   * uniform draw in [1 − J, 1 + J] has as J. Prompts processed alone only (one request in the server from its start
+   * to its first token) of at least {@link #MIN_SPREAD_PROMPT} evaluated tokens, timed by the server's prompt eval
+   * time when it reports one, else TTFT less queue, load and one token. Why: a prompt's time on the real llama.cpp
+   * engine (one CPU thread) is no constant: the same 40-token prompt in the same run position took 83-145 ms over six
+   * runs (observed / median over all such prompts: 10th percentile 0.85, 90th 1.26), and what the KV cache holds adds
+   * to it; the 1-stream TTFT p50 sat at the top of the one-message prompts, 196-264 ms on the engine, where the
+   * simulator's draws in [0.9, 1.1] ended at 178 (−21 % in run Z). The simulator draws this spread for prompts only:
+   * see {@code ModelSpec.prefillJitter}.
+   *
+   * @return J rounded to 2 digits, at most {@link #MAX_SPREAD}; null with fewer than {@link #MIN_RECORDS} such
+   *     prompts or no prefill rate
+   */
+  static Double prefillSpread(List<Obs> gen, Occupancy inServer, double overheadMs, double rate) {
+    if (!(rate > 0)) {
+      return null;
+    }
+    List<Double> ratios = new ArrayList<>();
+    for (Obs o : gen) {
+      if (o.prompt < MIN_SPREAD_PROMPT || Double.isNaN(o.ttft)) {
+        continue;
+      }
+      if (inServer.mean(o.start, o.start + o.ttft) > 1.0 + 1e-6) {
+        continue;
+      }
+      double observed = !Double.isNaN(o.promptEval) ? o.promptEval
+          : o.ttft - (Double.isNaN(o.queue) ? 0 : o.queue) - o.load - (Double.isNaN(o.itl) ? 0 : o.itl);
+      double predicted = overheadMs + o.prompt * 1000.0 / rate;
+      if (observed > 0 && predicted > 0) {
+        ratios.add(observed / predicted);
+      }
+    }
+    if (ratios.size() < MIN_RECORDS) {
+      return null;
+    }
+    double[] r = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double median = percentile(r, 50);
+    if (!(median > 0)) {
+      return null;
+    }
+    return round(Math.min(MAX_SPREAD, (percentile(r, 75) - percentile(r, 25)) / median), 2);
   }
 
   /**

@@ -139,6 +139,10 @@ public final class SimulatorProfile {
           m.put("contextMsPer1kTokens", context);
         }
       }
+      if (fit.prefillSpread() != null) {
+        // the server's prompt times about the fitted prefill; the token intervals keep the profile's jitter
+        m.put("prefillJitter", fit.prefillSpread());
+      }
       if (fit.prefillTable() != null) {
         ObjectNode table = m.putObject("prefillTable");
         fit.prefillTable().forEach((n, rate) -> table.put(Integer.toString(n), rate));

@@ -137,6 +137,11 @@ public final class CalibrateCommand implements Callable<Integer> {
       fit.prefillTable().forEach((n, rate) -> t.append(' ').append(n).append(": ").append(WhatIfCommand.num(rate)));
       System.out.println(t);
     }
+    if (fit.prefillSpread() != null) {
+      System.out.println(String.format(Locale.ROOT, "prompt times: spread %s about the fitted prefill (interquartile "
+          + "range over median of the prompts processed alone), the models' prefillJitter; the token intervals keep "
+          + "the jitter, %s", WhatIfCommand.num(fit.prefillSpread()), WhatIfCommand.num(jitter)));
+    }
     if (fit.sharedCachedTokens() != null && fit.sharedCachedTokens() > 0 && promptTokenOffset > 0) {
       System.out.println(String.format(Locale.ROOT, "template: %s of the %s tokens a prompt has beyond its text "
           + "served from the server's cache on nearly every request (10th percentile of cachedTokens); the fixed "

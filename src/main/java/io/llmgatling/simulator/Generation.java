@@ -157,7 +157,7 @@ final class Generation {
     long prefill = PerformanceModel.jittered(
         PerformanceModel.prefillNanos(job.model, job.promptTokens, cachedTokens(), sim.inServer(job.model),
             config.zeroLatency()),
-        config.jitter(), jitterRandom.nextDouble());
+        job.model.prefillJitter(config.jitter()), jitterRandom.nextDouble());
     if (inBatch) {
       PromptBatch batch = sim.promptBatch(job.model);
       pass = batch.book(slot, prefill);

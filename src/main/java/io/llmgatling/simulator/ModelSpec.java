@@ -67,6 +67,14 @@ import java.util.TreeMap;
  *                             of them: on the real engine (4 slots, 8 × 512 F16) a 4-stream round decoded at 23.5 ms a
  *                             token with 377 prompt tokens in its slots and at 31.5-34 ms with 600-1,125. What {@code
  *                             calibrate} writes when the sweep shows it. Null: no dependence (the default)
+ * @param prefillJitter        the spread of this model's prompt times: each prefill is multiplied by a seeded draw in
+ *                             [1 − J, 1 + J] instead of the config's {@code jitter}, which stays on the token
+ *                             intervals. What {@code calibrate} writes: the spread of the server's prompt times about
+ *                             the fitted prefill (0.26-0.30 on the real llama.cpp engine, where the same 40-token
+ *                             prompt took 83-145 ms over six runs). Not the intervals: a batching server's streams get
+ *                             their tokens from the same passes, so its timing noise is shared by them; drawn at 0.27
+ *                             per stream and token, the simulator's 4 streams drifted apart and its 4-stream TTFT p50
+ *                             came out 598-665 ms against the engine's 950-1,104. Null: {@code jitter} (the default)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -89,7 +97,8 @@ public record ModelSpec(
     Reasoning reasoning,
     Map<String, Double> decodeTable,
     Map<String, Double> prefillTable,
-    Double contextMsPer1kTokens) {
+    Double contextMsPer1kTokens,
+    Double prefillJitter) {
 
   /**
    * The thinking phase of a reasoning model: its length per request is drawn (seeded by the request's text seed,
@@ -153,6 +162,25 @@ public record ModelSpec(
       throw new IllegalArgumentException("model '" + name + "': contextMsPer1kTokens must be >= 0");
     }
     contextMsPer1kTokens = contextMsPer1kTokens == null || contextMsPer1kTokens == 0 ? null : contextMsPer1kTokens;
+    if (prefillJitter != null && !(prefillJitter >= 0 && prefillJitter < 1)) {
+      throw new IllegalArgumentException("model '" + name + "': prefillJitter must be in [0, 1)");
+    }
+  }
+
+  /** A model whose prompt times vary by the config's {@code jitter}, as its token intervals (no prefillJitter). */
+  public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,
+      double batchSlowdown, int contextLength, int embeddingDimensions, String family, String parameterSize,
+      String quantization, long sizeBytes, Long loadTimeMs, Boolean prefillInBatch, Double prefillOverheadMs,
+      String prefixCache, Reasoning reasoning, Map<String, Double> decodeTable, Map<String, Double> prefillTable,
+      Double contextMsPer1kTokens) {
+    this(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength, embeddingDimensions,
+        family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch, prefillOverheadMs, prefixCache,
+        reasoning, decodeTable, prefillTable, contextMsPer1kTokens, null);
+  }
+
+  /** The spread of this model's prompt times: its {@code prefillJitter}, else the config's {@code jitter}. */
+  public double prefillJitter(double configJitter) {
+    return prefillJitter != null ? prefillJitter : configJitter;
   }
 
   /** A model whose pace does not depend on the context its streams hold (no {@code contextMsPer1kTokens}). */
@@ -312,14 +340,14 @@ public record ModelSpec(
     return new ModelSpec(name, kind, prefill, decode, slowdown, contextLength, embeddingDimensions, family,
         parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
         prefillOverheadMs, prefixCache, reasoning, samePace ? decodeTable : null,
-        prefill == prefillTokensPerSec ? prefillTable : null, samePace ? contextMsPer1kTokens : null);
+        prefill == prefillTokensPerSec ? prefillTable : null, samePace ? contextMsPer1kTokens : null, prefillJitter);
   }
 
   /** The same spec with another cold load time (null: the config's). */
   public ModelSpec withLoadTimeMs(Long ms) {
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, ms, prefillInBatch,
-        prefillOverheadMs, prefixCache, reasoning, decodeTable, prefillTable, contextMsPer1kTokens);
+        prefillOverheadMs, prefixCache, reasoning, decodeTable, prefillTable, contextMsPer1kTokens, prefillJitter);
   }
 
   /** The same spec as a reasoning model thinking {@code minTokens..maxTokens} before each answer. */
@@ -327,7 +355,7 @@ public record ModelSpec(
     return new ModelSpec(name, kind, prefillTokensPerSec, decodeTokensPerSec, batchSlowdown, contextLength,
         embeddingDimensions, family, parameterSize, quantization, sizeBytes, loadTimeMs, prefillInBatch,
         prefillOverheadMs, prefixCache, new Reasoning(minTokens, maxTokens), decodeTable, prefillTable,
-        contextMsPer1kTokens);
+        contextMsPer1kTokens, prefillJitter);
   }
 
   /** Whether its answers start with a thinking phase. */

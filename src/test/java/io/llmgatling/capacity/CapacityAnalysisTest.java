@@ -151,6 +151,25 @@ class CapacityAnalysisTest {
   }
 
   @Test
+  void should_fit_the_spread_of_the_prompt_times_about_the_prefill_as_the_simulators_jitter() {
+    // every prefill and interval times a uniform draw in [0.7, 1.3]: interquartile range 0.3 of a median of 1
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 400, 100, 0.1).noise(0.3, 1).cached(0.1)
+        .reportPromptEval(true).prompts(50, 100, 200, 400).outputs(32), 120, 1, 2, 4, 8);
+
+    ServerFit.Fit fit = ServerFit.fit(records, new CapacityAnalysis.ServerHints(4));
+
+    assertThat(fit.prefillSpread()).isCloseTo(0.3, within(0.05));
+  }
+
+  @Test
+  void should_fit_no_spread_when_the_prompt_times_do_not_vary() {
+    List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 400, 100, 0.1).reportPromptEval(true)
+        .prompts(50, 100, 200, 400).outputs(32), 60, 1, 2, 4, 8);
+
+    assertThat(ServerFit.fit(records, new CapacityAnalysis.ServerHints(4)).prefillSpread()).isZero();
+  }
+
+  @Test
   void should_fit_no_context_cost_when_the_pace_does_not_depend_on_the_context() {
     java.util.Map<String, Double> table = rates(100.0, 45.0, 30.0, 22.0);
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 2000, 100, 0).table(table)

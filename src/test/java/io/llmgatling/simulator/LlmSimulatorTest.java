@@ -108,6 +108,30 @@ class LlmSimulatorTest {
     assertThat(meanGapMs(truthOf("long"))).isBetween(24.0, 32.0);
   }
 
+  @Test
+  void should_draw_the_prompt_times_from_the_models_prefill_jitter_when_it_has_one() throws Exception {
+    // 1,000 prompt tokens at 10,000 tok/s: 100 ms, drawn in [50, 150] although the config's jitter is 0
+    ModelSpec m = new ModelSpec("spread:1b", "llm", 10_000, 200, 0, 131_072, 0, null, null, null, 0, null, null, null,
+        null, null, null, null, null, 0.5);
+    start(SimulatorConfig.defaults().toBuilder().models(List.of(m)).preloadModels(true).jitter(0).outputTokens(20)
+        .charsPerToken(4));
+
+    double[] promptMs = new double[8];
+    for (int i = 0; i < promptMs.length; i++) {
+      post("/api/chat", "{\"model\":\"spread:1b\",\"messages\":[{\"role\":\"user\",\"content\":\""
+          + "x".repeat(4000) + "\"}]}", "p" + i);
+      RequestTruth t = truthOf("p" + i);
+      promptMs[i] = (t.tokenNanos()[0] - t.slotAcquiredNanos()) / 1e6;
+    }
+
+    // 8 draws: the chance that all fall within 20 ms of one another is under 1e-3
+    double spread = java.util.Arrays.stream(promptMs).max().getAsDouble()
+        - java.util.Arrays.stream(promptMs).min().getAsDouble();
+    assertThat(spread).as("prompt times %s", java.util.Arrays.toString(promptMs)).isGreaterThan(20);
+    assertThat(java.util.Arrays.stream(promptMs).boxed().toList())
+        .allSatisfy(ms -> assertThat(ms).isBetween(45.0, 170.0));
+  }
+
   private RequestTruth truthOf(String id) {
     return sim.truth().stream().filter(t -> id.equals(t.requestId())).findFirst().orElseThrow();
   }
