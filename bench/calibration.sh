@@ -20,13 +20,14 @@
 # before the measured runs, not judged: every slot then holds a conversation in llama.cpp's KV cache, as in every
 # later run), PREFIX_CACHE (default: fitted by calibrate from the records' cachedTokens, prompt on the real engine; else
 # the profile's prefixCache as calibrate --prefix-cache: the engine keeps each slot's prompt and its random answers
-# re-tokenize otherwise in the next turn), JITTER (0.1: the profile's jitter, calibrate --jitter, on the token intervals;
-# the prompt times' spread is fitted, the model's prefillJitter: 0.26-0.30 on this engine; with no jitter the
-# simulator's equal-length streams run in lock step and their prompts wait for each other), NICE (-20: the
+# re-tokenize otherwise in the next turn), JITTER (0: the profile's jitter, calibrate --jitter, on the token intervals:
+# the engine's streams get their tokens from the same passes and stay in step, drawn apart they drift apart, 4-stream
+# TTFT p50 688-924 ms with 0.1 against the engine's 949-1,287; the prompt times' spread is fitted, the model's
+# log-normal prefillJitter, 0.18-0.22 on this engine), NICE (-20: the
 # priority of the engine, of every load run and so of the embedded simulator; root only), REPEAT (3: runs per
 # concurrency and side, interleaved 1 2 4 8 1 2 4 8 ...; the table shows medians and their min-max spread: one run
 # per row moved 10-30 % between runs on this shared machine), SIM_REPEAT (REPEAT, at most 3: the simulator's runs per
-# row; seeded as the workload, they repeat within a few per cent), ENGINE_RT (e.g. 10: after the warm-up, the engine's
+# row, the K-th with seed K), ENGINE_RT (e.g. 10: after the warm-up, the engine's
 # inference thread alone in the real-time class SCHED_FIFO at that priority, root only; see engine_rt_thread in
 # bench/engine-lib.sh for why not ENGINE_PRIO="chrt -f 10", which makes the engine's HTTP front deliver in bursts).
 # Results: OUT/table.txt (the table), OUT/simulator-calibrated.json (the profile), OUT/real-N-rK and OUT/sim-N-rK (runs,
@@ -236,12 +237,18 @@ echo "tokenizer probe: charsPerToken $CPT, prompt token offset $OFFSET, message 
 CACHE_OPT=()
 [[ -n "${PREFIX_CACHE:-}" ]] && CACHE_OPT=(--prefix-cache "$PREFIX_CACHE")
 calibrate --name calibrated --chars-per-token "$CPT" --prompt-token-offset "$OFFSET" --message-tokens "$MSG" \
-  "${CACHE_OPT[@]}" --jitter "${JITTER:-0.1}" | tee "$OUT/calibrate.txt"
+  "${CACHE_OPT[@]}" --jitter "${JITTER:-0}" | tee "$OUT/calibrate.txt"
 
+# each simulator repeat with its own seed (the profile's: the draws of the prompt times, intervals, answers), the
+# same prompts: one seed is one draw of the simulator's timing, as one real run is one of the engine's (a change of
+# the prompt draws' shape alone moved the simulator's 4-stream TTFT p50 from 965 to 1,277 ms)
 SIM_REPEAT=${SIM_REPEAT:-$(( REPEAT < 3 ? REPEAT : 3 ))}
 for R in $(seq 1 "$SIM_REPEAT"); do
+  node -e 'const fs = require("fs"); const [f, o, s] = process.argv.slice(1);
+    const p = JSON.parse(fs.readFileSync(f, "utf8")); p.seed = Number(s); fs.writeFileSync(o, JSON.stringify(p, null, 2));' \
+    "$OUT/simulator-calibrated.json" "$OUT/simulator-calibrated-r$R.json" "$R"
   for N in "${USERS[@]}"; do
-    run "sim-$N-r$R" "$N" -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-calibrated.json"
+    run "sim-$N-r$R" "$N" -Dllm.api=llamacpp -Dllm.sim.config="$OUT/simulator-calibrated-r$R.json"
   done
 done
 

@@ -70,6 +70,9 @@ public final class ServerFit {
   /** Evaluated prompt tokens a prompt needs to weigh in {@link #prefillSpread} (below, the HTTP exchange's noise). */
   static final int MIN_SPREAD_PROMPT = 16;
 
+  /** Interquartile range of the standard normal. */
+  private static final double NORMAL_IQR = 1.349;
+
   /** The most {@link #prefillSpread} writes: a wider spread is a disturbed run, not the server. */
   static final double MAX_SPREAD = 0.5;
 
@@ -274,17 +277,17 @@ public final class ServerFit {
 
   /**
    * How much the server's prompt times vary about the fitted prefill model ({@code overheadMs + tokens / rate}), as
-   * the simulator's {@code prefillJitter}: the interquartile range of observed / predicted over its median, which a
-   * uniform draw in [1 − J, 1 + J] has as J. Prompts processed alone only (one request in the server from its start
-   * to its first token) of at least {@link #MIN_SPREAD_PROMPT} evaluated tokens, timed by the server's prompt eval
-   * time when it reports one, else TTFT less queue, load and one token. Why: a prompt's time on the real llama.cpp
-   * engine (one CPU thread) is no constant: the same 40-token prompt in the same run position took 83-145 ms over six
-   * runs (observed / median over all such prompts: 10th percentile 0.85, 90th 1.26), and what the KV cache holds adds
-   * to it; the 1-stream TTFT p50 sat at the top of the one-message prompts, 196-264 ms on the engine, where the
-   * simulator's draws in [0.9, 1.1] ended at 178 (−21 % in run Z). The simulator draws this spread for prompts only:
-   * see {@code ModelSpec.prefillJitter}.
+   * the simulator's {@code prefillJitter}: the interquartile range of ln(observed / predicted) over 1.349, the standard
+   * deviation of a normal with that range (the simulator multiplies a prompt's time by e^(J × Z)). Prompts processed
+   * alone only (one request in the server from its start to its first token) of at least {@link #MIN_SPREAD_PROMPT}
+   * evaluated tokens, timed by the server's prompt eval time when it reports one, else TTFT less queue, load and one
+   * token. Why: a prompt's time on the real llama.cpp engine (one CPU thread) is no constant: the same 40-token prompt
+   * in the same run position took 83-145 ms over six runs (observed / median over all such prompts: 10th percentile
+   * 0.85, 90th 1.26), and what the KV cache holds adds to it; the 1-stream TTFT p50 sat at the top of the one-message
+   * prompts, 196-264 ms on the engine, where the simulator's draws in [0.9, 1.1] ended at 178 (−21 % in run Z). The
+   * simulator draws this spread for prompts only: see {@code ModelSpec.prefillJitter}.
    *
-   * @return J rounded to 2 digits, at most {@link #MAX_SPREAD}; null with fewer than {@link #MIN_RECORDS} such
+   * @return J rounded to 3 digits, at most {@link #MAX_SPREAD}; null with fewer than {@link #MIN_RECORDS} such
    *     prompts or no prefill rate
    */
   static Double prefillSpread(List<Obs> gen, Occupancy inServer, double overheadMs, double rate) {
@@ -309,12 +312,8 @@ public final class ServerFit {
     if (ratios.size() < MIN_RECORDS) {
       return null;
     }
-    double[] r = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    double median = percentile(r, 50);
-    if (!(median > 0)) {
-      return null;
-    }
-    return round(Math.min(MAX_SPREAD, (percentile(r, 75) - percentile(r, 25)) / median), 2);
+    double[] r = ratios.stream().mapToDouble(Math::log).sorted().toArray();
+    return round(Math.min(MAX_SPREAD, (percentile(r, 75) - percentile(r, 25)) / NORMAL_IQR), 3);
   }
 
   /**

@@ -69,9 +69,11 @@ public final class CalibrateCommand implements Callable<Integer> {
   String prefixCache;
 
   @Option(names = "--jitter", paramLabel = "J", defaultValue = "0",
-      description = "the profile's jitter (each duration times a seeded draw in [1 - J, 1 + J]); default 0. A real "
-          + "server's timing varies: with none, closed-loop streams of equal length run in lock step and their prompts "
-          + "wait for each other (against the real llama.cpp engine at 2 streams: TTFT +59 % with 0, +13 % with 0.1)")
+      description = "the profile's jitter (each token interval, and each prefill of a model without prefillJitter, "
+          + "times a seeded draw in [1 - J, 1 + J]); default 0. The prompt times' spread is fitted apart (the models' "
+          + "prefillJitter): a batching server's streams get their tokens from the same passes and stay in step, "
+          + "and intervals drawn apart drift them apart (against the real llama.cpp engine at 4 streams: TTFT p50 "
+          + "688-924 ms with 0.1, 870-1,052 with 0, the engine 949-1,287)")
   double jitter;
 
   @Override
@@ -138,9 +140,10 @@ public final class CalibrateCommand implements Callable<Integer> {
       System.out.println(t);
     }
     if (fit.prefillSpread() != null) {
-      System.out.println(String.format(Locale.ROOT, "prompt times: spread %s about the fitted prefill (interquartile "
-          + "range over median of the prompts processed alone), the models' prefillJitter; the token intervals keep "
-          + "the jitter, %s", WhatIfCommand.num(fit.prefillSpread()), WhatIfCommand.num(jitter)));
+      System.out.println(String.format(Locale.ROOT, "prompt times: log-normal spread %s about the fitted prefill "
+          + "(interquartile range of the log of the prompts processed alone, over 1.349), the models' prefillJitter; "
+          + "the token intervals keep the jitter, %s", WhatIfCommand.num(fit.prefillSpread()),
+          WhatIfCommand.num(jitter)));
     }
     if (fit.sharedCachedTokens() != null && fit.sharedCachedTokens() > 0 && promptTokenOffset > 0) {
       System.out.println(String.format(Locale.ROOT, "template: %s of the %s tokens a prompt has beyond its text "

@@ -705,8 +705,23 @@ public abstract class LlmSimulation extends Simulation {
     // one simulator serves every API family; its model names follow Ollama's unless a file says otherwise
     SimulatorConfig base = Files.isRegularFile(file) ? SimulatorConfig.fromFile(file, "ollama")
         : SimulatorConfig.forProfile("ollama");
+    // the simulator's own draws (jitter, answer lengths and words, faults) follow the file's seed when it names one,
+    // else the run's: bench/calibration.sh repeats a row with other draws and the same prompts
     return base.toBuilder().host("127.0.0.1").port(0).truthLimit(0)
-        .llamacppTimings(workload.api().sendsServerTimings()).seed(workload.seed()).build();
+        .llamacppTimings(workload.api().sendsServerTimings()).seed(simulatorSeed(file, base, workload.seed())).build();
+  }
+
+  /** The embedded simulator's seed: the file's when it names one, else the run's ({@code llm.seed}). */
+  static long simulatorSeed(Path file, SimulatorConfig fromFile, long runSeed) {
+    if (!Files.isRegularFile(file)) {
+      return runSeed;
+    }
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(file)).has("seed")
+          ? fromFile.seed() : runSeed;
+    } catch (IOException e) {
+      return runSeed; // read above already
+    }
   }
 
   /** A key the harness reads itself (not part of the workload), parsed as declared. */

@@ -154,10 +154,11 @@ final class Generation {
       contextAdded = Math.max(0, job.promptTokens);
       sim.contextTokens(job.model).addAndGet(contextAdded);
     }
-    long prefill = PerformanceModel.jittered(
-        PerformanceModel.prefillNanos(job.model, job.promptTokens, cachedTokens(), sim.inServer(job.model),
-            config.zeroLatency()),
-        job.model.prefillJitter(config.jitter()), jitterRandom.nextDouble());
+    long prefill = PerformanceModel.prefillNanos(job.model, job.promptTokens, cachedTokens(), sim.inServer(job.model),
+        config.zeroLatency());
+    prefill = job.model.prefillJitter() != null
+        ? PerformanceModel.logNormal(prefill, job.model.prefillJitter(), jitterRandom.nextGaussian())
+        : PerformanceModel.jittered(prefill, config.jitter(), jitterRandom.nextDouble());
     if (inBatch) {
       PromptBatch batch = sim.promptBatch(job.model);
       pass = batch.book(slot, prefill);

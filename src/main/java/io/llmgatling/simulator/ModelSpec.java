@@ -67,14 +67,16 @@ import java.util.TreeMap;
  *                             of them: on the real engine (4 slots, 8 × 512 F16) a 4-stream round decoded at 23.5 ms a
  *                             token with 377 prompt tokens in its slots and at 31.5-34 ms with 600-1,125. What {@code
  *                             calibrate} writes when the sweep shows it. Null: no dependence (the default)
- * @param prefillJitter        the spread of this model's prompt times: each prefill is multiplied by a seeded draw in
- *                             [1 − J, 1 + J] instead of the config's {@code jitter}, which stays on the token
- *                             intervals. What {@code calibrate} writes: the spread of the server's prompt times about
- *                             the fitted prefill (0.26-0.30 on the real llama.cpp engine, where the same 40-token
- *                             prompt took 83-145 ms over six runs). Not the intervals: a batching server's streams get
- *                             their tokens from the same passes, so its timing noise is shared by them; drawn at 0.27
- *                             per stream and token, the simulator's 4 streams drifted apart and its 4-stream TTFT p50
- *                             came out 598-665 ms against the engine's 950-1,104. Null: {@code jitter} (the default)
+ * @param prefillJitter        the spread of this model's prompt times: each prefill is multiplied by e^(J × Z), Z a
+ *                             seeded standard normal draw clamped to ±3 (a log-normal factor with median 1: timing
+ *                             noise on a shared machine adds time), instead of the config's uniform {@code jitter},
+ *                             which stays on the token intervals. What {@code calibrate} writes: the spread of the
+ *                             server's prompt times about the fitted prefill (0.18-0.22 on the real llama.cpp engine,
+ *                             where the same 40-token prompt took 83-145 ms over six runs). Not the intervals: a
+ *                             batching server's streams get their tokens from the same passes, so its timing noise is
+ *                             shared by them; drawn at 0.27 per stream and token, the simulator's 4 streams drifted
+ *                             apart and its 4-stream TTFT p50 came out 598-665 ms against the engine's 950-1,104
+ *                             (the calibrated profile has jitter 0). Null: {@code jitter} (the default)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -178,10 +180,6 @@ public record ModelSpec(
         reasoning, decodeTable, prefillTable, contextMsPer1kTokens, null);
   }
 
-  /** The spread of this model's prompt times: its {@code prefillJitter}, else the config's {@code jitter}. */
-  public double prefillJitter(double configJitter) {
-    return prefillJitter != null ? prefillJitter : configJitter;
-  }
 
   /** A model whose pace does not depend on the context its streams hold (no {@code contextMsPer1kTokens}). */
   public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,

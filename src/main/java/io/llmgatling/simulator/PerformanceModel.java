@@ -130,6 +130,18 @@ public final class PerformanceModel {
     return Math.max(1, concurrentStreams) * perStreamDecodeRate(model, concurrentStreams);
   }
 
+  /**
+   * Scales a duration by e^(sigma × gaussian), the standard normal draw clamped to ±3: a log-normal factor with
+   * median 1, as the real llama.cpp engine's prompt times spread about their model (skewed to slow: over six runs the
+   * same prompt's time over its median had 10th percentile 0.85 and 90th 1.26; interruptions add time, none remove it).
+   */
+  public static long logNormal(long nanos, double sigma, double gaussian) {
+    if (sigma == 0 || nanos == 0) {
+      return nanos;
+    }
+    return (long) (nanos * Math.exp(sigma * Math.max(-3, Math.min(3, gaussian))));
+  }
+
   /** Scales a duration by a uniform draw in [1 − jitter, 1 + jitter] ({@code uniform} in [0, 1)). */
   public static long jittered(long nanos, double jitter, double uniform) {
     if (jitter == 0 || nanos == 0) {

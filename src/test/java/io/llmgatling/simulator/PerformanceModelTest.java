@@ -69,6 +69,14 @@ class PerformanceModelTest {
   }
 
   @Test
+  void should_scale_a_prompt_time_by_a_log_normal_factor_clamped_at_three_sigma() {
+    assertThat(PerformanceModel.logNormal(1000, 0.2, 0)).isEqualTo(1000);
+    assertThat(PerformanceModel.logNormal(1000, 0.2, 1)).isEqualTo((long) (1000 * Math.exp(0.2)));
+    assertThat(PerformanceModel.logNormal(1000, 0.2, -1)).isEqualTo((long) (1000 * Math.exp(-0.2)));
+    assertThat(PerformanceModel.logNormal(1000, 0.2, 9)).isEqualTo((long) (1000 * Math.exp(0.6)));
+  }
+
+  @Test
   void should_pace_by_the_measured_table_at_its_keys_and_between_them_on_the_time_per_token() {
     java.util.Map<String, Double> table = new java.util.LinkedHashMap<>();
     table.put("8", 25.0);
