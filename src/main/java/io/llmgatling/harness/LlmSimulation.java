@@ -720,7 +720,7 @@ public abstract class LlmSimulation extends Simulation {
       return new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(file)).has("seed")
           ? fromFile.seed() : runSeed;
     } catch (IOException e) {
-      return runSeed; // read above already
+      return runSeed; // SimulatorConfig.fromFile read it a moment ago: not expected
     }
   }
 

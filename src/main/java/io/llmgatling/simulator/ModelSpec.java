@@ -180,7 +180,6 @@ public record ModelSpec(
         reasoning, decodeTable, prefillTable, contextMsPer1kTokens, null);
   }
 
-
   /** A model whose pace does not depend on the context its streams hold (no {@code contextMsPer1kTokens}). */
   public ModelSpec(String name, String kind, double prefillTokensPerSec, double decodeTokensPerSec,
       double batchSlowdown, int contextLength, int embeddingDimensions, String family, String parameterSize,
