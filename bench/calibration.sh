@@ -92,6 +92,12 @@ tokens_reference() {
 
 if [[ -n "${REAL:-}" ]]; then
   read -r -a REALS <<< "$REAL"
+  for F in "${REALS[@]}"; do
+    if [[ ! -d "$F/real-${USERS[0]}-r1" ]]; then
+      echo "REAL: no real runs in '$F' (expected $F/real-${USERS[0]}-r1, an OUT folder of an earlier sweep)" >&2
+      exit 1
+    fi
+  done
   REAL=$(realpath "${REALS[0]}")
   if [[ ! -d "$REAL/real-tokens" ]]; then
     # an older folder: its runs, and a tokenizer reference taken now

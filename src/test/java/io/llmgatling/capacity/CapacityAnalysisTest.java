@@ -151,7 +151,7 @@ class CapacityAnalysisTest {
   }
 
   @Test
-  void should_fit_the_spread_of_the_prompt_times_about_the_prefill_as_the_simulators_jitter() {
+  void should_fit_the_log_normal_spread_of_the_prompt_times_about_the_prefill() {
     // every prefill and interval times a uniform draw in [0.7, 1.3]: quartiles 0.85 and 1.15, ln(1.15 / 0.85) / 1.349
     List<RequestRecord> records = sweep(() -> new SyntheticServer(4, 400, 100, 0.1).noise(0.3, 1).cached(0.1)
         .reportPromptEval(true).prompts(50, 100, 200, 400).outputs(32), 120, 1, 2, 4, 8);

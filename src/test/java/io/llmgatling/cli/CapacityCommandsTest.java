@@ -1,6 +1,7 @@
 package io.llmgatling.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.data.Percentage.withPercentage;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -127,13 +128,7 @@ class CapacityCommandsTest {
           .closed(users, 15_000, start));
       start += 80_000;
     }
-    Path dir = tmp.resolve("run");
-    Files.createDirectories(dir);
-    StringBuilder lines = new StringBuilder();
-    for (RequestRecord r : records) {
-      lines.append(JSON.writeValueAsString(r)).append('\n');
-    }
-    Files.writeString(dir.resolve("requests.jsonl"), lines);
+    Path dir = writeRun("run", records);
 
     String[] result = cli("calibrate", dir.toString(), "--name", "box", "--out", tmp.resolve("uf").toString(),
         "--slots", "2", "--prompt-token-offset", "20");
@@ -147,6 +142,38 @@ class CapacityCommandsTest {
     assertThat(m.prefillTokensPerSec()).isEqualTo(m.prefillTable().get("1"));
     // the 12 template tokens the cache does not serve, at the rate of one request alone
     assertThat(m.prefillOverheadMs()).isCloseTo(12.0, withPercentage(3));
+  }
+
+  @Test
+  void should_write_the_spread_of_the_prompt_times_as_the_models_prefill_jitter() throws IOException {
+    // every prefill and interval times a uniform draw in [0.7, 1.3]: quartiles 0.85 and 1.15, ln(1.15 / 0.85) / 1.349
+    List<RequestRecord> records = new ArrayList<>();
+    double start = 0;
+    for (int users : new int[] {1, 2, 4}) {
+      records.addAll(new SyntheticServer(2, 400, 100, 0.1).noise(0.3, users).reportPromptEval(true)
+          .prompts(50, 100, 200, 400).outputs(32).closed(users, 60_000, start));
+      start += 120_000;
+    }
+    Path dir = writeRun("noisy", records);
+
+    String[] result = cli("calibrate", dir.toString(), "--name", "box", "--out", tmp.resolve("uf").toString(),
+        "--slots", "2");
+
+    assertThat(result[0]).as(result[2]).isEqualTo("0");
+    assertThat(result[1]).contains("prompt times: log-normal spread");
+    SimulatorConfig config = SimulatorConfig.fromFile(tmp.resolve("uf/simulator-box.json"), null);
+    assertThat(config.model("m1").prefillJitter()).isCloseTo(0.224, within(0.04));
+    assertThat(config.jitter()).isZero(); // the token intervals: a batch's streams share their timing
+  }
+
+  private Path writeRun(String name, List<RequestRecord> records) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    StringBuilder lines = new StringBuilder();
+    for (RequestRecord r : records) {
+      lines.append(JSON.writeValueAsString(r)).append('\n');
+    }
+    Files.writeString(dir.resolve("requests.jsonl"), lines);
+    return dir;
   }
 
   @Test

@@ -107,6 +107,9 @@ class SimulatorConfigTest {
     assertThat(config.slots()).isEqualTo(4);
     assertThat(config.messageTokens()).isPositive();
     assertThat(config.model("random-llama-8x512-f16-s42").decodeTable()).containsKeys("1", "2", "4", "8");
+    // run P6: the prompt times drawn with the fitted spread, none on the token intervals
+    assertThat(config.model("random-llama-8x512-f16-s42").prefillJitter()).isPositive();
+    assertThat(config.jitter()).isZero();
   }
 
   @Test
